@@ -1,0 +1,20 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+const crisisSchema = new Schema(
+  {
+    slug: { type: String, required: true, unique: true },
+    status: { type: String, enum: ['active', 'inactive'], required: true, default: 'active' },
+    languages: { type: [String], required: true },
+    /** Number of the live content version; the live text itself lives in `contentversions`. */
+    liveVersion: { type: Number, required: true },
+    activatedAt: { type: Date, required: true },
+    deactivatedAt: { type: Date },
+  },
+  { timestamps: true, collection: 'crises' },
+);
+
+export type CrisisDoc = InferSchemaType<typeof crisisSchema>;
+export const CrisisModel = model('Crisis', crisisSchema);
