@@ -1,0 +1,1 @@
+export { InteractionLog, type InteractionEntry, type InteractionLogOptions } from './interactionLog';

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import mongoose from 'mongoose';
+import pino from 'pino';
+import { connectDatabase, disconnectDatabase } from '../../scripts/embeddedDb';
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** The server globalSetup started (or MONGODB_URI), with `name` as the database. */
+export function testDatabaseUri(name: string): string {
+  const base = process.env.TEST_MONGODB_URI;
+  if (!base)
+    throw new Error('TEST_MONGODB_URI not set: run the tests through jest (globalSetup starts the database)');
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Connects mongoose to a database of this test file's own, so test files running in parallel
+ * never see each other's documents, and drops it at the end. Call at the top of a file or describe.
+ */
+export function useTestDatabase(): { uri: () => string } {
+  let uri = '';
+  beforeAll(async () => {
+    uri = testDatabaseUri(`t_${randomUUID().replaceAll('-', '').slice(0, 12)}`);
+    await connectDatabase(uri, silentLogger);
+  });
+  afterAll(async () => {
+    await mongoose.connection.dropDatabase();
+    await disconnectDatabase();
+  });
+  return { uri: () => uri };
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Polls until check() holds; a failing test then reports what it waited for instead of a bare timeout. */
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
