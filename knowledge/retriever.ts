@@ -1,0 +1,229 @@
+import MiniSearch, { type SearchResult as MiniSearchResult } from 'minisearch';
+import type { Lang } from '../models';
+import type { ContentFile, Faq, LocalizedText } from './contentSchema';
+import { TermAnalyzer, tokenize } from './textAnalysis';
+
+export type Decision = 'answer' | 'clarify' | 'none';
+
+export interface Candidate {
+  faqId: string;
+  /** In [0, 1]; comparable across crises and questions (see `Retriever.search`). */
+  confidence: number;
+}
+
+export interface SearchOutcome {
+  decision: Decision;
+  /** Set when something matched; for 'answer' it is the entry to answer from. */
+  best?: Candidate;
+  /** Up to three plausible entries, best first: the options of a clarification. */
+  candidates: Candidate[];
+  /** The language of the index searched: the citizen's, or another of the crisis when it lacks that one. */
+  lang: Lang;
+}
+
+export interface FaqView {
+  id: string;
+  category: string;
+  question: string;
+  answer: string;
+  links: { label: string; url: string }[];
+  /** The language of `answer`: the one asked for, or another of the crisis when the entry lacks it. */
+  lang: Lang;
+}
+
+/** Field weights for ranking: a question or an anticipated phrasing says what an entry is about; an answer only mentions things. */
+const BOOST = { question: 3, alternatives: 2.5, answer: 1, category: 0.5 };
+/** How much a matched word supports an entry, by the best field it matched in. */
+const FIELD_CREDIT: Record<string, number> = { question: 1, alternatives: 1, category: 0.6, answer: 0.6 };
+/** Credit kept when a word matched only approximately (typo, prefix) or only through a compound part. */
+const APPROXIMATE_CREDIT = 0.7;
+const COMPOUND_PART_CREDIT = 0.8;
+/**
+ * Weight of a question word the content never uses, relative to a word specific to one entry.
+ * Such words dilute the confidence without vetoing it: citizens add context the FAQ cannot anticipate.
+ */
+const UNKNOWN_WORD_WEIGHT = 0.5;
+/**
+ * How much a runner-up lowers the confidence, applied to the square of its relative support: a tie
+ * halves the confidence (so it can never answer: two entries fit equally well, the citizen chooses),
+ * a distant runner-up barely counts.
+ */
+const MARGIN_WEIGHT = 0.5;
+/**
+ * An entry answers when it explains more than half of the question's informative weight: a single
+ * word of the content among two words the content never uses is not enough.
+ */
+const ANSWER_THRESHOLD = 0.5;
+/** Below this, nothing meaningful matched and no entry is worth offering. */
+const CLARIFY_THRESHOLD = 0.2;
+const MAX_CANDIDATES = 3;
+/** Typo tolerance: one edit from 5 characters of a stem, two from 9; prefixes (truncated words, compounds) from 4. */
+const fuzzy = (term: string) => (term.length >= 9 ? 2 : term.length >= 5 ? 1 : false);
+const prefix = (term: string) => term.length >= 4;
+
+interface IndexedFaq {
+  id: string;
+  question: string;
+  alternatives: string;
+  answer: string;
+  category: string;
+}
+
+interface LanguageIndex {
+  search: MiniSearch<IndexedFaq>;
+  analyzer: TermAnalyzer;
+}
+
+/** What one question word contributes to one entry. */
+interface WordMatch {
+  score: number;
+  credit: number;
+}
+
+/**
+ * Finds the FAQ entry that answers a citizen's question, with one MiniSearch index per language of
+ * the crisis. MiniSearch matches (field boosts, typo tolerance, prefixes); the confidence is computed
+ * from what matched, so that it means the same for every crisis and question: the IDF-weighted share
+ * of the question's words that the entry explains, discounted for approximate or answer-only matches
+ * and for a close runner-up.
+ */
+export class Retriever {
+  private readonly indexes = new Map<Lang, LanguageIndex>();
+  private readonly faqs = new Map<string, Faq>();
+  private readonly languages: Lang[];
+
+  constructor(content: ContentFile) {
+    this.languages = content.crisis.languages;
+    for (const faq of content.faqs) this.faqs.set(faq.id, faq);
+    for (const lang of this.languages) this.indexes.set(lang, this.buildIndex(content, lang));
+  }
+
+  search(text: string, lang: Lang): SearchOutcome {
+    const own = this.indexes.get(lang);
+    if (own) return this.searchIndex(own, text, lang);
+    // The crisis lacks the citizen's language: names, numbers and shared words may still match another one.
+    const outcomes = this.languages.map((l) => this.searchIndex(this.indexes.get(l)!, text, l));
+    return outcomes.reduce((a, b) => ((b.best?.confidence ?? 0) > (a.best?.confidence ?? 0) ? b : a));
+  }
+
+  getFaq(faqId: string, lang: Lang): FaqView | undefined {
+    const faq = this.faqs.get(faqId);
+    if (!faq) return undefined;
+    const answerLang = this.pickLanguage(faq.answer, lang);
+    return {
+      id: faq.id,
+      category: faq.category,
+      question: this.localize(faq.question, lang, answerLang),
+      answer: faq.answer[answerLang]!,
+      links: (faq.links ?? []).map((l) => ({
+        label: this.localize(l.label, answerLang, lang) || l.url,
+        url: l.url,
+      })),
+      lang: answerLang,
+    };
+  }
+
+  private buildIndex(content: ContentFile, lang: Lang): LanguageIndex {
+    const docs: IndexedFaq[] = content.faqs.map((faq) => ({
+      id: faq.id,
+      question: this.localize(faq.question, lang),
+      alternatives: (faq.alternatives?.[lang] ?? []).join('\n'),
+      answer: this.localize(faq.answer, lang),
+      category: faq.category,
+    }));
+    const analyzer = new TermAnalyzer(
+      lang,
+      docs.flatMap((d) => [d.question, d.alternatives, d.answer]),
+    );
+    const search = new MiniSearch<IndexedFaq>({
+      fields: ['question', 'alternatives', 'answer', 'category'],
+      tokenize,
+      processTerm: (term) => analyzer.indexTerms(term),
+      // Questions are analysed by the retriever itself (one search per word), so searches take terms as they are.
+      searchOptions: { tokenize: (term) => [term], processTerm: (term) => term, boost: BOOST, fuzzy, prefix },
+    });
+    search.addAll(docs);
+    return { search, analyzer };
+  }
+
+  private searchIndex(index: LanguageIndex, text: string, lang: Lang): SearchOutcome {
+    const entryCount = index.search.documentCount;
+    const scores = new Map<string, number>();
+    const support = new Map<string, number>();
+    let informative = 0;
+    for (const terms of index.analyzer.words(text)) {
+      const matches = this.matchWord(index.search, terms);
+      if (matches.size === 0) {
+        informative += UNKNOWN_WORD_WEIGHT;
+        continue;
+      }
+      // Normalised IDF: 1 for a word of one entry, lower the more entries share it, whatever the crisis size.
+      const specificity = Math.log(1 + entryCount / matches.size) / Math.log(1 + entryCount);
+      informative += specificity;
+      for (const [id, m] of matches) {
+        scores.set(id, (scores.get(id) ?? 0) + m.score);
+        support.set(id, (support.get(id) ?? 0) + specificity * m.credit);
+      }
+    }
+
+    // Ranked by support; the BM25 score only breaks ties (it favours repeated words and short fields).
+    const ranked = [...support.entries()].sort(
+      (a, b) => b[1] - a[1] || scores.get(b[0])! - scores.get(a[0])!,
+    );
+    if (ranked.length === 0) return { decision: 'none', candidates: [], lang };
+    const candidates = ranked.map(([faqId, own], i) => {
+      const rival = (i === 0 ? ranked[1]?.[1] : ranked[0]![1]) ?? 0;
+      const margin = 1 - MARGIN_WEIGHT * Math.min(1, rival / own) ** 2;
+      return { faqId, confidence: round(Math.min(1, (own / informative) * margin)) };
+    });
+    candidates.sort((a, b) => b.confidence - a.confidence);
+
+    const best = candidates[0]!;
+    const plausible = candidates.filter((c) => c.confidence >= CLARIFY_THRESHOLD).slice(0, MAX_CANDIDATES);
+    if (best.confidence > ANSWER_THRESHOLD) return { decision: 'answer', best, candidates: plausible, lang };
+    if (plausible.length > 0) return { decision: 'clarify', best, candidates: plausible, lang };
+    return { decision: 'none', best, candidates: [], lang };
+  }
+
+  /** The entries one question word matches, keeping for each the best of the word's terms. */
+  private matchWord(search: MiniSearch<IndexedFaq>, terms: string[]): Map<string, WordMatch> {
+    const matches = new Map<string, WordMatch>();
+    terms.forEach((term, i) => {
+      for (const result of search.search(term)) {
+        const credit = (i === 0 ? 1 : COMPOUND_PART_CREDIT) * matchCredit(result, term);
+        const previous = matches.get(result.id as string);
+        if (!previous || credit > previous.credit)
+          matches.set(result.id as string, { score: result.score, credit });
+      }
+    });
+    return matches;
+  }
+
+  /** The text in the first of `preferred`, then of the crisis's languages, that has it. */
+  private localize(text: LocalizedText, ...preferred: Lang[]): string {
+    return text[this.pickLanguage(text, ...preferred)] ?? '';
+  }
+
+  /** Only the crisis's languages count: texts in other languages are not shown (see validateContent). */
+  private pickLanguage(text: LocalizedText, ...preferred: Lang[]): Lang {
+    const order = [...preferred, ...this.languages].filter((l) => this.languages.includes(l));
+    return order.find((l) => text[l] !== undefined) ?? this.languages[0]!;
+  }
+}
+
+/** How well one search result supports its entry: by the best field matched, discounted when approximate. */
+function matchCredit(result: MiniSearchResult, term: string): number {
+  // A road number, bus line or phone number designates the entry that states it, wherever it stands.
+  const identifier = /\d/.test(term);
+  let best = 0;
+  for (const [docTerm, fields] of Object.entries(result.match)) {
+    const exactness = docTerm === term ? 1 : APPROXIMATE_CREDIT;
+    for (const field of fields)
+      best = Math.max(best, (identifier ? 1 : (FIELD_CREDIT[field] ?? 0)) * exactness);
+  }
+  return best;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
