@@ -1,0 +1,285 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Lang } from '../../models';
+import { classifyInquiry, isPersonRequest } from '../../triage';
+import { lexiconFor } from '../../triage/lexicon';
+
+const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
+type LabelledSet = Record<Lang, { d2: string[]; d5: string[] }>;
+const fixture = <T>(name: string): T =>
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures', name), 'utf8')) as T;
+
+interface Figures {
+  d2: number;
+  routed: number;
+  unsure: number;
+  d5: number;
+  kept: number;
+}
+
+/** Routed = 'd2' or 'unsure' (the bot then asks whether the message is about someone affected). */
+function figures(set: LabelledSet, langs: Lang[]): Figures {
+  const f: Figures = { d2: 0, routed: 0, unsure: 0, d5: 0, kept: 0 };
+  for (const lang of langs) {
+    for (const text of set[lang].d2) {
+      const { decision } = classifyInquiry(text, lang);
+      f.d2++;
+      if (decision !== 'd5') f.routed++;
+      if (decision === 'unsure') f.unsure++;
+    }
+    for (const text of set[lang].d5) {
+      f.d5++;
+      if (classifyInquiry(text, lang).decision === 'd5') f.kept++;
+    }
+  }
+  return f;
+}
+
+const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
+
+function report(name: string, set: LabelledSet): Record<string, Figures> {
+  const rows: Record<string, Figures> = {};
+  for (const lang of LANGS) rows[lang] = figures(set, [lang]);
+  rows.all = figures(set, LANGS);
+  const lines = Object.entries(rows).map(
+    ([key, f]) =>
+      `${key.padEnd(4)} D2 recall ${pct(f.routed, f.d2).padStart(6)} (${f.routed}/${f.d2}, unsure ${pct(f.unsure, f.d2)})` +
+      `   D5 kept ${pct(f.kept, f.d5).padStart(6)} (${f.kept}/${f.d5})`,
+  );
+  console.log(`${name}\n${lines.join('\n')}`);
+  return rows;
+}
+
+/**
+ * The product targets are 98% of D2 messages routed and 90% of D5 questions about people kept.
+ * The development set meets them; the held-out set, never tuned on, does not yet (about 94% routed,
+ * 89–96% kept per language: README, "Known limits"), so its floors guard today's level instead.
+ */
+describe.each([
+  ['holdout', 'd2-holdout.json', { routed: 0.9, routedAll: 0.93, kept: 0.85, keptAll: 0.9 }],
+  ['dev', 'd2-dev.json', { routed: 0.98, routedAll: 0.98, kept: 0.9, keptAll: 0.9 }],
+])('victim inquiry figures on the %s set', (name, file, floor) => {
+  const rows = report(`triage figures, ${name} set`, fixture<LabelledSet>(file));
+
+  it.each([...LANGS, 'all'])('routes D2 messages to the D2 flow (%s)', (key) => {
+    const f = rows[key]!;
+    expect(f.routed / f.d2).toBeGreaterThanOrEqual(key === 'all' ? floor.routedAll : floor.routed);
+  });
+
+  it.each([...LANGS, 'all'])('keeps D5 questions about people as D5 (%s)', (key) => {
+    const f = rows[key]!;
+    expect(f.kept / f.d5).toBeGreaterThanOrEqual(key === 'all' ? floor.keptAll : floor.kept);
+  });
+});
+
+describe('the demo questions', () => {
+  const demo = fixture<{ cases: { text: string; lang: Lang; expect: { kind: string } }[] }>(
+    'demo-questions.json',
+  );
+  const shared = path.resolve(__dirname, '../../../shared/content/demo-questions.json');
+  const cases = fs.existsSync(shared)
+    ? (JSON.parse(fs.readFileSync(shared, 'utf8')) as typeof demo).cases
+    : demo.cases;
+
+  it.each(cases.filter((c) => c.expect.kind === 'd2').map((c) => [c.lang, c.text] as const))(
+    'classifies as d2: (%s) %s',
+    (lang, text) => expect(classifyInquiry(text, lang).decision).toBe('d2'),
+  );
+  it.each(cases.filter((c) => c.expect.kind === 'handoff').map((c) => [c.lang, c.text] as const))(
+    'recognises a person request: (%s) %s',
+    (lang, text) => expect(isPersonRequest(text, lang)).toBe(true),
+  );
+  it('leaves the other demo questions to the FAQ', () => {
+    const others = cases.filter((c) => c.expect.kind !== 'd2' && c.expect.kind !== 'handoff');
+    const wrong = others.filter(
+      (c) => classifyInquiry(c.text, c.lang).decision !== 'd5' || isPersonRequest(c.text, c.lang),
+    );
+    expect(wrong.map((c) => c.text)).toEqual([]);
+  });
+});
+
+describe('classifyInquiry', () => {
+  const decide = (text: string, lang: Lang) => classifyInquiry(text, lang).decision;
+
+  it.each<[Lang, string, string]>([
+    ['en', 'I cant reach my freind, she was at the staton', 'friend'],
+    ['en', 'my daugther is misisng', 'daughter'],
+    ['fr', 'mon epuox ne repond plus', 'epoux'],
+    ['fr', 'ma soeur est blesee', 'blessee'],
+    ['nl', 'mijn dochetr is vermist', 'dochter'],
+    ['nl', 'ik kan mijn vriendinn niet bereiken', 'vriendin'],
+    ['de', 'meine Tochter ist verschwunen', 'verschwunden'],
+    ['de', 'mein Bruder ist nicht erreichbra', 'erreichbar'],
+  ])('tolerates a one-letter typo in words of five letters or more (%s) %s', (lang, text, word) => {
+    const result = classifyInquiry(text, lang);
+    expect(result.decision).toBe('d2');
+    expect(result.signals.some((s) => s.startsWith('typo:') && s.endsWith(`>${word}`))).toBe(true);
+  });
+
+  it('does not take real words for typos of lexicon words', () => {
+    const typos = (text: string, lang: Lang) =>
+      classifyInquiry(text, lang).signals.filter((s) => s.startsWith('typo:'));
+    expect(typos('la ville est fermée, la santé de ma tante ?', 'fr')).toEqual([]);
+    expect(typos('wir kommen morgen um 8, sie ist schwanger', 'de')).toEqual([]);
+    expect(decide('my parents arent sure if the school is open', 'en')).toBe('d5');
+  });
+
+  it.each<[Lang, string, string]>([
+    [
+      'fr',
+      "je n'arrive pas à joindre ma fille, elle était à l'usine",
+      'j arrive pas a joindre ma fille elle etait a l usine',
+    ],
+    ['fr', 'mon père est blessé, il est à l’hôpital', 'mon pere est blesse il est a l hopital'],
+    ['de', 'Mein Großvater ist unter den Verletzten', 'mein grossvater ist unter den verletzten'],
+    ['de', 'meine Schwägerin ist tot?', 'meine schwagerin ist tot'],
+    ['nl', 'mijn zoon is geëvacueerd en nu onbereikbaar', 'mijn zoon is geevacueerd en nu onbereikbaar'],
+    ['en', "My fiancée's phone is off since the fire", 'my fiancee phone is off since the fire'],
+  ])('reads text with and without accents, capitals and apostrophes alike (%s)', (lang, accented, plain) => {
+    expect(decide(accented, lang)).toBe('d2');
+    expect(decide(plain, lang)).toBe('d2');
+  });
+
+  it.each<[Lang, string]>([
+    ['fr', "j'arrive pas a le joindre"],
+    ['fr', 'elle ne répond plus'],
+    ['nl', 'ik kan hem niet bereiken'],
+    ['nl', 'hij neemt zijn telefoon al uren niet op'],
+    ['de', 'er meldet sich nicht'],
+    ['de', 'sie geht seit heute früh nicht ans Handy'],
+    ['en', 'nobody can reach him'],
+    ['en', "she doesn't answer"],
+  ])('routes a lost contact even when the person is only a pronoun (%s) %s', (lang, text) => {
+    expect(decide(text, lang)).not.toBe('d5');
+  });
+
+  it.each<[Lang, string]>([
+    ['fr', 'mon mari travaille à l’usine'],
+    ['nl', 'mijn vrouw was vanochtend aan het station'],
+    ['de', 'meine Tochter war heute Morgen am Bahnhof'],
+    ['en', 'my brother works at the plant'],
+  ])('asks when someone was at the scene but nothing is said about them (%s) %s', (lang, text) => {
+    expect(decide(text, lang)).toBe('unsure');
+  });
+
+  it.each<[Lang, string]>([
+    ['fr', 'quel hôpital accueille les blessés ?'],
+    ['nl', 'hoeveel doden zijn er?'],
+    ['de', 'Wie viele Verletzte gibt es?'],
+    ['en', 'which hospital are the injured taken to?'],
+  ])('leaves harm said about nobody in particular to the FAQ (%s) %s', (lang, text) => {
+    expect(decide(text, lang)).toBe('d5');
+  });
+
+  it.each<[Lang, string]>([
+    ['fr', 'ma femme est coincée dans le bâtiment et ne peut pas sortir'],
+    ['fr', 'mon fils saigne beaucoup'],
+    ['nl', 'mijn vrouw zit vast in het gebouw en kan er niet uit'],
+    ['nl', 'mijn vader is bewusteloos'],
+    ['de', 'meine Frau ist im Gebäude eingeschlossen und kommt nicht raus'],
+    ['de', 'mein Opa atmet nicht mehr'],
+    ['en', 'my wife is trapped in the building and cannot get out'],
+    ['en', "my son can't breathe"],
+  ])('flags immediate danger as urgent and routes it (%s) %s', (lang, text) => {
+    const result = classifyInquiry(text, lang);
+    expect(result.urgent).toBe(true);
+    expect(result.decision).toBe('d2');
+  });
+
+  it.each<[Lang, string]>([
+    ['en', 'someone is trapped under a car'],
+    ['de', 'da blutet jemand auf der Straße'],
+  ])(
+    'routes immediate danger even without a relative, so the citizen hears "call 112" (%s)',
+    (lang, text) => {
+      const result = classifyInquiry(text, lang);
+      expect(result.urgent).toBe(true);
+      expect(result.decision).not.toBe('d5');
+    },
+  );
+
+  it.each<[Lang, string]>([
+    ['fr', 'grand, veste rouge'],
+    ['nl', 'aan het station rond 8 uur'],
+    ['de', 'seine Mutter'],
+    ['en', 'my son was injured yesterday'],
+  ])('does not call a description or a past injury urgent (%s) %s', (lang, text) => {
+    expect(classifyInquiry(text, lang).urgent).toBe(false);
+  });
+
+  it.each<[Lang, string]>([
+    ['fr', 'mon chat a disparu depuis hier'],
+    ['fr', 'mon chien est coincé dans le jardin'],
+    ['nl', 'onze hond is vermist'],
+    ['nl', 'ik kan mijn kat niet vinden'],
+    ['de', 'unsere Katze ist verschwunden'],
+    ['de', 'mein Hund ist verletzt'],
+    ['en', 'my dog is missing'],
+    ['en', 'I am looking for my cat, she ran off during the evacuation'],
+  ])('does not count animals as persons (%s) %s', (lang, text) => {
+    const result = classifyInquiry(text, lang);
+    expect(result.decision).toBe('d5');
+    expect(result.urgent).toBe(false);
+  });
+
+  it.each<[Lang, string]>([
+    ['fr', 'le numéro vert ne répond pas'],
+    ['nl', 'de infolijn neemt niet op'],
+    ['de', 'ich suche eine Unterkunft für meine Familie'],
+    ['en', "I'm looking for information about the schools"],
+  ])('does not take a search for a thing or a service for a victim inquiry (%s) %s', (lang, text) => {
+    expect(decide(text, lang)).toBe('d5');
+  });
+
+  it('loads each language once', () => {
+    expect(lexiconFor('nl')).toBe(lexiconFor('nl'));
+    expect(lexiconFor('nl')).not.toBe(lexiconFor('de'));
+  });
+
+  it('is fast enough to run on every message', () => {
+    const dev = fixture<LabelledSet>('d2-dev.json');
+    const messages = LANGS.flatMap((lang) =>
+      [...dev[lang].d2, ...dev[lang].d5].map((text) => [text, lang] as const),
+    );
+    const rounds = 20;
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < rounds; i++) for (const [text, lang] of messages) classifyInquiry(text, lang);
+    const micros = Number(process.hrtime.bigint() - start) / 1000 / (rounds * messages.length);
+    console.log(
+      `classifyInquiry: ${micros.toFixed(1)} µs per message (${messages.length} messages × ${rounds})`,
+    );
+  });
+});
+
+describe('isPersonRequest', () => {
+  it.each<[Lang, string]>([
+    ['fr', "je veux parler à quelqu'un"],
+    ['fr', 'une vraie personne svp'],
+    ['fr', 'operateur'],
+    ['fr', 'je voudrais parler a un conseillé'],
+    ['nl', 'kan ik iemand spreken'],
+    ['nl', 'medewerker aub'],
+    ['nl', 'ik wil met een echte persoon praten'],
+    ['nl', 'mederwerker'],
+    ['de', 'Mensch bitte'],
+    ['de', 'Mitarbeiter'],
+    ['de', 'kann ich mit jemandem sprechen'],
+    ['de', 'Mitarbieter bitte'],
+    ['en', 'human please'],
+    ['en', 'can I talk to a real person'],
+    ['en', 'operater'],
+    ['en', 'I want to speak to someone'],
+  ])('recognises (%s) %s', (lang, text) => {
+    expect(isPersonRequest(text, lang)).toBe(true);
+  });
+
+  it.each<[Lang, string]>([
+    ['fr', "quelqu'un sait si l'eau du robinet est potable ?"],
+    ['nl', 'iemand in mijn straat heeft rook gezien, moet ik binnen blijven?'],
+    ['de', 'Meine Mutter will mit mir sprechen, darf sie kommen?'],
+    ['en', 'can someone tell me if the water is safe to drink'],
+    ['en', 'my son'],
+  ])('does not take other messages for person requests (%s) %s', (lang, text) => {
+    expect(isPersonRequest(text, lang)).toBe(false);
+  });
+});

@@ -1,0 +1,2 @@
+export { classifyInquiry, type InquiryClassification, type InquiryDecision } from './victimInquiry';
+export { isPersonRequest } from './personRequest';

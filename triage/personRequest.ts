@@ -1,0 +1,17 @@
+import type { Lang } from '../models';
+import { Analysis, nearest } from './analysis';
+
+/** "human please", "Mitarbeiter?": in messages this short, naming a human is asking for one. */
+const SHORT_MESSAGE = 4;
+/** Words between "talk/sprechen" and "operator/iemand", either order ("kan ik iemand spreken"). */
+const VERB_WINDOW = 4;
+
+/** Whether the citizen asks to talk to a person instead of the bot. */
+export function isPersonRequest(text: string, lang: Lang): boolean {
+  const a = new Analysis(text, lang);
+  if (a.has('personRequest')) return true;
+  const targets = a.hits('personRequestTarget');
+  if (targets.length === 0) return false;
+  if (a.tokens.length <= SHORT_MESSAGE) return true;
+  return a.hits('personRequestVerb').some((verb) => nearest(verb, targets) <= VERB_WINDOW);
+}
