@@ -1,0 +1,137 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  type TurnContext,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import { InteractionLog } from '../accounting';
+import { keepEntityProperties } from '../channels';
+import { D2Queue, purgeExpiredIntakes } from '../handoff';
+import { RouterDialog, reply } from '../dialogs';
+import { LiveContent, readContentFile, seedDemoIfEmpty, validateContent } from '../knowledge';
+import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
+import type { Config } from './config';
+import { CrisisBot } from './crisisBot';
+import { createTranslator } from './i18n';
+import { InteractionLogging } from './interactionLogging';
+import { MongoStorage } from './mongoStorage';
+import { projectRoot } from './paths';
+import { ResilientStorage } from './resilientStorage';
+import { SealedStorage } from './sealedStorage';
+import { loadD2Cipher } from './d2Key';
+import { createServer } from './server';
+import { getTurnInfo } from './turnInfo';
+
+export interface App {
+  url: string;
+  /** Graceful stop: no new messages, in-flight turns finish, logs flushed, database closed. */
+  close(): Promise<void>;
+}
+
+const HEALTH_PING_TIMEOUT_MS = 1000;
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
+async function databasePing(): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || mongoose.connection.readyState !== 1) return false;
+  const timeout = new Promise<boolean>((resolve) =>
+    setTimeout(() => resolve(false), HEALTH_PING_TIMEOUT_MS).unref(),
+  );
+  return Promise.race([
+    db
+      .admin()
+      .ping()
+      .then(
+        () => true,
+        () => false,
+      ),
+    timeout,
+  ]);
+}
+
+/** The composition root: builds every component from the configuration and starts serving. */
+export async function startApp(config: Config, logger: Logger): Promise<App> {
+  const root = projectRoot();
+  const embedded = config.MONGODB_URI
+    ? undefined
+    : await startEmbeddedDb({
+        dataDir: path.resolve(root, config.DATA_DIR),
+        port: config.EMBEDDED_DB_PORT,
+        logger,
+      });
+  const uri = config.MONGODB_URI ?? embedded!.uri;
+  await connectDatabase(uri, logger);
+
+  const demo = validateContent(await readContentFile(path.resolve(root, config.DEMO_CONTENT_FILE)));
+  if (!demo.ok) throw new Error(`demo content invalid: ${demo.problems.join('; ')}`);
+  await seedDemoIfEmpty(demo.content, logger);
+
+  const live = new LiveContent({ logger, refreshMs: config.CONTENT_REFRESH_MS });
+  await live.start();
+  const interactionLog = new InteractionLog({ logger });
+  const translate = await createTranslator(path.join(root, 'locales'));
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+  });
+  keepEntityProperties();
+  const adapter = new CloudAdapter(auth);
+  adapter.use(new InteractionLogging(interactionLog));
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: error, conversationId: context.activity.conversation?.id }, 'turn failed');
+    const lang = getTurnInfo(context)?.lang ?? 'en';
+    await context
+      .sendActivity(reply(translate(lang, 'error'), { kind: 'info', lang }))
+      .catch((sendError: unknown) => {
+        logger.error({ err: sendError }, 'could not send the apology');
+      });
+  };
+
+  const cipher = loadD2Cipher(config.D2_ENCRYPTION_KEY, path.resolve(root, config.DATA_DIR), logger);
+  const storage = new ResilientStorage(new SealedStorage(new MongoStorage(), cipher, logger), logger);
+  const conversationState = new ConversationState(storage);
+  const router = new RouterDialog(translate, {
+    queue: new D2Queue(cipher),
+    retentionDays: config.D2_RETENTION_DAYS,
+    d2Phone: config.D2_PHONE_NUMBER,
+  });
+  const bot = new CrisisBot({ conversationState, live, translate, router, logger });
+  const retention = setInterval(() => {
+    purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }).catch(
+      (error: unknown) => logger.error({ err: error }, 'retention sweep failed'),
+    );
+  }, RETENTION_SWEEP_MS).unref();
+  const { server, drain } = createServer({
+    adapter,
+    logic: (context) => bot.run(context),
+    logger,
+    allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
+    isHealthy: async () => {
+      const database = await databasePing();
+      return { healthy: database, details: { database, crises: live.active().length } };
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, auth: Boolean(config.MicrosoftAppId), embeddedDb: Boolean(embedded) }, 'bot listening');
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      drain();
+      clearInterval(retention);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      live.stop();
+      await interactionLog.close();
+      await disconnectDatabase();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** Loopback hosts only, unless the operator widens the list: with auth off the bot must not be an open relay. */
+const DEFAULT_SERVICE_URL_HOSTS = 'localhost,127.0.0.1,[::1]';
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  MONGODB_URI: optionalText.pipe(
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://')
+      .optional(),
+  ),
+  DATA_DIR: z.string().min(1).default('./data'),
+  EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(27018),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: optionalText,
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_MODEL: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOWED_SERVICE_URL_HOSTS: z
+    .string()
+    .default(DEFAULT_SERVICE_URL_HOSTS)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  CONTENT_REFRESH_MS: z.coerce.number().int().min(100).max(5000).default(1000),
+  DEMO_CONTENT_FILE: z.string().default('content/demo-chemical-fire.json'),
+  D2_ENCRYPTION_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64')
+      .optional(),
+  ),
+  D2_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  D2_PHONE_NUMBER: optionalText,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; every problem names its variable so start-up failures are actionable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (
+    config.MicrosoftAppId &&
+    !config.MicrosoftAppPassword &&
+    config.MicrosoftAppType !== 'UserAssignedMSI'
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MicrosoftAppPassword: required when MicrosoftAppId is set',
+    );
+  }
+  if (config.MicrosoftAppType === 'SingleTenant' && config.MicrosoftAppId && !config.MicrosoftAppTenantId) {
+    throw new ConfigError('Invalid configuration:\n  MicrosoftAppTenantId: required for SingleTenant');
+  }
+  if (config.NODE_ENV === 'production' && !config.D2_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  D2_ENCRYPTION_KEY: required in production (victim inquiry data is encrypted with it)',
+    );
+  }
+  return config;
+}

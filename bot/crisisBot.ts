@@ -1,0 +1,131 @@
+import {
+  ActivityHandler,
+  type ConversationState,
+  type StatePropertyAccessor,
+  type TurnContext,
+} from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { Logger } from 'pino';
+import { detectLanguage, langFromLocale, requestedLanguage, type Lang, type LiveContent } from '../knowledge';
+import { reply, setTurn, type ConversationData, type RouterDialog, type Translate } from '../dialogs';
+import { resolveCrisis, type CrisisResolution } from './crisisResolver';
+import { setTurnInfo } from './turnInfo';
+
+export const MAX_MESSAGE_LENGTH = 2000;
+
+export interface CrisisBotDeps {
+  conversationState: ConversationState;
+  live: LiveContent;
+  translate: Translate;
+  router: RouterDialog;
+  logger: Logger;
+}
+
+/** Establishes language and crisis for each turn, then hands the message to the dialogs. */
+export class CrisisBot extends ActivityHandler {
+  private readonly data: StatePropertyAccessor<ConversationData>;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly dialogs: DialogSet;
+
+  constructor(private readonly deps: CrisisBotDeps) {
+    super();
+    this.data = deps.conversationState.createProperty<ConversationData>('crisis');
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogs');
+    this.dialogs = new DialogSet(this.dialogState).add(deps.router);
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if (context.activity.membersAdded?.some((m) => m.id !== botId)) await this.greet(context);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
+  }
+
+  private async greet(context: TurnContext): Promise<void> {
+    const data = await this.data.get(context, {});
+    const resolution = resolveCrisis(this.deps.live, data, context.activity);
+    const fallback: Lang = data.lang ?? langFromLocale(context.activity.locale) ?? 'fr';
+    if (resolution.kind !== 'found') {
+      await this.sendCrisisChoice(context, resolution, fallback, 'greeting');
+      return;
+    }
+    const { crisis } = resolution;
+    const lang = crisis.content.crisis.languages.includes(fallback)
+      ? fallback
+      : crisis.content.crisis.languages[0]!;
+    data.crisisSlug = crisis.slug;
+    data.lang = lang;
+    setTurnInfo(context, { crisisSlug: crisis.slug, lang });
+    const { title, summary } = crisis.content.crisis;
+    const text = this.deps.translate(lang, 'greeting', { title: title[lang], summary: summary[lang] });
+    await context.sendActivity(reply(text, { kind: 'greeting', lang }));
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const data = await this.data.get(context, {});
+    const t = this.deps.translate;
+    const text = (context.activity.text ?? '').trim();
+    const requested = requestedLanguage(text);
+    const lang =
+      requested ??
+      detectLanguage(text.slice(0, 500), { previous: data.lang, locale: context.activity.locale });
+    setTurnInfo(context, { crisisSlug: data.crisisSlug, lang });
+
+    if (text.length === 0) {
+      await context.sendActivity(reply(t(lang, 'textOnly'), { kind: 'info', lang }));
+      return;
+    }
+    if (text.length > MAX_MESSAGE_LENGTH) {
+      await context.sendActivity(
+        reply(t(lang, 'tooLong', { max: MAX_MESSAGE_LENGTH }), { kind: 'info', lang }),
+      );
+      return;
+    }
+    data.lang = lang;
+    if (requested) {
+      await context.sendActivity(reply(t(lang, 'languageSwitched'), { kind: 'language', lang }));
+      return;
+    }
+
+    const resolution = resolveCrisis(this.deps.live, data, context.activity);
+    if (resolution.kind !== 'found') {
+      await this.sendCrisisChoice(context, resolution, lang, 'info');
+      return;
+    }
+    data.crisisSlug = resolution.crisis.slug;
+    setTurnInfo(context, { crisisSlug: data.crisisSlug, lang });
+    if (resolution.chosen) {
+      await this.greet(context);
+      return;
+    }
+
+    setTurn(context, { text, lang, crisis: resolution.crisis, data });
+    const dialogContext = await this.dialogs.createContext(context);
+    const result = await dialogContext.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.router.id);
+  }
+
+  private async sendCrisisChoice(
+    context: TurnContext,
+    resolution: Exclude<CrisisResolution, { kind: 'found' }>,
+    lang: Lang,
+    kind: 'greeting' | 'info',
+  ): Promise<void> {
+    const t = this.deps.translate;
+    if (resolution.kind === 'none') {
+      await context.sendActivity(reply(t(lang, 'noActiveCrisis'), { kind, lang }));
+      return;
+    }
+    const titles = resolution.crises.map(
+      (c) => c.content.crisis.title[lang] ?? Object.values(c.content.crisis.title)[0]!,
+    );
+    await context.sendActivity(reply(t(lang, 'chooseCrisis'), { kind, lang }, titles));
+  }
+}

@@ -1,0 +1,63 @@
+import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import type { InteractionLog } from '../accounting';
+import { replyMetaOf } from '../dialogs';
+import { getTurnInfo } from './turnInfo';
+
+const NO_CRISIS = 'none';
+
+/**
+ * Records every message in and out for cost accounting. Recording only buffers: the writes happen
+ * in batches off the reply path. The inbound entry carries the kind of the bot's first reply, i.e.
+ * what the bot did with the message.
+ */
+export class InteractionLogging implements Middleware {
+  constructor(private readonly log: InteractionLog) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const { activity } = context;
+    if (activity.type !== ActivityTypes.Message) return next();
+    const started = Date.now();
+    const base = {
+      conversationId: activity.conversation.id,
+      channelId: activity.channelId,
+    };
+    let firstKind: string | undefined;
+    let firstFaqId: string | undefined;
+
+    context.onSendActivities(async (ctx, activities, sendNext) => {
+      const responses = await sendNext();
+      const info = getTurnInfo(ctx);
+      for (const sent of activities) {
+        if (sent.type !== ActivityTypes.Message) continue;
+        const meta = replyMetaOf(sent);
+        firstKind ??= meta?.kind;
+        firstFaqId ??= meta?.faqId;
+        this.log.record({
+          ...base,
+          crisisSlug: info?.crisisSlug ?? NO_CRISIS,
+          direction: 'out',
+          lang: meta?.lang ?? info?.lang,
+          kind: meta?.kind,
+          faqId: meta?.faqId,
+          latencyMs: Date.now() - started,
+        });
+      }
+      return responses;
+    });
+
+    try {
+      await next();
+    } finally {
+      const info = getTurnInfo(context);
+      this.log.record({
+        ...base,
+        crisisSlug: info?.crisisSlug ?? NO_CRISIS,
+        direction: 'in',
+        lang: info?.lang,
+        kind: firstKind,
+        faqId: firstFaqId,
+        at: new Date(started),
+      });
+    }
+  }
+}

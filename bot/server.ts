@@ -1,0 +1,74 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import { activityProblems } from './activitySchema';
+import { ConversationQueue } from './conversationQueue';
+
+/** Largest request body accepted; a Bot Framework activity with a 2,000-character message is far below it. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface ServerDeps {
+  adapter: CloudAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  logger: Logger;
+  /** Hosts the bot may answer to when authentication is off (no open relay). */
+  allowedServiceUrlHosts: string[] | 'any';
+  isHealthy: () => Promise<{ healthy: boolean; details: Record<string, unknown> }>;
+}
+
+export interface BotServer {
+  server: Server;
+  /** Stops taking new messages (503) while in-flight turns finish. */
+  drain(): void;
+}
+
+function problem(res: Response, status: number, error: string, details?: string[]): void {
+  res.send(status, { error, ...(details ? { details } : {}) });
+}
+
+export function createServer(deps: ServerDeps): BotServer {
+  const server = restify.createServer({ name: 'crisis-contact-bot', handleUncaughtExceptions: false });
+  const queue = new ConversationQueue();
+  let draining = false;
+
+  server.use(
+    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }),
+  );
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    if (draining) return problem(res, 503, 'shutting down');
+    const problems = activityProblems(req.body);
+    if (problems.length > 0) return problem(res, 400, 'invalid activity', problems);
+    const body = req.body as { serviceUrl: string; conversation: { id: string } };
+    if (deps.allowedServiceUrlHosts !== 'any') {
+      const host = new URL(body.serviceUrl).hostname.toLowerCase();
+      if (!deps.allowedServiceUrlHosts.includes(host)) {
+        return problem(res, 403, 'serviceUrl host not allowed', [host]);
+      }
+    }
+    await deps.adapter.process(req, res, (context) =>
+      queue.run(body.conversation.id, () => deps.logic(context)),
+    );
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    const { healthy, details } = await deps.isHealthy();
+    const ok = healthy && !draining;
+    res.send(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', draining, ...details });
+  });
+
+  server.on(
+    'restifyError',
+    (req: Request, res: Response, err: Error & { statusCode?: number }, next: () => void) => {
+      if ((err.statusCode ?? 500) >= 500) deps.logger.error({ err, url: req.url }, 'request failed');
+      next();
+    },
+  );
+
+  return {
+    server,
+    drain: () => {
+      draining = true;
+    },
+  };
+}

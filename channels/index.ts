@@ -1,0 +1,1 @@
+export { keepEntityProperties } from './entitySerialization';

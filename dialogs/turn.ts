@@ -1,0 +1,33 @@
+import type { TurnContext } from 'botbuilder';
+import type { Lang, LiveCrisis } from '../knowledge';
+
+/** What the bot keeps per conversation (in the `botstate` collection, through ConversationState). */
+export interface ConversationData {
+  crisisSlug?: string;
+  lang?: Lang;
+  /** The entry just answered, while its "was this helpful?" question is open. */
+  awaitingFeedbackFor?: string;
+}
+
+/** What the bot has established about the current message before any flow runs. */
+export interface Turn {
+  text: string;
+  lang: Lang;
+  crisis: LiveCrisis;
+  data: ConversationData;
+}
+
+const TURN_KEY = Symbol('crisis.turn');
+
+export function setTurn(context: TurnContext, turn: Turn): void {
+  context.turnState.set(TURN_KEY, turn);
+}
+
+export function getTurn(context: TurnContext): Turn {
+  const turn = context.turnState.get(TURN_KEY) as Turn | undefined;
+  if (!turn) throw new Error('turn not established before the dialog ran');
+  return turn;
+}
+
+/** Bot strings from the i18next locale files (see bot/i18n.ts). */
+export type Translate = (lang: Lang, key: string, values?: Record<string, unknown>) => string;

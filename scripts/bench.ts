@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: drives N concurrent conversations through /api/messages of the real bot
+ * (embedded database, interaction logging on) and of a bare echo bot in the same run, and
+ * prints throughput and latency percentiles of both.
+ *
+ *   BENCH_CONVERSATIONS (50)  BENCH_MESSAGES (20 per conversation)  BENCH_TARGET (a running bot's URL; default: start one)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
+const QUESTIONS = [
+  'Moet ik binnen blijven?',
+  'Dois-je rester à la maison ?',
+  'Is tap water safe to drink?',
+  'Sind die Schulen geschlossen?',
+  'Welke wegen zijn afgesloten?',
+  'Où est le centre d’accueil ?',
+];
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Receives the bots' replies, as a channel's Connector API would. */
+async function startChannel(): Promise<{ serviceUrl: string; received: () => number; close: () => void }> {
+  let count = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      count++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"id":"${randomUUID()}"}`);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { serviceUrl: `http://127.0.0.1:${port}`, received: () => count, close: () => server.close() };
+}
+
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (
+    !(await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${script} not healthy in time`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, child };
+}
+
+interface Result {
+  name: string;
+  messages: number;
+  failed: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function drive(name: string, botUrl: string, serviceUrl: string): Promise<Result> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONVERSATIONS });
+  const latencies: number[] = [];
+  let failed = 0;
+  const post = (body: string) =>
+    new Promise<number>((resolve) => {
+      const req = http.request(
+        `${botUrl}/api/messages`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', () => resolve(0));
+      req.end(body);
+    });
+  const conversation = async (n: number) => {
+    const conversationId = `bench-${name}-${n}-${randomUUID()}`;
+    for (let i = 0; i < MESSAGES; i++) {
+      const body = JSON.stringify({
+        type: 'message',
+        id: randomUUID(),
+        channelId: 'bench',
+        serviceUrl,
+        conversation: { id: conversationId },
+        from: { id: `citizen-${n}` },
+        recipient: { id: 'bot' },
+        text: QUESTIONS[(n + i) % QUESTIONS.length],
+      });
+      const started = performance.now();
+      const status = await post(body);
+      latencies.push(performance.now() - started);
+      if (status < 200 || status >= 300) failed++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONVERSATIONS }, (_, n) => conversation(n)));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return {
+    name,
+    messages: CONVERSATIONS * MESSAGES,
+    failed,
+    seconds,
+    latencies: latencies.sort((a, b) => a - b),
+  };
+}
+
+function row(r: Result): string {
+  const rate = r.messages / r.seconds;
+  const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(r.latencies, p).toFixed(1));
+  return `${r.name.padEnd(10)} ${String(r.messages).padStart(6)} msgs  ${String(r.failed).padStart(4)} failed  ${rate.toFixed(0).padStart(6)} msg/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms`;
+}
+
+async function main(): Promise<void> {
+  const channel = await startChannel();
+  const children: ChildProcess[] = [];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-bench-'));
+  try {
+    const bot = process.env.BENCH_TARGET
+      ? { url: process.env.BENCH_TARGET }
+      : await startProcess('bot/main.js', {
+          DATA_DIR: dataDir,
+          EMBEDDED_DB_PORT: String(await freePort()),
+          MONGODB_URI: process.env.MONGODB_URI ?? '',
+        });
+    if ('child' in bot) children.push(bot.child);
+    const echo = await startProcess('scripts/echoBot.js', {});
+    children.push(echo.child);
+
+    console.log(
+      `${CONVERSATIONS} concurrent conversations x ${MESSAGES} messages, ${os.cpus().length} cores, Node ${process.version}`,
+    );
+    // A short warm-up so that JIT and connection pools are not measured.
+    await drive('warm-up', bot.url, channel.serviceUrl);
+    await drive('warm-up', echo.url, channel.serviceUrl);
+    const echoResult = await drive('echo', echo.url, channel.serviceUrl);
+    const botResult = await drive('crisis-bot', bot.url, channel.serviceUrl);
+    console.log(row(echoResult));
+    console.log(row(botResult));
+    const ratio = botResult.messages / botResult.seconds / (echoResult.messages / echoResult.seconds);
+    console.log(`throughput ratio crisis-bot / echo: ${ratio.toFixed(2)}`);
+    if (botResult.failed > 0 || echoResult.failed > 0) process.exitCode = 1;
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    channel.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
