@@ -4,6 +4,7 @@ import {
   type WaterfallStepContext,
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
+import type { SearchOutcome } from '../knowledge';
 import { classifyInquiry } from '../triage';
 import { sendAnswer, sendClarify } from './answers';
 import { feedbackOf } from './feedback';
@@ -50,7 +51,7 @@ export class RouterDialog extends ComponentDialog {
       const options: VictimInquiryOptions = {
         lang,
         urgent: inquiry.urgent,
-        confirmFirst: inquiry.decision === 'unsure',
+        confirmFirst: inquiry.decision !== 'd2',
       };
       return step.beginDialog(VICTIM_INQUIRY_DIALOG, options);
     }
@@ -67,7 +68,7 @@ export class RouterDialog extends ComponentDialog {
         return step.endDialog();
       }
     }
-    await this.answer(step, text);
+    await this.answer(step, crisis.retriever.search(text, lang));
     return step.endDialog();
   }
 
@@ -75,14 +76,17 @@ export class RouterDialog extends ComponentDialog {
   private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as VictimInquiryResult | undefined;
     if (result?.outcome === 'notD2') {
-      await this.answer(step, result.reroute ?? (step.values as RouteValues).question);
+      const { lang, crisis } = getTurn(step.context);
+      await this.answer(
+        step,
+        crisis.retriever.search(result.reroute ?? (step.values as RouteValues).question, lang),
+      );
     }
     return step.endDialog();
   }
 
-  private async answer(step: WaterfallStepContext, text: string): Promise<void> {
+  private async answer(step: WaterfallStepContext, result: SearchOutcome): Promise<void> {
     const { lang, crisis, data } = getTurn(step.context);
-    const result = crisis.retriever.search(text, lang);
     if (result.decision === 'answer' && result.best) {
       await sendAnswer(step.context, this.translate, crisis, data, result.best.faqId, lang);
     } else {

@@ -1,6 +1,7 @@
 import { detectAll } from 'tinyld';
 import { deu, eng, fra, nld } from 'stopword';
 import { LANGUAGES, type Lang } from '../models';
+import { foldAccents } from './textAnalysis';
 
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -39,9 +40,8 @@ const LANGUAGE_NAMES: Record<Lang, string[]> = {
 /** Longer messages that merely mention a language ("is the French school open?") are questions, not requests. */
 const MAX_SWITCH_WORDS = 5;
 
-export function foldText(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss');
-}
+/** Folding shared with retrieval, so "Francais" and "français" name the same language. */
+export const foldText = foldAccents;
 
 function words(text: string): string[] {
   return foldText(text).match(/\p{L}+/gu) ?? [];
