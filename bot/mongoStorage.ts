@@ -38,10 +38,14 @@ function isDuplicateKey(error: unknown): boolean {
 export class MongoStorage implements Storage {
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
-    const docs = await BotStateModel.find({ _id: { $in: keys } }, { data: 1, eTag: 1 }).lean();
+    // One lookup by _id per key: FerretDB's SQLite backend serves `_id` equality from its index but
+    // scans for `$in` (measured: about 4x the throughput), and a turn reads one or two keys.
+    const docs = await Promise.all(
+      keys.map((key) => BotStateModel.findById(key, { data: 1, eTag: 1 }).lean()),
+    );
     const items: StoreItems = {};
     for (const doc of docs) {
-      items[doc._id] = { ...(JSON.parse(doc.data) as StoreItem), eTag: doc.eTag };
+      if (doc) items[doc._id] = { ...(JSON.parse(doc.data) as StoreItem), eTag: doc.eTag };
     }
     return items;
   }
