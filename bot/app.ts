@@ -95,7 +95,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   };
 
   const cipher = loadD2Cipher(config.D2_ENCRYPTION_KEY, path.resolve(root, config.DATA_DIR), logger);
-  const storage = new ResilientStorage(new SealedStorage(new MongoStorage(), cipher, logger), logger);
+  const storage = new ResilientStorage(
+    new SealedStorage(new MongoStorage(), cipher, logger),
+    logger,
+    () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
+  );
   const conversationState = new ConversationState(storage);
   const router = new RouterDialog(translate, {
     queue: new D2Queue(cipher),

@@ -30,13 +30,16 @@ function isUnavailable(error: unknown): boolean {
  * are skipped (logged); conversations resume their stored state once the database is back.
  */
 export class ResilientStorage implements Storage {
+  /** `connected` lets turns skip the database at once while it is known to be away. */
   constructor(
     private readonly inner: Storage,
     private readonly logger: Logger,
+    private readonly connected: () => boolean,
   ) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     try {
+      if (!this.connected()) throw new StorageUnavailable('database disconnected');
       return await withTimeout(this.inner.read(keys), 'state read');
     } catch (error) {
       if (!isUnavailable(error)) throw error;
@@ -50,6 +53,7 @@ export class ResilientStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     try {
+      if (!this.connected()) throw new StorageUnavailable('database disconnected');
       await withTimeout(this.inner.write(changes), 'state write');
     } catch (error) {
       if (!isUnavailable(error)) throw error;

@@ -9,7 +9,7 @@ import {
   type D2Intake,
 } from '../../handoff';
 import { AuditLogModel, BotStateModel, TicketModel } from '../../models';
-import { testDatabaseUri } from '../helpers/bot';
+import { useTestDatabase } from '../helpers/db';
 
 const intake: D2Intake = {
   callerName: 'Ann Peeters',
@@ -27,13 +27,7 @@ describe('D2 intake protection', () => {
   const queue = new D2Queue(cipher);
   const access = new IntakeAccess(cipher);
 
-  beforeAll(async () => {
-    await mongoose.connect(testDatabaseUri());
-  });
-  afterAll(async () => {
-    await mongoose.connection.db?.dropDatabase();
-    await mongoose.disconnect();
-  });
+  useTestDatabase();
 
   const open = () =>
     queue.open({

@@ -1,22 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import { startApp, type App } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
+import { freePort, testDatabaseUri } from './db';
 import { TestChannel } from './testChannel';
+
+export { testDatabaseUri };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export function testDatabaseUri(name = `t_${randomUUID().slice(0, 8)}`): string {
-  const base = process.env.TEST_MONGODB_URI;
-  if (!base)
-    throw new Error('TEST_MONGODB_URI not set: run the tests through jest (globalSetup starts the database)');
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** Environment of a bot under test: its own database, a random port, quiet logs, fast content refresh. */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
@@ -25,7 +19,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     PORT: '0',
     LOG_LEVEL: 'silent',
     CONTENT_REFRESH_MS: '200',
-    MONGODB_URI: testDatabaseUri(),
+    MONGODB_URI: testDatabaseUri(`t_${randomUUID().slice(0, 8)}`),
     D2_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   };
@@ -55,13 +49,6 @@ export async function startTestBot(overrides: Record<string, string> = {}): Prom
   };
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface BotProcess {
   url: string;
