@@ -11,7 +11,6 @@ export { testDatabaseUri };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-
 /** Environment of a bot under test: its own database, a random port, quiet logs, fast content refresh. */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -48,7 +47,6 @@ export async function startTestBot(overrides: Record<string, string> = {}): Prom
     },
   };
 }
-
 
 export interface BotProcess {
   url: string;
