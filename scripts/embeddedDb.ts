@@ -6,6 +6,7 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 // Registers every schema on the default connection, so connectDatabase can build all their indexes.
 import '../models';
+import { projectRoot } from '../bot/paths';
 
 export interface EmbeddedDb {
   uri: string;
@@ -33,16 +34,6 @@ export interface EmbeddedDbOptions {
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 const TAIL_CHARS = 4000;
-
-function findRoot(start: string): string {
-  let dir = start;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`package.json not found above ${start}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -122,7 +113,7 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     return { uri, startedByUs: false, pid: undefined, stop: async () => undefined };
   }
 
-  const rootDir = opts.rootDir ?? findRoot(__dirname);
+  const rootDir = opts.rootDir ?? projectRoot(__dirname);
   const bin = path.join(rootDir, '.cache', 'bin', 'ferretdb');
   if (!fs.existsSync(bin)) await buildFerretDb(rootDir, logger);
   fs.mkdirSync(dataDir, { recursive: true });
