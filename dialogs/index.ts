@@ -1,10 +1,3 @@
 export { RouterDialog } from './routerDialog';
-export {
-  reply,
-  replyEntity,
-  replyMetaOf,
-  REPLY_ENTITY_TYPE,
-  type ReplyKind,
-  type ReplyMeta,
-} from './replies';
-export { setTurn, getTurn, type Turn, type ConversationData, type Translate } from './turn';
+export { reply, replyMetaOf, type ReplyMeta } from './replies';
+export { setTurn, type ConversationData, type Translate } from './turn';

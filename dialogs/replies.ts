@@ -1,8 +1,7 @@
 import { ActivityTypes, type Activity, type CardAction, type Entity } from 'botbuilder';
 import type { Lang } from '../knowledge';
 
-export type ReplyKind =
-  'answer' | 'd2' | 'handoff' | 'clarify' | 'greeting' | 'info' | 'language' | 'operator';
+type ReplyKind = 'answer' | 'd2' | 'handoff' | 'clarify' | 'greeting' | 'info' | 'language' | 'operator';
 
 /** What the bot did with a citizen's message (contract.md, "Reply metadata"). */
 export interface ReplyMeta {
@@ -14,9 +13,9 @@ export interface ReplyMeta {
   options?: string[];
 }
 
-export const REPLY_ENTITY_TYPE = 'crisis.reply';
+const REPLY_ENTITY_TYPE = 'crisis.reply';
 
-export function replyEntity(meta: ReplyMeta): Entity {
+function replyEntity(meta: ReplyMeta): Entity {
   return { type: REPLY_ENTITY_TYPE, ...meta };
 }
 
