@@ -57,6 +57,25 @@ describe('bot processes on one database', () => {
     expect(crisisReplyOf(feedback[0]!)).toMatchObject({ kind: 'info', lang: 'nl' });
   }, 90_000);
 
+  it('stops gracefully on SIGTERM, with every interaction of its turns written', async () => {
+    const bot = await spawnBot(env);
+    processes.push(bot);
+    const channel = await channelFor(bot);
+    const conversation = channel.conversation();
+    for (const question of [
+      'Moet ik binnen blijven?',
+      'Welke wegen zijn afgesloten?',
+      'Waar is het opvangcentrum?',
+    ]) {
+      await conversation.say(question);
+    }
+    expect(await bot.kill('SIGTERM')).toBe(0);
+    const logged = await mongoose.connection
+      .db!.collection('interactions')
+      .countDocuments({ conversationId: conversation.id });
+    expect(logged).toBe(channel.activities(conversation.id).length + 3);
+  }, 60_000);
+
   it('serves a newly published version within 5 seconds in every process, without restart', async () => {
     const [a, b] = await Promise.all([spawnBot(env), spawnBot(env)]);
     processes.push(a, b);
