@@ -8,7 +8,7 @@ const MAX_OPTIONS = 3;
 
 /**
  * Sends one FAQ entry: the communicators' answer verbatim, its links, and a "was this helpful?"
- * question. When the entry lacks the citizen's language, says so first.
+ * question with yes/no quick replies. When the entry lacks the citizen's language, says so first.
  */
 export async function sendAnswer(
   context: TurnContext,
@@ -20,24 +20,27 @@ export async function sendAnswer(
 ): Promise<void> {
   const faq = crisis.retriever.getFaq(faqId, lang);
   if (!faq) throw new Error(`entry ${faqId} missing from ${crisis.slug} v${crisis.version}`);
-  const activities = [];
+  // One activity: every extra message is one more call to the channel, and a text with its quick
+  // replies is shown the same way everywhere.
+  const parts = [];
   if (faq.lang !== lang) {
-    const language = translate(lang, `languageName.${faq.lang}`);
-    activities.push(
-      reply(translate(lang, 'answerOtherLanguage', { language }), { kind: 'answer', faqId, lang }),
+    parts.push(
+      translate(lang, 'answerOtherLanguage', { language: translate(lang, `languageName.${faq.lang}`) }),
     );
   }
-  const links = faq.links.map((l) => `- [${l.label}](${l.url})`);
-  const text =
-    links.length > 0 ? `${faq.answer}\n\n${translate(lang, 'moreInfo')}:\n${links.join('\n')}` : faq.answer;
-  activities.push(reply(text, { kind: 'answer', faqId, lang: faq.lang }));
-  activities.push(
-    reply(translate(lang, 'helpfulQuestion'), { kind: 'answer', faqId, lang }, [
+  parts.push(faq.answer);
+  if (faq.links.length > 0) {
+    parts.push(
+      `${translate(lang, 'moreInfo')}:\n${faq.links.map((l) => `- [${l.label}](${l.url})`).join('\n')}`,
+    );
+  }
+  parts.push(translate(lang, 'helpfulQuestion'));
+  await context.sendActivity(
+    reply(parts.join('\n\n'), { kind: 'answer', faqId, lang: faq.lang }, [
       translate(lang, 'helpfulYes'),
       translate(lang, 'helpfulNo'),
     ]),
   );
-  await context.sendActivities(activities);
   data.awaitingFeedbackFor = faqId;
 }
 
