@@ -8,6 +8,7 @@ import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialog
 import type { Logger } from 'pino';
 import { detectLanguage, langFromLocale, requestedLanguage, type Lang, type LiveContent } from '../knowledge';
 import { reply, setTurn, type ConversationData, type RouterDialog, type Translate } from '../dialogs';
+import { classifyInquiry } from '../triage';
 import { resolveCrisis, type CrisisResolution } from './crisisResolver';
 import { setTurnInfo } from './turnInfo';
 
@@ -64,7 +65,10 @@ export class CrisisBot extends ActivityHandler {
     data.lang = lang;
     setTurnInfo(context, { crisisSlug: crisis.slug, lang });
     const { title, summary } = crisis.content.crisis;
-    const text = this.deps.translate(lang, 'greeting', { title: title[lang], summary: summary[lang] });
+    const text = this.deps.translate(lang, 'greeting', {
+      title: title[lang] ?? Object.values(title)[0],
+      summary: summary[lang] ?? Object.values(summary)[0],
+    });
     await context.sendActivity(reply(text, { kind: 'greeting', lang }));
   }
 
@@ -72,10 +76,14 @@ export class CrisisBot extends ActivityHandler {
     const data = await this.data.get(context, {});
     const t = this.deps.translate;
     const text = (context.activity.text ?? '').trim();
-    const requested = requestedLanguage(text);
-    const lang =
-      requested ??
-      detectLanguage(text.slice(0, 500), { previous: data.lang, locale: context.activity.locale });
+    const detected = detectLanguage(text.slice(0, 500), {
+      previous: data.lang,
+      locale: context.activity.locale,
+    });
+    // "my German husband is missing" names a language but is a victim inquiry: D2 comes first.
+    const inquiry = classifyInquiry(text, detected);
+    const requested = inquiry.decision === 'd5' ? requestedLanguage(text) : undefined;
+    const lang = requested ?? detected;
     setTurnInfo(context, { crisisSlug: data.crisisSlug, lang });
 
     if (text.length === 0) {
@@ -106,7 +114,7 @@ export class CrisisBot extends ActivityHandler {
       return;
     }
 
-    setTurn(context, { text, lang, crisis: resolution.crisis, data });
+    setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry });
     const dialogContext = await this.dialogs.createContext(context);
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.router.id);

@@ -5,7 +5,6 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import type { SearchOutcome } from '../knowledge';
-import { classifyInquiry } from '../triage';
 import { sendAnswer, sendClarify } from './answers';
 import { feedbackOf } from './feedback';
 import { reply } from './replies';
@@ -41,9 +40,7 @@ export class RouterDialog extends ComponentDialog {
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { text, lang, crisis, data } = getTurn(step.context);
-
-    const inquiry = classifyInquiry(text, lang);
+    const { text, lang, crisis, data, inquiry } = getTurn(step.context);
     if (inquiry.decision !== 'd5') {
       data.awaitingFeedbackFor = undefined;
       // Kept only until the flow ends, to answer it if the citizen says it is not about a person.

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Lang, LiveCrisis } from '../knowledge';
+import type { InquiryClassification } from '../triage';
 
 /** What the bot keeps per conversation (in the `botstate` collection, through ConversationState). */
 export interface ConversationData {
@@ -15,6 +16,8 @@ export interface Turn {
   lang: Lang;
   crisis: LiveCrisis;
   data: ConversationData;
+  /** Whether the message is about a person who may be affected (D2), decided before anything else. */
+  inquiry: InquiryClassification;
 }
 
 const TURN_KEY = Symbol('crisis.turn');

@@ -60,6 +60,11 @@ describe('citizen conversation over the Bot Framework protocol', () => {
     expect(firstMeta(followUp)).toMatchObject({ lang: 'en' });
   });
 
+  it('takes a victim inquiry that names a language for what it is, not for a language switch', async () => {
+    const replies = await bot.channel.conversation().say('my German husband is missing');
+    expect(firstMeta(replies)).toMatchObject({ kind: 'd2', lang: 'en' });
+  });
+
   it('asks to rephrase rather than answering an off-topic question', async () => {
     const replies = await bot.channel.conversation().say('Who won the football match yesterday?');
     const meta = firstMeta(replies);
