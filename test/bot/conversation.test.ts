@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
-import { startTestBot, type TestBot } from '../helpers/bot';
+import { useTestBot } from '../helpers/bot';
 
 const demo = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../../content/demo-chemical-fire.json'), 'utf8'),
@@ -18,15 +18,7 @@ function firstMeta(replies: ReceivedActivity[]) {
 }
 
 describe('citizen conversation over the Bot Framework protocol', () => {
-  let bot: TestBot;
-
-  beforeAll(async () => {
-    bot = await startTestBot();
-  });
-  afterAll(async () => {
-    await mongoose.connection.db?.dropDatabase();
-    await bot.stop();
-  });
+  const bot = useTestBot();
 
   it('greets a new conversation with the crisis title, in the locale of the client', async () => {
     const replies = await bot.channel.conversation({ locale: 'nl-BE' }).join();
@@ -90,14 +82,7 @@ describe('citizen conversation over the Bot Framework protocol', () => {
 });
 
 describe('bad input at /api/messages', () => {
-  let bot: TestBot;
-  beforeAll(async () => {
-    bot = await startTestBot();
-  });
-  afterAll(async () => {
-    await mongoose.connection.db?.dropDatabase();
-    await bot.stop();
-  });
+  const bot = useTestBot();
 
   const stateCount = () => mongoose.connection.db!.collection('botstate').countDocuments();
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
-import { startTestBot, type TestBot } from '../helpers/bot';
+import { useTestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
 
 type Lang = 'fr' | 'nl' | 'de' | 'en';
@@ -17,11 +16,10 @@ const holdout = JSON.parse(
  * measured level where the target is not reached yet (README, "Known limits").
  */
 describe('victim inquiries through the bot (held-out set)', () => {
-  let bot: TestBot;
+  const bot = useTestBot();
   const figures = new Map<string, { d2: number; routed: number; d5: number; kept: number }>();
 
   beforeAll(async () => {
-    bot = await startTestBot();
     for (const lang of LANGS) {
       const f = { d2: 0, routed: 0, d5: 0, kept: 0 };
       for (const [label, texts] of [
@@ -59,10 +57,6 @@ describe('victim inquiries through the bot (held-out set)', () => {
         .join('\n'),
     );
   }, 180_000);
-  afterAll(async () => {
-    await mongoose.connection.db?.dropDatabase();
-    await bot.stop();
-  });
 
   it.each([...LANGS, 'all'])(
     'routes victim inquiries to the D2 flow and keeps ordinary questions D5 (%s)',

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
-import { startTestBot, type TestBot } from '../helpers/bot';
+import { useTestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
 
 interface Case {
@@ -17,21 +16,16 @@ const cases = (
 
 /** The development question set, each as the first message of a new conversation, through the protocol. */
 describe('development questions through the bot', () => {
-  let bot: TestBot;
+  const bot = useTestBot();
   const outcomes: { c: Case; kind?: string; faqId?: string; lang?: string; options?: string[] }[] = [];
 
   beforeAll(async () => {
-    bot = await startTestBot();
     for (const c of cases) {
       const replies = await bot.channel.conversation().say(c.text);
       const meta = replies[0] ? crisisReplyOf(replies[0]) : undefined;
       outcomes.push({ c, kind: meta?.kind, faqId: meta?.faqId, lang: meta?.lang, options: meta?.options });
     }
   }, 120_000);
-  afterAll(async () => {
-    await mongoose.connection.db?.dropDatabase();
-    await bot.stop();
-  });
 
   // The product target is 85% answered right; today's retrieval reaches about 40% answered and
   // about 80% answered-or-offered (README, "Known limits"). These floors guard against regressions.

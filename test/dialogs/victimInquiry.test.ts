@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { startTestBot, type TestBot } from '../helpers/bot';
+import { useTestBot } from '../helpers/bot';
 import { crisisReplyOf, type ReceivedActivity, type TestConversation } from '../helpers/testChannel';
 
 type Lang = 'fr' | 'nl' | 'de' | 'en';
@@ -53,16 +53,8 @@ describe.each(LANGS)('victim inquiry (D2) in %s, through the Bot Framework proto
   const d2 = locale<D2Strings>(lang, 'd2');
   const bot_ = locale<BotStrings>(lang, 'bot');
   const c = CASES[lang];
-  let bot: TestBot;
+  const bot = useTestBot();
   const tickets = () => mongoose.connection.db!.collection('tickets');
-
-  beforeAll(async () => {
-    bot = await startTestBot();
-  });
-  afterAll(async () => {
-    await mongoose.connection.db?.dropDatabase();
-    await bot.stop();
-  });
 
   async function startIntake(conversation: TestConversation, text = c.inquiry): Promise<ReceivedActivity[]> {
     const replies = await conversation.say(text);

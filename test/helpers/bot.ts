@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import pino from 'pino';
 import { startApp, type App } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
@@ -95,5 +96,36 @@ export async function spawnBot(env: Record<string, string>, timeoutMs = 30_000):
       if (child.exitCode === null) child.kill(signal);
       return exited;
     },
+  };
+}
+
+/**
+ * One bot for the enclosing describe block (or file): started before its tests, its database
+ * dropped and the bot stopped after them. Its fields are read once the tests run.
+ */
+export function useTestBot(overrides: Record<string, string> = {}): TestBot {
+  let bot: TestBot | undefined;
+  beforeAll(async () => {
+    bot = await startTestBot(overrides);
+  });
+  afterAll(async () => {
+    await mongoose.connection.db?.dropDatabase();
+    await bot?.stop();
+  });
+  const current = () => {
+    if (!bot) throw new Error('the test bot is started in beforeAll: use it inside hooks and tests');
+    return bot;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get channel() {
+      return current().channel;
+    },
+    get env() {
+      return current().env;
+    },
+    stop: () => current().stop(),
   };
 }
