@@ -11,9 +11,8 @@ const holdout = JSON.parse(
 
 /**
  * What the whole bot does with the held-out victim inquiries and ordinary questions about people,
- * each as the first message of a conversation: the classifier combined with the FAQ search. The
- * product targets are ≥ 98% routed to the D2 flow and ≥ 90% kept D5; floors below are today's
- * measured level where the target is not reached yet (README, "Known limits").
+ * each as the first message of a conversation, through the protocol: at least 98% routed to the
+ * D2 flow and 90% kept D5 (each language on its own: at least 95% routed).
  */
 describe('victim inquiries through the bot (held-out set)', () => {
   const bot = useTestBot();
@@ -62,11 +61,8 @@ describe('victim inquiries through the bot (held-out set)', () => {
     'routes victim inquiries to the D2 flow and keeps ordinary questions D5 (%s)',
     (key) => {
       const f = figures.get(key)!;
-      expect(f.routed / f.d2).toBeGreaterThanOrEqual(ROUTED_FLOOR);
-      expect(f.kept / f.d5).toBeGreaterThanOrEqual(KEPT_FLOOR);
+      expect(f.routed / f.d2).toBeGreaterThanOrEqual(key === 'all' ? 0.98 : 0.95);
+      expect(f.kept / f.d5).toBeGreaterThanOrEqual(0.9);
     },
   );
 });
-
-const ROUTED_FLOOR = 0.9;
-const KEPT_FLOOR = 0.85;

@@ -51,24 +51,26 @@ function report(name: string, set: LabelledSet): Record<string, Figures> {
 }
 
 /**
- * The product targets are 98% of D2 messages routed and 90% of D5 questions about people kept.
- * The development set meets them; the held-out set, never tuned on, does not yet (about 94% routed,
- * 89–96% kept per language: README, "Known limits"), so its floors guard today's level instead.
+ * The product targets: at least 98% of D2 messages routed to the D2 flow and 90% of D5 questions
+ * about people kept D5, on sets the lexicons were never tuned on (d2-holdout.json) and on the
+ * development sets. d2-dev2.json was the first held-out set: measured as such at 94.3% / 92.9%
+ * before its misses were read (README, "Known limits").
  */
 describe.each([
-  ['holdout', 'd2-holdout.json', { routed: 0.9, routedAll: 0.93, kept: 0.85, keptAll: 0.9 }],
-  ['dev', 'd2-dev.json', { routed: 0.98, routedAll: 0.98, kept: 0.9, keptAll: 0.9 }],
-])('victim inquiry figures on the %s set', (name, file, floor) => {
+  ['holdout', 'd2-holdout.json'],
+  ['dev', 'd2-dev.json'],
+  ['dev2 (former holdout)', 'd2-dev2.json'],
+])('victim inquiry figures on the %s set', (name, file) => {
   const rows = report(`triage figures, ${name} set`, fixture<LabelledSet>(file));
 
-  it.each([...LANGS, 'all'])('routes D2 messages to the D2 flow (%s)', (key) => {
+  it.each([...LANGS, 'all'])('routes at least 98%% of D2 messages to the D2 flow (%s)', (key) => {
     const f = rows[key]!;
-    expect(f.routed / f.d2).toBeGreaterThanOrEqual(key === 'all' ? floor.routedAll : floor.routed);
+    expect(f.routed / f.d2).toBeGreaterThanOrEqual(key === 'all' ? 0.98 : 0.95);
   });
 
-  it.each([...LANGS, 'all'])('keeps D5 questions about people as D5 (%s)', (key) => {
+  it.each([...LANGS, 'all'])('keeps at least 90%% of D5 questions about people D5 (%s)', (key) => {
     const f = rows[key]!;
-    expect(f.kept / f.d5).toBeGreaterThanOrEqual(key === 'all' ? floor.keptAll : floor.kept);
+    expect(f.kept / f.d5).toBeGreaterThanOrEqual(0.9);
   });
 });
 
