@@ -6,7 +6,14 @@ import {
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
-import { detectLanguage, langFromLocale, requestedLanguage, type Lang, type LiveContent } from '../knowledge';
+import {
+  detectLanguage,
+  langFromLocale,
+  requestedLanguage,
+  type Lang,
+  type LiveContent,
+  type LiveCrisis,
+} from '../knowledge';
 import { reply, setTurn, type ConversationData, type RouterDialog, type Translate } from '../dialogs';
 import { classifyInquiry } from '../triage';
 import { resolveCrisis, type CrisisResolution } from './crisisResolver';
@@ -57,7 +64,16 @@ export class CrisisBot extends ActivityHandler {
       await this.sendCrisisChoice(context, resolution, fallback, 'greeting');
       return;
     }
-    const { crisis } = resolution;
+    await this.sendGreeting(context, data, resolution.crisis, fallback);
+  }
+
+  /** The crisis title and summary, in the citizen's language when the crisis has it. */
+  private async sendGreeting(
+    context: TurnContext,
+    data: ConversationData,
+    crisis: LiveCrisis,
+    fallback: Lang,
+  ) {
     const lang = crisis.content.crisis.languages.includes(fallback)
       ? fallback
       : crisis.content.crisis.languages[0]!;
@@ -110,7 +126,7 @@ export class CrisisBot extends ActivityHandler {
     data.crisisSlug = resolution.crisis.slug;
     setTurnInfo(context, { crisisSlug: data.crisisSlug, lang });
     if (resolution.chosen) {
-      await this.greet(context);
+      await this.sendGreeting(context, data, resolution.crisis, lang);
       return;
     }
 

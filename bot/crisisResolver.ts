@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { foldText, type LiveContent, type LiveCrisis } from '../knowledge';
+import { foldAccents, type LiveContent, type LiveCrisis } from '../knowledge';
 import type { ConversationData } from '../dialogs';
 
 export type CrisisResolution =
@@ -32,9 +32,9 @@ export function resolveCrisis(
   const active = live.active();
   if (active.length === 0) return { kind: 'none' };
   if (active.length === 1) return { kind: 'found', crisis: active[0]! };
-  const said = foldText(activity.text ?? '').trim();
+  const said = foldAccents(activity.text ?? '').trim();
   const chosen = active.find((c) =>
-    Object.values(c.content.crisis.title).some((title) => foldText(title) === said),
+    Object.values(c.content.crisis.title).some((title) => foldAccents(title) === said),
   );
   return chosen ? { kind: 'found', crisis: chosen, chosen: true } : { kind: 'choose', crises: active };
 }

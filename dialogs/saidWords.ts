@@ -1,9 +1,9 @@
-import { foldText, type Lang } from '../knowledge';
+import { foldAccents, type Lang } from '../knowledge';
 import type { Translate } from './turn';
 
 /** The message as a short reply is compared: folded, without punctuation. */
 function normalise(text: string): string {
-  return foldText(text)
+  return foldAccents(text)
     .replace(/[^\p{L}\p{N}' ]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -16,11 +16,5 @@ export {
 } from './importContent';
 export { LiveContent, type LiveCrisis, type LiveContentOptions } from './liveContent';
 export { Retriever, type SearchOutcome, type Candidate, type FaqView, type Decision } from './retriever';
-export {
-  detectLanguage,
-  requestedLanguage,
-  langFromLocale,
-  isLang,
-  foldText,
-  type LanguageHints,
-} from './language';
+export { detectLanguage, requestedLanguage, langFromLocale, isLang, type LanguageHints } from './language';
+export { foldAccents } from './textAnalysis';

@@ -40,11 +40,8 @@ const LANGUAGE_NAMES: Record<Lang, string[]> = {
 /** Longer messages that merely mention a language ("is the French school open?") are questions, not requests. */
 const MAX_SWITCH_WORDS = 5;
 
-/** Folding shared with retrieval, so "Francais" and "français" name the same language. */
-export const foldText = foldAccents;
-
 function words(text: string): string[] {
-  return foldText(text).match(/\p{L}+/gu) ?? [];
+  return foldAccents(text).match(/\p{L}+/gu) ?? [];
 }
 
 /** The language a citizen explicitly asks for ("in het Nederlands", "English please"), if any. */

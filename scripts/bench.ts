@@ -9,9 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './freePort';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50);
@@ -24,14 +24,6 @@ const QUESTIONS = [
   'Welke wegen zijn afgesloten?',
   'Où est le centre d’accueil ?',
 ];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Receives the bots' replies, as a channel's Connector API would. */
 async function startChannel(): Promise<{ serviceUrl: string; received: () => number; close: () => void }> {

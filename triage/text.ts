@@ -1,20 +1,7 @@
+import { foldAccents } from '../knowledge';
 import type { Lang } from '../models';
 
 const APOSTROPHES = /['’‘`´]/g;
-
-/**
- * Lowercases and strips accents, because citizens type "ecole", "Ecole" and "école" alike, and the
- * lexicon must meet them all with one spelling. ß/œ/æ have no combining form, hence the replaces.
- */
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae');
-}
 
 /**
  * Splits folded text into word tokens. French elisions split ("l'usine" → "l usine", so "usine" is a
@@ -22,7 +9,7 @@ export function fold(text: string): string {
  * "omas"), which is also how people type these words when they skip the apostrophe.
  */
 export function tokenize(text: string, lang: Lang): string[] {
-  return words(fold(text), lang);
+  return words(foldAccents(text), lang);
 }
 
 function words(text: string, lang: Lang): string[] {

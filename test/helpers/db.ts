@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { connectDatabase, disconnectDatabase } from '../../scripts/embeddedDb';
+import { freePort } from '../../scripts/freePort';
+
+export { freePort };
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -31,14 +33,6 @@ export function useTestDatabase(): { uri: () => string } {
     await disconnectDatabase();
   });
   return { uri: () => uri };
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Polls until check() holds; a failing test then reports what it waited for instead of a bare timeout. */
