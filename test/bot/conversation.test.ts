@@ -10,6 +10,9 @@ const demo = JSON.parse(
   crisis: { title: Record<string, string> };
   faqs: { id: string; answer: Record<string, string> }[];
 };
+const nlBot = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../locales/nl/bot.json'), 'utf8')) as {
+  error: string;
+};
 const answerOf = (id: string, lang: string) => demo.faqs.find((f) => f.id === id)!.answer[lang]!;
 
 function firstMeta(replies: ReceivedActivity[]) {
@@ -72,6 +75,17 @@ describe('citizen conversation over the Bot Framework protocol', () => {
     expect(firstMeta(feedback)).toMatchObject({ kind: 'info', lang: 'nl' });
     const next = await conversation.say('Welke wegen zijn afgesloten?');
     expect(firstMeta(next)).toMatchObject({ kind: 'answer', faqId: 'roads-transport' });
+  });
+
+  it("apologises in the citizen's language when a turn fails, and stays usable", async () => {
+    const conversation = bot.channel.conversation();
+    bot.channel.refuseNextReply(conversation.id);
+    const failed = await conversation.say('Welke wegen zijn afgesloten?');
+    expect(failed).toHaveLength(1);
+    expect(firstMeta(failed)).toMatchObject({ kind: 'info', lang: 'nl' });
+    expect(failed[0]!.text).toBe(nlBot.error);
+    const next = await conversation.say('Welke wegen zijn afgesloten?');
+    expect(firstMeta(next)).toMatchObject({ kind: 'answer', faqId: 'roads-transport', lang: 'nl' });
   });
 
   it('answers an over-long message politely without processing it', async () => {

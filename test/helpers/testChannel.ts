@@ -33,6 +33,8 @@ export class TestChannel {
   private server?: http.Server;
   private readonly received = new Map<string, ReceivedActivity[]>();
   private readonly waiters: (() => void)[] = [];
+  /** Conversations whose next reply the channel refuses (403: the connector retries 5xx, not this). */
+  private readonly refuseNext = new Set<string>();
   serviceUrl = '';
 
   /** The bot this channel talks to; tests point it at a restarted process. */
@@ -49,6 +51,11 @@ export class TestChannel {
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => {
         const conversationId = decodeURIComponent(match[1]!);
+        if (this.refuseNext.delete(conversationId)) {
+          res.statusCode = 403;
+          res.end('{"error":"refused"}');
+          return;
+        }
         const activity = JSON.parse(body) as ReceivedActivity;
         const list = this.received.get(conversationId) ?? [];
         list.push(activity);
@@ -64,6 +71,10 @@ export class TestChannel {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  refuseNextReply(conversationId: string): void {
+    this.refuseNext.add(conversationId);
   }
 
   activities(conversationId: string): ReceivedActivity[] {
