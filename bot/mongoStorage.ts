@@ -1,16 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import { BotStateModel } from '../models';
-
-const DUPLICATE_KEY = 11000;
-/** A lock this old was left by a writer that died between taking and releasing it. */
-const LOCK_STALE_MS = 60_000;
-const LOCKS_COLLECTION = 'botstatelocks';
-
-interface WriteLock {
-  _id: string;
-  at: Date;
-}
+import { BotStateModel, InsertLocks, isDuplicateKey } from '../models';
 
 export class ETagConflictError extends Error {
   constructor(readonly key: string) {
@@ -19,23 +9,19 @@ export class ETagConflictError extends Error {
   }
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === DUPLICATE_KEY;
-}
-
 /**
  * botbuilder Storage on the `botstate` collection with optimistic concurrency, which no
  * maintained MongoDB storage for botbuilder honours: an item carrying the eTag it was read with
  * is written only if nobody wrote it since; `*` or no eTag means "last writer wins".
  *
- * A conditional update ({_id, eTag} filter) alone is not enough: FerretDB v1 runs an update as a
- * read, then a separate write by _id, so two writers holding the same eTag can both match and
- * both "win". An insert into a unique _id is atomic there as on MongoDB, so a writer first
- * inserts a lock named after the key and the eTag it replaces; only one writer per eTag gets it.
+ * A conditional update ({_id, eTag} filter) alone is not enough on FerretDB v1 (see InsertLocks),
+ * so a writer first takes a lock named after the key and the eTag it replaces.
  * Writes with `*` take no lock: racing one of them, a conditional write may still succeed on
  * FerretDB where MongoDB would refuse it, which "last writer wins" tolerates.
  */
 export class MongoStorage implements Storage {
+  private readonly locks = new InsertLocks('botstatelocks');
+
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
     // One lookup by _id per key: FerretDB's SQLite backend serves `_id` equality from its index but
@@ -87,21 +73,8 @@ export class MongoStorage implements Storage {
   }
 
   private async withLock(key: string, eTag: string, write: () => Promise<void>): Promise<void> {
-    const locks = BotStateModel.db.collection<WriteLock>(LOCKS_COLLECTION);
-    const _id = `${key}\n${eTag}`;
-    try {
-      await locks.insertOne({ _id, at: new Date() });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // Another writer is replacing this eTag right now, so this write is refused as MongoDB would.
-      // A lock left by a writer that died is cleared here, so a later retry can succeed.
-      await locks.deleteOne({ _id, at: { $lt: new Date(Date.now() - LOCK_STALE_MS) } });
-      throw new ETagConflictError(key);
-    }
-    try {
-      await write();
-    } finally {
-      await locks.deleteOne({ _id });
-    }
+    // Another writer replacing this eTag right now means this write is refused, as MongoDB would.
+    const done = await this.locks.with(`${key}\n${eTag}`, write);
+    if (!done) throw new ETagConflictError(key);
   }
 }

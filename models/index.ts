@@ -2,5 +2,16 @@ export { LANGUAGES, type Lang, CrisisModel, type CrisisDoc } from './crisis';
 export { ContentVersionModel, type ContentVersionDoc } from './contentVersion';
 export { BotStateModel } from './botState';
 export { InteractionModel, type InteractionDoc } from './interaction';
-export { TicketModel, type TicketDoc, TICKET_QUEUES, TICKET_STATES, TICKET_OUTCOMES } from './ticket';
+export {
+  TicketModel,
+  type TicketDoc,
+  TICKET_QUEUES,
+  TICKET_STATES,
+  TICKET_OUTCOMES,
+  TICKET_REASONS,
+} from './ticket';
 export { AuditLogModel, type AuditLogDoc } from './auditLog';
+export { InsertLocks, isDuplicateKey } from './insertLock';
+export { TicketMessageModel, type TicketMessageDoc, MESSAGE_AUTHORS } from './ticketMessage';
+export { UserModel, type UserDoc, ROLES, PRESENCES } from './user';
+export { SessionModel } from './session';

@@ -1,0 +1,57 @@
+import mongoose from 'mongoose';
+
+const DUPLICATE_KEY = 11000;
+
+interface LockDoc {
+  _id: string;
+  at: Date;
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === DUPLICATE_KEY;
+}
+
+/**
+ * Locks only one caller in any process can hold: taking one inserts a document with the lock's
+ * name as `_id`. FerretDB v1 runs a conditional update as a read then a separate write, so two
+ * writers can both "match"; an insert into the unique `_id` index is atomic there as on MongoDB.
+ * Name a lock after what it protects and the version it replaces (`ticket:42:v7`): only one
+ * writer per version gets it.
+ */
+export class InsertLocks {
+  constructor(
+    private readonly collectionName: string,
+    /** A lock this old was left by a holder that died between taking and releasing it. */
+    private readonly staleMs = 60_000,
+  ) {}
+
+  private get collection() {
+    return mongoose.connection.collection<LockDoc>(this.collectionName);
+  }
+
+  /** True if the caller now holds the lock; false if someone else does (a stale one is cleared for a retry). */
+  async take(name: string): Promise<boolean> {
+    try {
+      await this.collection.insertOne({ _id: name, at: new Date() });
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.collection.deleteOne({ _id: name, at: { $lt: new Date(Date.now() - this.staleMs) } });
+      return false;
+    }
+  }
+
+  async release(name: string): Promise<void> {
+    await this.collection.deleteOne({ _id: name });
+  }
+
+  /** Runs `work` holding the lock; undefined without running it when another holder has it. */
+  async with<T>(name: string, work: () => Promise<T>): Promise<{ value: T } | undefined> {
+    if (!(await this.take(name))) return undefined;
+    try {
+      return { value: await work() };
+    } finally {
+      await this.release(name);
+    }
+  }
+}

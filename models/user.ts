@@ -1,0 +1,23 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+export const ROLES = ['admin', 'operator', 'd2-agent', 'communicator', 'authority'] as const;
+export const PRESENCES = ['available', 'away'] as const;
+
+/** A staff account. `passwordHash` is an argon2id hash; the password itself is never stored. */
+const userSchema = new Schema(
+  {
+    username: { type: String, required: true, unique: true },
+    displayName: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    roles: { type: [String], enum: ROLES, required: true },
+    languages: { type: [String], required: true },
+    presence: { type: String, enum: PRESENCES, required: true, default: 'away' },
+    /** Refreshed while the user has the console open: who counts as online. */
+    lastSeenAt: { type: Date },
+    disabled: { type: Boolean, default: false },
+  },
+  { timestamps: true, collection: 'users' },
+);
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: import('mongoose').Types.ObjectId };
+export const UserModel = model('User', userSchema);
