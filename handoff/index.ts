@@ -1,4 +1,24 @@
 export { IntakeCipher, type SealedIntake } from './intakeCipher';
-export { D2Queue, type D2Intake, type NewD2Ticket } from './d2Queue';
-export { IntakeAccess, AccessDenied, NotFound, D2_ROLE, type Actor } from './intakeAccess';
+export type { D2Intake } from './d2Intake';
+export { IntakeAccess, AccessDenied, NotFound, D2_ROLE, auditD2, type Actor } from './intakeAccess';
 export { purgeExpiredIntakes } from './intakeRetention';
+export { Tickets, type NewTicket } from './tickets';
+export { nextTicketState, type TicketEvent } from './ticketTransitions';
+export { HandoffDesk, AtCapacity, type Admission, type DeskSettings, type QueuePlace } from './handoffDesk';
+export { estimateWait, type StaffingPolicy, type WaitEstimate } from './waitEstimate';
+export type { CitizenChannel, CitizenNotice } from './citizenChannel';
+export {
+  canServe,
+  QUEUE_ROLE,
+  TicketConflict,
+  TicketNotFound,
+  type Author,
+  type ConversationRef,
+  type Outcome,
+  type Queue,
+  type Reason,
+  type Staff,
+  type Ticket,
+  type TicketMessage,
+  type TranscriptEntry,
+} from './types';

@@ -2,10 +2,10 @@ import mongoose from 'mongoose';
 import pino from 'pino';
 import {
   AccessDenied,
-  D2Queue,
   IntakeAccess,
   IntakeCipher,
   purgeExpiredIntakes,
+  Tickets,
   type D2Intake,
 } from '../../handoff';
 import { AuditLogModel, BotStateModel, TicketModel } from '../../models';
@@ -24,13 +24,15 @@ const logger = pino({ level: 'silent' });
 
 describe('D2 intake protection', () => {
   const cipher = new IntakeCipher(Buffer.alloc(32, 7));
-  const queue = new D2Queue(cipher);
-  const access = new IntakeAccess(cipher);
+  const tickets = new Tickets(cipher);
+  const access = new IntakeAccess(tickets);
 
   useTestDatabase();
 
-  const open = () =>
-    queue.open({
+  const open = async () => {
+    const ticket = await tickets.open({
+      queue: 'd2',
+      reason: 'd2',
       crisisSlug: 'c',
       conversationId: 'x',
       channelId: 'test',
@@ -38,6 +40,8 @@ describe('D2 intake protection', () => {
       urgent: false,
       intake,
     });
+    return { ticketId: ticket.id };
+  };
 
   it('stores the intake encrypted: no value appears in the raw document', async () => {
     const { ticketId } = await open();

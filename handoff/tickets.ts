@@ -1,0 +1,266 @@
+import { Types } from 'mongoose';
+import { InsertLocks, TicketMessageModel, TicketModel, type TicketDoc } from '../models';
+import type { D2Intake } from './d2Intake';
+import type { IntakeCipher, SealedIntake } from './intakeCipher';
+import { nextTicketState, type TicketEvent } from './ticketTransitions';
+import {
+  QUEUE_ROLE,
+  TicketConflict,
+  TicketNotFound,
+  type Author,
+  type ConversationRef,
+  type Queue,
+  type Reason,
+  type Staff,
+  type Ticket,
+  type TicketMessage,
+  type TranscriptEntry,
+} from './types';
+
+export interface NewTicket {
+  queue: Queue;
+  reason: Reason;
+  urgent?: boolean;
+  crisisSlug: string;
+  conversationId: string;
+  channelId: string;
+  lang: string;
+  reference?: ConversationRef;
+  /** What was said with the bot before the handoff. */
+  transcript?: TranscriptEntry[];
+  /** D2 only, and only with the citizen's consent. */
+  intake?: D2Intake;
+  callbackPhone?: string;
+}
+
+/** Retries of a transition that lost a race to another writer of the same ticket. */
+const MAX_ATTEMPTS = 3;
+/** How many of the first waiting tickets a claimer picks among, so racing claimers spread out. */
+const CLAIM_SPREAD = 8;
+
+function toTicket(doc: TicketDoc): Ticket {
+  return {
+    id: doc._id.toHexString(),
+    version: doc.version,
+    queue: doc.queue,
+    state: doc.state,
+    outcome: doc.outcome ?? undefined,
+    reason: doc.reason,
+    priority: doc.priority,
+    crisisSlug: doc.crisisSlug,
+    conversationId: doc.conversationId,
+    channelId: doc.channelId,
+    lang: doc.lang,
+    reference: (doc.reference as ConversationRef | undefined) ?? undefined,
+    assignee: doc.assignee ? { id: doc.assignee, name: doc.assigneeName ?? '' } : undefined,
+    assignedAt: doc.assignedAt ?? undefined,
+    expiresAt: doc.expiresAt ?? undefined,
+    closedAt: doc.closedAt ?? undefined,
+    createdAt: (doc as unknown as { createdAt: Date }).createdAt,
+    transferredTo: doc.transferredTo ?? undefined,
+    hasIntake: Boolean(doc.intake),
+    hasCallback: Boolean(doc.callbackPhone),
+    notifiedPosition: doc.notifiedPosition ?? undefined,
+    notifiedWaitMinutes: doc.notifiedWaitMinutes ?? undefined,
+  };
+}
+
+/** Queues and languages someone may take tickets from, as a database filter. */
+export function servedBy(staff: Pick<Staff, 'roles' | 'languages'>): Record<string, unknown> {
+  const queues = (Object.keys(QUEUE_ROLE) as Queue[]).filter((q) => staff.roles.includes(QUEUE_ROLE[q]));
+  return { queue: { $in: queues }, lang: { $in: staff.languages } };
+}
+
+/**
+ * The tickets collection: opening, moving tickets through the state machine, and the messages
+ * of handed-over conversations. A transition takes a lock named after the ticket and the version
+ * it replaces, so of any number of racing writers in any number of processes exactly one moves
+ * a ticket from a given version (claims included).
+ */
+export class Tickets {
+  private readonly locks = new InsertLocks('ticketlocks', 30_000);
+
+  constructor(private readonly cipher: IntakeCipher) {}
+
+  async open(input: NewTicket): Promise<Ticket> {
+    const _id = new Types.ObjectId();
+    const id = _id.toHexString();
+    const doc = await TicketModel.create({
+      _id,
+      queue: input.queue,
+      reason: input.reason,
+      state: 'waiting',
+      priority: input.urgent ? 0 : 1,
+      crisisSlug: input.crisisSlug,
+      conversationId: input.conversationId,
+      channelId: input.channelId,
+      lang: input.lang,
+      reference: input.reference,
+      consent: Boolean(input.intake),
+      intake: input.intake ? this.cipher.seal(input.intake, id) : undefined,
+      transcript: input.transcript?.length ? this.cipher.seal(input.transcript, id) : undefined,
+      callbackPhone: input.callbackPhone ? this.cipher.seal(input.callbackPhone, id) : undefined,
+    });
+    return toTicket(doc.toObject() as TicketDoc);
+  }
+
+  async get(id: string): Promise<Ticket> {
+    if (!Types.ObjectId.isValid(id)) throw new TicketNotFound(`no ticket ${id}`);
+    const doc = await TicketModel.findById(id).lean<TicketDoc>();
+    if (!doc) throw new TicketNotFound(`no ticket ${id}`);
+    return toTicket(doc);
+  }
+
+  /** Moves a ticket through the state machine; TicketConflict when it no longer applies. */
+  async apply(id: string, event: TicketEvent, now = new Date()): Promise<Ticket> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const ticket = await this.get(id);
+      const change = nextTicketState(ticket, event, now);
+      const update = {
+        $set: { ...change.set, version: ticket.version + 1 },
+        ...(change.unset.length ? { $unset: Object.fromEntries(change.unset.map((f) => [f, 1])) } : {}),
+      };
+      const done = await this.locks.with(`${id}:v${ticket.version}`, () =>
+        TicketModel.updateOne({ _id: id, version: ticket.version }, update),
+      );
+      if (done && done.value.matchedCount === 1) return this.get(id);
+    }
+    throw new TicketConflict(`ticket ${id} is being changed by someone else`);
+  }
+
+  async assignedTo(staffId: string): Promise<Ticket[]> {
+    const docs = await TicketModel.find({ assignee: staffId, state: 'assigned' })
+      .sort({ assignedAt: 1 })
+      .lean<TicketDoc[]>();
+    return docs.map(toTicket);
+  }
+
+  /** Waiting tickets someone may take, most urgent first, then oldest. */
+  async waitingFor(staff: Pick<Staff, 'roles' | 'languages'>, limit = 200): Promise<Ticket[]> {
+    const docs = await TicketModel.find({ state: 'waiting', ...servedBy(staff) })
+      .sort({ priority: 1, createdAt: 1 })
+      .limit(limit)
+      .lean<TicketDoc[]>();
+    return docs.map(toTicket);
+  }
+
+  /** Takes the next ticket the operator may serve; undefined when none is waiting. */
+  async claimNext(staff: Staff, expiresAt: Date): Promise<Ticket | undefined> {
+    for (;;) {
+      const waiting = await this.waitingFor(staff, CLAIM_SPREAD * 2);
+      if (waiting.length === 0) return undefined;
+      const topPriority = waiting[0]!.priority;
+      const first = waiting.filter((t) => t.priority === topPriority).slice(0, CLAIM_SPREAD);
+      const start = Math.floor(Math.random() * first.length);
+      const order = [...first.slice(start), ...first.slice(0, start)];
+      for (const candidate of order) {
+        try {
+          return await this.apply(candidate.id, { type: 'claim', by: staff, expiresAt });
+        } catch (error) {
+          if (!(error instanceof TicketConflict)) throw error;
+        }
+      }
+    }
+  }
+
+  async waitingCount(queue: Queue, lang: string): Promise<number> {
+    return TicketModel.countDocuments({ state: 'waiting', queue, lang });
+  }
+
+  /** 1 for the next ticket to be taken in its queue and language. */
+  async position(ticket: Ticket): Promise<number> {
+    const ahead = await TicketModel.countDocuments({
+      state: 'waiting',
+      queue: ticket.queue,
+      lang: ticket.lang,
+      $or: [
+        { priority: { $lt: ticket.priority } },
+        { priority: ticket.priority, createdAt: { $lt: ticket.createdAt } },
+      ],
+    });
+    return ahead + 1;
+  }
+
+  async expired(now: Date): Promise<Ticket[]> {
+    const docs = await TicketModel.find({ state: 'assigned', expiresAt: { $lt: now } }).lean<TicketDoc[]>();
+    return docs.map(toTicket);
+  }
+
+  /** Waiting citizens who are in the conversation (not those waiting for a callback). */
+  async waitingToBeTold(): Promise<Ticket[]> {
+    const docs = await TicketModel.find({
+      state: 'waiting',
+      reason: { $ne: 'callback' },
+      reference: { $exists: true },
+    }).lean<TicketDoc[]>();
+    return docs.map(toTicket);
+  }
+
+  /** Keeps the claims of a connected operator alive. */
+  async extendClaims(staffId: string, expiresAt: Date): Promise<void> {
+    for (const ticket of await this.assignedTo(staffId)) {
+      await this.apply(ticket.id, { type: 'extend', expiresAt }).catch((error: unknown) => {
+        if (!(error instanceof TicketConflict)) throw error;
+      });
+    }
+  }
+
+  async markNotified(id: string, position: number, waitMinutes: number): Promise<void> {
+    await TicketModel.updateOne(
+      { _id: id },
+      { $set: { notifiedPosition: position, notifiedWaitMinutes: waitMinutes } },
+    );
+  }
+
+  /** A lock per (ticket, what was told), so one process of many tells the citizen. */
+  async once(name: string): Promise<boolean> {
+    return this.locks.take(name);
+  }
+
+  async addMessage(ticketId: string, from: Author, text: string, authorId?: string): Promise<TicketMessage> {
+    const at = new Date();
+    const doc = await TicketMessageModel.create({
+      ticketId,
+      at,
+      from,
+      authorId,
+      text: this.cipher.seal(text, ticketId),
+    });
+    return { id: doc._id.toHexString(), at: at.toISOString(), from, text };
+  }
+
+  /** Messages of the ticket in order; with `since`, only those at or after it (callers de-duplicate by id). */
+  async messages(ticketId: string, since?: Date): Promise<TicketMessage[]> {
+    const docs = await TicketMessageModel.find({ ticketId, ...(since ? { at: { $gte: since } } : {}) })
+      .sort({ at: 1, _id: 1 })
+      .lean();
+    return docs.map((d) => ({
+      id: d._id.toHexString(),
+      at: d.at.toISOString(),
+      from: d.from,
+      text: this.cipher.open<string>(d.text as SealedIntake, ticketId),
+    }));
+  }
+
+  /** The bot part of the conversation, then what was relayed: what an operator reads. */
+  async transcript(ticketId: string): Promise<TicketMessage[]> {
+    const doc = await TicketModel.findById(ticketId, { transcript: 1 }).lean();
+    const before = doc?.transcript
+      ? this.cipher.open<TranscriptEntry[]>(doc.transcript as SealedIntake, ticketId)
+      : [];
+    const relayed = await this.messages(ticketId);
+    return [...before.map((e, i) => ({ ...e, id: `${ticketId}-t${i}` })), ...relayed];
+  }
+
+  async intake(ticketId: string): Promise<D2Intake | undefined> {
+    const doc = await TicketModel.findById(ticketId, { intake: 1 }).lean();
+    return doc?.intake ? this.cipher.open<D2Intake>(doc.intake as SealedIntake, ticketId) : undefined;
+  }
+
+  async callbackPhone(ticketId: string): Promise<string | undefined> {
+    const doc = await TicketModel.findById(ticketId, { callbackPhone: 1 }).lean();
+    return doc?.callbackPhone
+      ? this.cipher.open<string>(doc.callbackPhone as SealedIntake, ticketId)
+      : undefined;
+  }
+}
