@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import type { Logger } from 'pino';
+import { isDuplicateKey, UserModel, type UserDoc } from '../models';
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  languages: string[];
+  presence: 'available' | 'away';
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  displayName?: string;
+  roles: string[];
+  languages: string[];
+}
+
+export class UsernameTaken extends Error {}
+
+export function toUser(doc: UserDoc): User {
+  return {
+    id: doc._id.toHexString(),
+    username: doc.username,
+    displayName: doc.displayName,
+    roles: doc.roles,
+    languages: doc.languages,
+    presence: doc.presence,
+  };
+}
+
+/** Verifying against this when the username is unknown keeps both cases equally slow (no username probing). */
+let decoyHash: Promise<string> | undefined;
+
+/** Staff accounts: argon2id password hashes (the library's defaults follow OWASP's current advice). */
+export class Accounts {
+  async create(input: NewUser): Promise<User> {
+    if (input.password.length < MIN_PASSWORD_LENGTH) {
+      throw new Error(`password shorter than ${MIN_PASSWORD_LENGTH} characters`);
+    }
+    try {
+      const doc = await UserModel.create({
+        username: input.username,
+        displayName: input.displayName ?? input.username,
+        passwordHash: await argon2.hash(input.password, { type: argon2.argon2id }),
+        roles: input.roles as UserDoc['roles'],
+        languages: input.languages,
+      });
+      return toUser(doc.toObject() as UserDoc);
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new UsernameTaken(`username ${input.username} is taken`);
+      throw error;
+    }
+  }
+
+  async list(): Promise<User[]> {
+    const docs = await UserModel.find().sort({ username: 1 }).lean<UserDoc[]>();
+    return docs.map(toUser);
+  }
+
+  async byId(id: string): Promise<User | undefined> {
+    const doc = await UserModel.findOne({ _id: id, disabled: { $ne: true } }).lean<UserDoc>();
+    return doc ? toUser(doc) : undefined;
+  }
+
+  /** The user, if the password is theirs. */
+  async verify(username: string, password: string): Promise<User | undefined> {
+    const doc = await UserModel.findOne({ username, disabled: { $ne: true } }).lean<UserDoc>();
+    if (!doc) {
+      decoyHash ??= argon2.hash(randomBytes(16).toString('hex'));
+      await argon2.verify(await decoyHash, password);
+      return undefined;
+    }
+    return (await argon2.verify(doc.passwordHash, password)) ? toUser(doc) : undefined;
+  }
+
+  async setPresence(id: string, presence: User['presence']): Promise<User | undefined> {
+    await UserModel.updateOne({ _id: id }, { $set: { presence, lastSeenAt: new Date() } });
+    return this.byId(id);
+  }
+
+  /** The console is open: the user counts as online for wait estimates. */
+  async seen(id: string, at = new Date()): Promise<void> {
+    await UserModel.updateOne({ _id: id }, { $set: { lastSeenAt: at } });
+  }
+
+  /**
+   * Makes sure an admin exists: from ADMIN_USERNAME/ADMIN_PASSWORD when given, otherwise `admin`
+   * with a random password printed once, here, at the first start.
+   */
+  async ensureFirstAdmin(given: { username?: string; password?: string }, logger: Logger): Promise<void> {
+    if (await UserModel.exists({ roles: 'admin' })) return;
+    const username = given.username ?? 'admin';
+    const password = given.password ?? randomBytes(18).toString('base64url');
+    try {
+      await this.create({
+        username,
+        password,
+        displayName: 'Administrator',
+        roles: ['admin'],
+        languages: [],
+      });
+    } catch (error) {
+      // Another process created it at the same moment.
+      if (error instanceof UsernameTaken) return;
+      throw error;
+    }
+    if (given.password) logger.info({ username }, 'first admin created from ADMIN_USERNAME/ADMIN_PASSWORD');
+    else logger.warn({ username, password }, 'first admin created: this password is shown once, change it');
+  }
+}

@@ -1,0 +1,126 @@
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from 'pino';
+import { auditD2, type HandoffDesk, type TicketMessage } from '../handoff';
+import { staffOf, type Auth, type Caller } from './auth';
+import { HttpError } from './http';
+import { queueFor } from './ticketRoutes';
+import { summarize, type TicketSummary } from './ticketViews';
+
+export interface EventStreamDeps {
+  auth: Auth;
+  desk: HandoffDesk;
+  logger: Logger;
+  /** How often each stream looks at the database: FerretDB has no change streams to push changes. */
+  pollMs: number;
+}
+
+/** How far back each poll re-reads messages, for ones written late by another process's clock. */
+const MESSAGE_OVERLAP_MS = 5_000;
+
+/**
+ * One operator's live view over server-sent events: the queue list when it changes, the messages
+ * of their tickets, and their tickets' state changes. While it is open the operator is online and
+ * their claims are kept alive; when it closes they lapse after the grace period.
+ */
+class OperatorStream {
+  private lastQueue = '';
+  private held = new Map<string, TicketSummary>();
+  private readonly sent = new Set<string>();
+  private since = new Date(Date.now() - MESSAGE_OVERLAP_MS);
+  private readonly streamed = new Set<string>();
+  private busy = false;
+
+  constructor(
+    private readonly caller: Caller,
+    private readonly res: Response,
+    private readonly deps: EventStreamDeps,
+  ) {}
+
+  send(event: string, data: unknown): void {
+    this.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const { desk, auth } = this.deps;
+      if (await auth.markSeen(this.caller.user.id)) await desk.stillConnected(staffOf(this.caller.user));
+      const tickets = await queueFor(desk, this.caller);
+      const snapshot = JSON.stringify(tickets);
+      if (snapshot !== this.lastQueue) {
+        this.lastQueue = snapshot;
+        this.send('queue', { tickets });
+      }
+      await this.followHeld(
+        tickets.filter((t) => t.state === 'assigned' && t.assignee?.id === this.caller.user.id),
+      );
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async followHeld(mine: TicketSummary[]): Promise<void> {
+    const { desk } = this.deps;
+    const current = new Map(mine.map((t) => [t.id, t]));
+    for (const [id] of this.held) {
+      if (!current.has(id)) {
+        this.send('ticket', await summarize(desk, await desk.tickets.get(id)));
+      }
+    }
+    for (const [id, summary] of current) if (!this.held.has(id)) this.send('ticket', summary);
+    this.held = current;
+
+    const pollStarted = new Date();
+    for (const ticket of mine) {
+      if (ticket.queue === 'd2' && !this.streamed.has(ticket.id)) {
+        this.streamed.add(ticket.id);
+        const user = this.caller.user;
+        await auditD2({ id: user.id, roles: user.roles }, 'd2.ticket.stream', ticket.id, 'allowed');
+      }
+      const messages: TicketMessage[] = await desk.tickets.messages(ticket.id, this.since);
+      for (const message of messages) {
+        if (this.sent.has(message.id)) continue;
+        this.sent.add(message.id);
+        this.send('message', { ticketId: ticket.id, message });
+      }
+    }
+    this.since = new Date(pollStarted.getTime() - MESSAGE_OVERLAP_MS);
+  }
+}
+
+/** Registers the stream; the function returned ends every open stream (shutdown: the server can then close). */
+export function registerEventStream(server: Server, deps: EventStreamDeps): () => void {
+  const open = new Set<Response>();
+  server.get('/api/events', async (req: Request, res: Response) => {
+    let caller: Caller;
+    try {
+      caller = await deps.auth.requireRole(req, 'operator', 'd2-agent');
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      res.send(status, { error: error instanceof Error ? error.message : 'error' });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    open.add(res);
+    const stream = new OperatorStream(caller, res, deps);
+    const run = () =>
+      stream
+        .tick()
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'operator stream poll failed'));
+    const timer = setInterval(run, deps.pollMs);
+    res.on('close', () => {
+      clearInterval(timer);
+      open.delete(res);
+    });
+    await run();
+  });
+  return () => {
+    for (const res of open) res.end();
+  };
+}

@@ -1,0 +1,56 @@
+import type { Request, Response } from 'restify';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** Reads a JSON body against a schema: 400 naming every problem, nothing done. */
+export function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
+  const parsed = schema.safeParse(req.body ?? {});
+  if (!parsed.success) {
+    throw new HttpError(
+      400,
+      'invalid request',
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+export type Handler = (req: Request, res: Response) => Promise<unknown>;
+
+/**
+ * Runs a handler and answers with what it returns (200 JSON, or 204 when undefined); errors
+ * become their status with `{error}`, with `classify` mapping domain errors to statuses.
+ */
+export function jsonRoute(
+  handler: Handler,
+  logger: Logger,
+  classify: (error: unknown) => HttpError | undefined,
+): (req: Request, res: Response) => Promise<void> {
+  return async (req, res) => {
+    try {
+      const body = await handler(req, res);
+      if (res.headersSent) return;
+      if (body === undefined) res.send(204);
+      else res.send(res.statusCode && res.statusCode !== 200 ? res.statusCode : 200, body);
+    } catch (error) {
+      const known = error instanceof HttpError ? error : classify(error);
+      if (!known) logger.error({ err: error, url: req.url }, 'API request failed');
+      const failure = known ?? new HttpError(500, 'internal error');
+      if (res.headersSent) return;
+      res.send(failure.status, {
+        error: failure.message,
+        ...(failure.details ? { details: failure.details } : {}),
+      });
+    }
+  };
+}

@@ -1,0 +1,186 @@
+import type { Request, Server } from 'restify';
+import { z } from 'zod';
+import {
+  AtCapacity,
+  auditD2,
+  canServe,
+  TicketConflict,
+  TicketNotFound,
+  type HandoffDesk,
+  type Ticket,
+} from '../handoff';
+import type { Lang, LiveContent } from '../knowledge';
+import { LANGUAGES, TICKET_OUTCOMES, TICKET_QUEUES } from '../models';
+import { staffOf, type Auth, type Caller } from './auth';
+import { HttpError, jsonRoute, parseBody } from './http';
+import { summarize, type TicketSummary } from './ticketViews';
+import type { Logger } from 'pino';
+
+export const MAX_OPERATOR_MESSAGE = 2000;
+const MAX_SUGGESTIONS = 3;
+const STAFF_ROLES = ['operator', 'd2-agent'];
+
+const messageBody = z.object({ text: z.string().trim().min(1).max(MAX_OPERATOR_MESSAGE) }).strict();
+const transferBody = z
+  .object({ queue: z.enum(TICKET_QUEUES).optional(), lang: z.enum(LANGUAGES).optional() })
+  .strict()
+  .refine((b) => b.queue || b.lang, 'name a queue or a language');
+const closeBody = z.object({ outcome: z.enum(TICKET_OUTCOMES) }).strict();
+
+export interface TicketRouteDeps {
+  auth: Auth;
+  desk: HandoffDesk;
+  live: LiveContent;
+  logger: Logger;
+}
+
+export function classifyTicketError(error: unknown): HttpError | undefined {
+  if (error instanceof TicketNotFound) return new HttpError(404, 'no such ticket');
+  if (error instanceof AtCapacity) return new HttpError(409, error.message);
+  if (error instanceof TicketConflict) return new HttpError(409, error.message);
+  return undefined;
+}
+
+/** What a member of staff may see of the queues: waiting tickets they may take, and their own. */
+export async function queueFor(desk: HandoffDesk, caller: Caller): Promise<TicketSummary[]> {
+  const staff = staffOf(caller.user);
+  const [waiting, mine] = await Promise.all([
+    desk.tickets.waitingFor(staff),
+    desk.tickets.assignedTo(staff.id),
+  ]);
+  return Promise.all([...mine, ...waiting].map((t) => summarize(desk, t)));
+}
+
+/**
+ * The ticket routes of the operator console. A ticket outside the caller's queues and languages
+ * answers 404 on every route, as one that does not exist; D2 tickets are audited either way.
+ */
+export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): void {
+  const { auth, desk, logger } = deps;
+  const route = (handler: Parameters<typeof jsonRoute>[0]) => jsonRoute(handler, logger, classifyTicketError);
+  const staffCaller = (req: Request) => auth.requireRole(req, ...STAFF_ROLES);
+
+  const visible = async (caller: Caller, id: string, action: string): Promise<Ticket> => {
+    const ticket = await desk.tickets.get(String(id));
+    const actor = { id: caller.user.id, roles: caller.user.roles };
+    if (!canServe(staffOf(caller.user), ticket.queue, ticket.lang)) {
+      if (ticket.queue === 'd2')
+        await auditD2(actor, action, ticket.id, 'refused', { reason: 'role or language' });
+      throw new HttpError(404, 'no such ticket');
+    }
+    if (ticket.queue === 'd2') await auditD2(actor, action, ticket.id, 'allowed');
+    return ticket;
+  };
+
+  const detail = async (caller: Caller, ticket: Ticket) => ({
+    ...(await summarize(desk, ticket)),
+    transcript: await desk.tickets.transcript(ticket.id),
+    ...(ticket.queue === 'd2' && ticket.hasIntake ? { intake: await desk.tickets.intake(ticket.id) } : {}),
+    ...(ticket.hasCallback ? { callbackPhone: await desk.tickets.callbackPhone(ticket.id) } : {}),
+  });
+
+  server.get(
+    '/api/queues',
+    route(async (req) => ({ tickets: await queueFor(desk, await staffCaller(req)) })),
+  );
+
+  server.post(
+    '/api/tickets/claim-next',
+    route(async (req) => {
+      const caller = await staffCaller(req);
+      const ticket = await desk.claimNext(staffOf(caller.user));
+      if (!ticket) return undefined;
+      if (ticket.queue === 'd2')
+        await auditD2(
+          { id: caller.user.id, roles: caller.user.roles },
+          'd2.ticket.claim',
+          ticket.id,
+          'allowed',
+        );
+      return detail(caller, ticket);
+    }),
+  );
+
+  server.post(
+    '/api/tickets/:id/claim',
+    route(async (req) => {
+      const caller = await staffCaller(req);
+      const ticket = await visible(caller, req.params.id, 'd2.ticket.claim');
+      return detail(caller, await desk.claim(staffOf(caller.user), ticket.id));
+    }),
+  );
+
+  server.get(
+    '/api/tickets/:id',
+    route(async (req) => {
+      const caller = await staffCaller(req);
+      return detail(caller, await visible(caller, req.params.id, 'd2.ticket.read'));
+    }),
+  );
+
+  server.post(
+    '/api/tickets/:id/messages',
+    route(async (req, res) => {
+      const caller = await staffCaller(req);
+      const { text } = parseBody(messageBody, req);
+      const ticket = await visible(caller, req.params.id, 'd2.ticket.reply');
+      const message = await desk.reply(staffOf(caller.user), ticket.id, text);
+      res.status(201);
+      return message;
+    }),
+  );
+
+  server.post(
+    '/api/tickets/:id/typing',
+    route(async (req) => {
+      const caller = await staffCaller(req);
+      const ticket = await visible(caller, req.params.id, 'd2.ticket.typing');
+      await desk.typing(staffOf(caller.user), ticket.id);
+      return undefined;
+    }),
+  );
+
+  server.get(
+    '/api/tickets/:id/suggestions',
+    route(async (req) => {
+      const caller = await staffCaller(req);
+      const ticket = await visible(caller, req.params.id, 'd2.ticket.read');
+      const crisis = deps.live.get(ticket.crisisSlug);
+      const query = typeof req.query?.q === 'string' && req.query.q.trim() ? req.query.q.trim() : undefined;
+      const transcript = query ? [] : await desk.tickets.transcript(ticket.id);
+      const question = query ?? transcript.filter((m) => m.from === 'citizen').at(-1)?.text;
+      if (!crisis || !question) return { suggestions: [] };
+      const lang = ticket.lang as Lang;
+      const outcome = crisis.retriever.search(question.slice(0, MAX_OPERATOR_MESSAGE), lang);
+      const ids = [...new Set([outcome.best?.faqId, ...outcome.candidates.map((c) => c.faqId)])].filter(
+        (id): id is string => Boolean(id),
+      );
+      return {
+        suggestions: ids.slice(0, MAX_SUGGESTIONS).flatMap((id) => {
+          const faq = crisis.retriever.getFaq(id, lang);
+          return faq ? [{ faqId: id, question: faq.question, answer: faq.answer, lang: faq.lang }] : [];
+        }),
+      };
+    }),
+  );
+
+  server.post(
+    '/api/tickets/:id/transfer',
+    route(async (req) => {
+      const caller = await staffCaller(req);
+      const to = parseBody(transferBody, req);
+      const ticket = await visible(caller, req.params.id, 'd2.ticket.transfer');
+      return summarize(desk, await desk.transfer(staffOf(caller.user), ticket.id, to));
+    }),
+  );
+
+  server.post(
+    '/api/tickets/:id/close',
+    route(async (req) => {
+      const caller = await staffCaller(req);
+      const { outcome } = parseBody(closeBody, req);
+      const ticket = await visible(caller, req.params.id, 'd2.ticket.close');
+      return summarize(desk, await desk.close(staffOf(caller.user), ticket.id, outcome));
+    }),
+  );
+}

@@ -1,0 +1,31 @@
+import type { HandoffDesk, Ticket } from '../handoff';
+
+export interface TicketSummary {
+  id: string;
+  queue: Ticket['queue'];
+  state: Ticket['state'];
+  outcome?: Ticket['outcome'];
+  reason: Ticket['reason'];
+  lang: string;
+  priority: number;
+  crisisSlug: string;
+  createdAt: string;
+  assignee?: { id: string; displayName: string };
+  position?: number;
+}
+
+export async function summarize(desk: HandoffDesk, ticket: Ticket): Promise<TicketSummary> {
+  return {
+    id: ticket.id,
+    queue: ticket.queue,
+    state: ticket.state,
+    ...(ticket.outcome ? { outcome: ticket.outcome } : {}),
+    reason: ticket.reason,
+    lang: ticket.lang,
+    priority: ticket.priority,
+    crisisSlug: ticket.crisisSlug,
+    createdAt: ticket.createdAt.toISOString(),
+    ...(ticket.assignee ? { assignee: { id: ticket.assignee.id, displayName: ticket.assignee.name } } : {}),
+    ...(ticket.state === 'waiting' ? { position: await desk.tickets.position(ticket) } : {}),
+  };
+}
