@@ -10,7 +10,17 @@ import {
 import type { Logger } from 'pino';
 import { InteractionLog } from '../accounting';
 import { keepEntityProperties } from '../channels';
-import { D2Queue, purgeExpiredIntakes } from '../handoff';
+import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
+import {
+  Accounts,
+  Auth,
+  registerAccountRoutes,
+  registerConsole,
+  registerEventStream,
+  registerTicketRoutes,
+  Sessions,
+  SignInLimiter,
+} from '../admin';
 import { RouterDialog, reply } from '../dialogs';
 import { LiveContent, readContentFile, seedDemoIfEmpty, validateContent } from '../knowledge';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
@@ -19,6 +29,7 @@ import { CrisisBot } from './crisisBot';
 import { createTranslator } from './i18n';
 import { InteractionLogging } from './interactionLogging';
 import { MongoStorage } from './mongoStorage';
+import { ProactiveChannel } from './proactiveChannel';
 import { projectRoot } from './paths';
 import { ResilientStorage } from './resilientStorage';
 import { SealedStorage } from './sealedStorage';
@@ -75,14 +86,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const interactionLog = new InteractionLog({ logger });
   const translate = await createTranslator(path.join(root, 'locales'));
 
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const botAuth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
   keepEntityProperties();
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(botAuth);
   adapter.use(new InteractionLogging(interactionLog));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, conversationId: context.activity.conversation?.id }, 'turn failed');
@@ -101,17 +112,56 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
   );
   const conversationState = new ConversationState(storage);
+  const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
+  const desk = new HandoffDesk(
+    new Tickets(cipher),
+    new ProactiveChannel(adapter, config.MicrosoftAppId ?? '', translate),
+    {
+      capacity: config.OPERATOR_CAPACITY,
+      maxWaitMinutes: config.HANDOFF_MAX_WAIT_MINUTES,
+      onlineWindowMs: graceMs,
+      graceMs,
+    },
+    logger,
+  );
   const router = new RouterDialog(translate, {
-    queue: new D2Queue(cipher),
+    desk,
     retentionDays: config.D2_RETENTION_DAYS,
     d2Phone: config.D2_PHONE_NUMBER,
   });
   const bot = new CrisisBot({ conversationState, live, translate, router, logger });
+
+  const accounts = new Accounts();
+  await accounts.ensureFirstAdmin(
+    { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD },
+    logger,
+  );
+  const sessions = new Sessions({
+    idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+    maxAgeMs: config.SESSION_MAX_HOURS * 3_600_000,
+  });
+  const auth = new Auth(accounts, sessions, config.NODE_ENV === 'production');
+  const limiter = new SignInLimiter({
+    failures: config.SIGNIN_MAX_FAILURES,
+    windowSeconds: config.SIGNIN_WINDOW_MINUTES * 60,
+  });
+
   const retention = setInterval(() => {
-    purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }).catch(
-      (error: unknown) => logger.error({ err: error }, 'retention sweep failed'),
-    );
+    Promise.all([
+      purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }),
+      sessions.purgeExpired(),
+    ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
+  let sweeping = false;
+  const handoffSweep = setInterval(() => {
+    if (sweeping || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
+    sweeping = true;
+    desk
+      .sweep()
+      .catch((error: unknown) => logger.error({ err: error }, 'handoff sweep failed'))
+      .finally(() => (sweeping = false));
+  }, config.HANDOFF_SWEEP_MS).unref();
+  let closeStreams = () => {};
   const { server, drain } = createServer({
     adapter,
     logic: (context) => bot.run(context),
@@ -120,6 +170,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     isHealthy: async () => {
       const database = await databasePing();
       return { healthy: database, details: { database, crises: live.active().length } };
+    },
+    routes: (server) => {
+      registerAccountRoutes(server, { auth, accounts, sessions, limiter, logger });
+      registerTicketRoutes(server, { auth, desk, live, logger });
+      closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
+      registerConsole(server, path.join(root, 'web'));
     },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
@@ -131,6 +187,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     async close() {
       drain();
       clearInterval(retention);
+      clearInterval(handoffSweep);
+      closeStreams();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       live.stop();
       await interactionLog.close();

@@ -47,6 +47,37 @@ const configSchema = z.object({
   ),
   D2_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   D2_PHONE_NUMBER: optionalText,
+  ADMIN_USERNAME: optionalText,
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'at least 12 characters').optional()),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24)
+    .default(12),
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SIGNIN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  OPERATOR_CAPACITY: z.coerce.number().int().min(1).max(1000).default(3),
+  HANDOFF_MAX_WAIT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(20),
+  HANDOFF_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  HANDOFF_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  EVENTS_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -14,12 +14,23 @@ import {
   type LiveContent,
   type LiveCrisis,
 } from '../knowledge';
-import { reply, setTurn, type ConversationData, type RouterDialog, type Translate } from '../dialogs';
+import type { TranscriptEntry } from '../handoff';
+import {
+  isOutOfTranscript,
+  reply,
+  setTurn,
+  type ConversationData,
+  type RouterDialog,
+  type Translate,
+} from '../dialogs';
 import { classifyInquiry } from '../triage';
 import { resolveCrisis, type CrisisResolution } from './crisisResolver';
 import { setTurnInfo } from './turnInfo';
 
 export const MAX_MESSAGE_LENGTH = 2000;
+/** What an operator gets of the conversation before the handoff: enough context, little to store. */
+const RECENT_MESSAGES = 10;
+const RECENT_TEXT_LENGTH = 500;
 
 export interface CrisisBotDeps {
   conversationState: ConversationState;
@@ -131,9 +142,30 @@ export class CrisisBot extends ActivityHandler {
     }
 
     setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry });
+    const keepInTranscript = this.recordExchange(context, data, text);
     const dialogContext = await this.dialogs.createContext(context);
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.router.id);
+    keepInTranscript();
+  }
+
+  /** Collects the message and the bot's replies; the returned function adds them to `recent` unless the turn was private. */
+  private recordExchange(context: TurnContext, data: ConversationData, text: string): () => void {
+    const entry = (from: TranscriptEntry['from'], said: string): TranscriptEntry => ({
+      at: new Date().toISOString(),
+      from,
+      text: said.slice(0, RECENT_TEXT_LENGTH),
+    });
+    const exchange = [entry('citizen', text)];
+    context.onSendActivities(async (_context, activities, next) => {
+      for (const sent of activities)
+        if (sent.type === 'message' && sent.text) exchange.push(entry('bot', sent.text));
+      return next();
+    });
+    return () => {
+      if (isOutOfTranscript(context)) return;
+      data.recent = [...(data.recent ?? []), ...exchange].slice(-RECENT_MESSAGES);
+    };
   }
 
   private async sendCrisisChoice(

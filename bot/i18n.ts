@@ -5,7 +5,7 @@ import { LANGUAGES, type Lang } from '../knowledge';
 import type { Translate } from '../dialogs';
 
 /** One namespace per capability; keys of other namespaces than `bot` are written `ns:key`. */
-export const NAMESPACES = ['bot', 'd2'] as const;
+export const NAMESPACES = ['bot', 'd2', 'handoff'] as const;
 
 /** Loads every locale once at start-up; a missing file or key fails loudly rather than showing raw keys. */
 export async function createTranslator(localesDir: string): Promise<Translate> {

@@ -15,7 +15,9 @@ export class InteractionLogging implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const { activity } = context;
-    if (activity.type !== ActivityTypes.Message) return next();
+    // A proactive turn (an operator's reply, a queue update) has no message in, only out.
+    const proactive = activity.type === ActivityTypes.Event && activity.name === 'ContinueConversation';
+    if (activity.type !== ActivityTypes.Message && !proactive) return next();
     const started = Date.now();
     const base = {
       conversationId: activity.conversation.id,
@@ -45,6 +47,7 @@ export class InteractionLogging implements Middleware {
       return responses;
     });
 
+    if (proactive) return next();
     try {
       await next();
     } finally {

@@ -14,6 +14,8 @@ export interface ServerDeps {
   /** Hosts the bot may answer to when authentication is off (no open relay). */
   allowedServiceUrlHosts: string[] | 'any';
   isHealthy: () => Promise<{ healthy: boolean; details: Record<string, unknown> }>;
+  /** The operator API and consoles, on the same server. */
+  routes?: (server: Server) => void;
 }
 
 export interface BotServer {
@@ -34,6 +36,7 @@ export function createServer(deps: ServerDeps): BotServer {
   server.use(
     restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }),
   );
+  server.use(restify.plugins.queryParser({ mapParams: false }));
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (draining) return problem(res, 503, 'shutting down');
@@ -56,6 +59,8 @@ export function createServer(deps: ServerDeps): BotServer {
     const ok = healthy && !draining;
     res.send(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', draining, ...details });
   });
+
+  deps.routes?.(server);
 
   server.on(
     'restifyError',

@@ -1,3 +1,4 @@
-export { RouterDialog } from './routerDialog';
+export { RouterDialog, type RouterSettings } from './routerDialog';
 export { reply, replyMetaOf, type ReplyMeta } from './replies';
-export { setTurn, type ConversationData, type Translate } from './turn';
+export { noticeActivity } from './notices';
+export { setTurn, isOutOfTranscript, type ConversationData, type Translate } from './turn';

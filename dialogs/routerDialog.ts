@@ -4,9 +4,12 @@ import {
   type WaterfallStepContext,
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
+import type { HandoffDesk } from '../handoff';
 import type { SearchOutcome } from '../knowledge';
+import { isPersonRequest } from '../triage';
 import { sendAnswer, sendClarify } from './answers';
 import { feedbackOf } from './feedback';
+import { HANDOFF_DIALOG, HandoffDialog, type HandoffOptions, type HandoffResult } from './handoffDialog';
 import { reply } from './replies';
 import { getTurn, type Translate } from './turn';
 import {
@@ -18,23 +21,31 @@ import {
 } from './victimInquiryDialog';
 
 const ROUTE = 'route';
+/** The clarification after which the citizen goes to an operator instead of being asked again. */
+const CLARIFY_LIMIT = 2;
 
 interface RouteValues {
   question: string;
 }
 
+export interface RouterSettings extends Omit<VictimInquirySettings, 'desk'> {
+  desk: HandoffDesk;
+}
+
 /**
  * The root of every citizen message once language and crisis are known: decides what the bot
  * does with it. A possible victim inquiry (D2) is decided first, before any FAQ search, and
- * never by the FAQ content: recall matters more than anything else here.
+ * never by the FAQ content: recall matters more than anything else here. Then a request for a
+ * person, then the FAQ; a citizen the FAQ fails twice in a row goes to an operator.
  */
 export class RouterDialog extends ComponentDialog {
   constructor(
     private readonly translate: Translate,
-    victimInquiry: VictimInquirySettings,
+    settings: RouterSettings,
   ) {
     super('router');
-    this.addDialog(new VictimInquiryDialog(translate, victimInquiry));
+    this.addDialog(new VictimInquiryDialog(translate, settings));
+    this.addDialog(new HandoffDialog(translate, settings.desk));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.afterFlow.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -52,6 +63,14 @@ export class RouterDialog extends ComponentDialog {
       };
       return step.beginDialog(VICTIM_INQUIRY_DIALOG, options);
     }
+    if (isPersonRequest(text, lang)) {
+      data.awaitingFeedbackFor = undefined;
+      return step.beginDialog(HANDOFF_DIALOG, {
+        lang,
+        queue: 'd5',
+        reason: 'person-request',
+      } satisfies HandoffOptions);
+    }
 
     if (data.awaitingFeedbackFor) {
       const feedback = feedbackOf(text, lang, this.translate);
@@ -65,30 +84,44 @@ export class RouterDialog extends ComponentDialog {
         return step.endDialog();
       }
     }
-    await this.answer(step, crisis.retriever.search(text, lang));
-    return step.endDialog();
+    return this.answer(step, crisis.retriever.search(text, lang));
   }
 
-  /** A citizen who said "no, I am not looking for someone" gets an answer to what they asked. */
+  /** What follows a flow: a D2 ticket waits for the specialists; a message meant for the bot is answered. */
   private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const result = step.result as VictimInquiryResult | undefined;
-    if (result?.outcome === 'notD2') {
-      const { lang, crisis } = getTurn(step.context);
-      await this.answer(
-        step,
-        crisis.retriever.search(result.reroute ?? (step.values as RouteValues).question, lang),
-      );
+    const result = step.result as VictimInquiryResult | HandoffResult | undefined;
+    const { lang, crisis } = getTurn(step.context);
+    if (result && 'outcome' in result) {
+      if (result.outcome === 'done' && result.ticketId) {
+        return step.beginDialog(HANDOFF_DIALOG, { lang, ticketId: result.ticketId } satisfies HandoffOptions);
+      }
+      if (result.outcome === 'notD2') {
+        const question = result.reroute ?? (step.values as RouteValues).question;
+        return this.answer(step, crisis.retriever.search(question, lang));
+      }
     }
+    if (result && 'reroute' in result && result.reroute) return step.replaceDialog(ROUTE);
     return step.endDialog();
   }
 
-  private async answer(step: WaterfallStepContext, result: SearchOutcome): Promise<void> {
+  private async answer(step: WaterfallStepContext, result: SearchOutcome): Promise<DialogTurnResult> {
     const { lang, crisis, data } = getTurn(step.context);
     if (result.decision === 'answer' && result.best) {
+      data.clarifyStreak = 0;
       await sendAnswer(step.context, this.translate, crisis, data, result.best.faqId, lang);
-    } else {
-      const options = result.decision === 'clarify' ? result.candidates.map((c) => c.faqId) : [];
-      await sendClarify(step.context, this.translate, crisis, options, lang);
+      return step.endDialog();
     }
+    data.clarifyStreak = (data.clarifyStreak ?? 0) + 1;
+    if (data.clarifyStreak >= CLARIFY_LIMIT) {
+      data.clarifyStreak = 0;
+      return step.beginDialog(HANDOFF_DIALOG, {
+        lang,
+        queue: 'd5',
+        reason: 'unanswered',
+      } satisfies HandoffOptions);
+    }
+    const options = result.decision === 'clarify' ? result.candidates.map((c) => c.faqId) : [];
+    await sendClarify(step.context, this.translate, crisis, options, lang);
+    return step.endDialog();
   }
 }

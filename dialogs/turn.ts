@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { TranscriptEntry } from '../handoff';
 import type { Lang, LiveCrisis } from '../knowledge';
 import type { InquiryClassification } from '../triage';
 
@@ -8,6 +9,10 @@ export interface ConversationData {
   lang?: Lang;
   /** The entry just answered, while its "was this helpful?" question is open. */
   awaitingFeedbackFor?: string;
+  /** Clarifications in a row: the second hands the citizen to an operator. */
+  clarifyStreak?: number;
+  /** The last messages with the bot, handed to the operator with a ticket (stored encrypted). */
+  recent?: TranscriptEntry[];
 }
 
 /** What the bot has established about the current message before any flow runs. */
@@ -21,6 +26,7 @@ export interface Turn {
 }
 
 const TURN_KEY = Symbol('crisis.turn');
+const PRIVATE_KEY = Symbol('crisis.outOfTranscript');
 
 export function setTurn(context: TurnContext, turn: Turn): void {
   context.turnState.set(TURN_KEY, turn);
@@ -34,3 +40,12 @@ export function getTurn(context: TurnContext): Turn {
 
 /** Bot strings from the i18next locale files (see bot/i18n.ts). */
 export type Translate = (lang: Lang, key: string, values?: Record<string, unknown>) => string;
+
+/** This turn is not added to `recent`: D2 intake answers, or messages a ticket already records. */
+export function keepOutOfTranscript(context: TurnContext): void {
+  context.turnState.set(PRIVATE_KEY, true);
+}
+
+export function isOutOfTranscript(context: TurnContext): boolean {
+  return context.turnState.get(PRIVATE_KEY) === true;
+}

@@ -1,12 +1,13 @@
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { D2Intake, D2Queue } from '../handoff';
+import { TurnContext } from 'botbuilder';
+import type { D2Intake, HandoffDesk } from '../handoff';
 import type { Lang } from '../knowledge';
 import { classifyInquiry } from '../triage';
 import { InterruptibleDialog, type InterruptibleState } from './interruptibleDialog';
+import { internationalPhone } from './phone';
 import { reply } from './replies';
 import { saysOneOf } from './saidWords';
-import { getTurn, type Translate } from './turn';
+import { getTurn, keepOutOfTranscript, type Translate } from './turn';
 
 export const VICTIM_INQUIRY_DIALOG = 'victimInquiry';
 
@@ -50,10 +51,12 @@ export interface VictimInquiryOptions {
 }
 
 /** What the router does once the flow ends. */
-export type VictimInquiryResult = { outcome: 'done' } | { outcome: 'notD2'; reroute?: string };
+export type VictimInquiryResult =
+  /** `ticketId`: the ticket the conversation now waits on. */
+  { outcome: 'done'; ticketId?: string } | { outcome: 'notD2'; reroute?: string };
 
 export interface VictimInquirySettings {
-  queue: D2Queue;
+  desk: HandoffDesk;
   retentionDays: number;
   /** The specialists' phone line; the crisis info number when none is configured. */
   d2Phone?: string;
@@ -75,6 +78,7 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
 
   override async beginDialog(dc: DialogContext, options?: VictimInquiryOptions): Promise<DialogTurnResult> {
     if (!options) throw new Error('victim inquiry needs its options');
+    keepOutOfTranscript(dc.context);
     const state: IntakeState = {
       lang: options.lang,
       step: options.confirmFirst ? 'confirmD2' : 'consent',
@@ -90,6 +94,12 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
       await this.startConsent(dc, state);
     }
     return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    // What is said in the intake reaches the specialists only through the encrypted intake.
+    keepOutOfTranscript(dc.context);
+    return super.continueDialog(dc);
   }
 
   protected async onCancel(dc: DialogContext, state: IntakeState): Promise<DialogTurnResult> {
@@ -174,12 +184,12 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
       return this.askField(dc, state, field);
     }
     if (field === 'callerPhone') {
-      const phone = parsePhoneNumberFromString(text.replace(/^00/, '+'));
-      if (!phone?.isValid() || !/^\s*(\+|00)/.test(text)) {
+      const phone = internationalPhone(text);
+      if (!phone) {
         await this.say(dc, state, 'd2:invalidPhone');
         return Dialog.EndOfTurn;
       }
-      state.values.callerPhone = phone.number;
+      state.values.callerPhone = phone;
     } else {
       state.values[field] = text;
     }
@@ -241,21 +251,28 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
     state: IntakeState,
     intake: D2Intake | undefined,
   ): Promise<DialogTurnResult> {
-    const { crisis } = getTurn(dc.context);
+    const { crisis, data } = getTurn(dc.context);
     const { activity } = dc.context;
-    await this.settings.queue.open({
+    const admission = await this.settings.desk.admit({
+      queue: 'd2',
+      reason: 'd2',
       crisisSlug: crisis.slug,
       conversationId: activity.conversation.id,
       channelId: activity.channelId,
       lang: state.lang,
       urgent: state.urgent,
+      reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+      transcript: data.recent,
       intake,
     });
     const d2Phone = this.d2Phone(dc);
     const key = intake ? 'd2:submitted' : 'd2:specialistQueued';
     const text = this.t(state, key, { phone: intake?.callerPhone, d2Phone });
     await dc.context.sendActivity(reply(text, { kind: 'd2', lang: state.lang, queue: 'd2' }));
-    return dc.endDialog({ outcome: 'done' } satisfies VictimInquiryResult);
+    // With an intake the specialists call back, and the citizen may go on asking the bot; without
+    // one, the citizen waits here for a specialist to take the conversation.
+    const ticketId = admission.admitted && !intake ? admission.ticket.id : undefined;
+    return dc.endDialog({ outcome: 'done', ticketId } satisfies VictimInquiryResult);
   }
 
   private async warnUrgent(dc: DialogContext, state: IntakeState): Promise<void> {
