@@ -1,12 +1,16 @@
 import type { Logger } from 'pino';
-import { BotStateModel, TicketModel } from '../models';
+import { BotStateModel, InsertLocks, TicketMessageModel, TicketModel } from '../models';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Version locks of tickets only matter while a writer may hold an old read: a day is ample. */
+const TICKET_LOCK_KEEP_MS = DAY_MS;
 
 /**
- * Deletes D2 intake data older than the retention period; the ticket itself stays (without the
- * personal data) for accounting. A swept job rather than a TTL index: FerretDB v1 has none, and
- * only the intake, not the whole document, must go.
+ * Deletes the personal data of tickets older than the retention period — D2 intakes, transcripts,
+ * callback numbers and relayed messages — and conversation state idle that long; the tickets
+ * themselves stay, without personal data, for accounting. A swept job rather than a TTL index:
+ * FerretDB v1 has none, and only some fields, not whole documents, must go.
+ * Returns how many tickets lost personal data.
  */
 export async function purgeExpiredIntakes(options: {
   now: Date;
@@ -22,19 +26,36 @@ export async function purgeExpiredIntakes(options: {
       'idle conversation state deleted after the retention period',
     );
   }
+  const messages = await TicketMessageModel.deleteMany({ at: { $lt: cutoff } });
+  await new InsertLocks('ticketlocks').purgeOlderThan(new Date(options.now.getTime() - TICKET_LOCK_KEEP_MS));
+
+  const personal = [
+    { intake: { $exists: true } },
+    { transcript: { $exists: true } },
+    { callbackPhone: { $exists: true } },
+  ];
   const expired = await TicketModel.find(
-    { intake: { $exists: true }, createdAt: { $lt: cutoff } },
-    { _id: 1 },
+    { $or: personal, createdAt: { $lt: cutoff } },
+    { _id: 1, intake: 1 },
   ).lean();
   if (expired.length === 0) return 0;
   const ids = expired.map((t) => t._id);
+  const withIntake = expired.filter((t) => t.intake).map((t) => t._id);
   const result = await TicketModel.updateMany(
-    { _id: { $in: ids }, intake: { $exists: true } },
-    { $unset: { intake: 1 }, $set: { intakeDeletedAt: options.now } },
+    { _id: { $in: ids } },
+    { $unset: { intake: 1, transcript: 1, callbackPhone: 1 } },
   );
+  if (withIntake.length > 0) {
+    await TicketModel.updateMany({ _id: { $in: withIntake } }, { $set: { intakeDeletedAt: options.now } });
+  }
   options.logger.info(
-    { deleted: result.modifiedCount, tickets: ids.map(String), cutoff: cutoff.toISOString() },
-    'D2 intake data deleted after the retention period',
+    {
+      tickets: result.modifiedCount,
+      intakes: withIntake.map(String),
+      messages: messages.deletedCount,
+      cutoff: cutoff.toISOString(),
+    },
+    'personal data of tickets deleted after the retention period',
   );
   return result.modifiedCount;
 }

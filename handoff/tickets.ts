@@ -33,10 +33,16 @@ export interface NewTicket {
   callbackPhone?: string;
 }
 
-/** Retries of a transition that lost a race to another writer of the same ticket. */
-const MAX_ATTEMPTS = 3;
-/** How many of the first waiting tickets a claimer picks among, so racing claimers spread out. */
-const CLAIM_SPREAD = 8;
+/** Tries of a transition that lost a race to another writer of the same ticket. */
+const MAX_ATTEMPTS = 4;
+const RETRY_DELAY_MS = 15;
+/** The shared list of waiting tickets of one process: how many, and how long it is trusted. */
+const HINT_SIZE = 100;
+const HINT_TTL_MS = 2000;
+interface WaitingHint {
+  at: number;
+  tickets: Ticket[];
+}
 
 function toTicket(doc: TicketDoc): Ticket {
   return {
@@ -65,6 +71,25 @@ function toTicket(doc: TicketDoc): Ticket {
   };
 }
 
+/** The Ticket fields a change sets, from the document fields it writes. */
+function ticketFields(set: Record<string, unknown>): Partial<Ticket> {
+  const { assignee, assigneeName, ...rest } = set;
+  return {
+    ...(rest as Partial<Ticket>),
+    ...(assignee ? { assignee: { id: String(assignee), name: String(assigneeName ?? '') } } : {}),
+  };
+}
+
+/**
+ * The most urgent tickets, from a random one of them on: each process starts somewhere else in
+ * the head of the queue, so processes claiming at once rarely contend for the same ticket.
+ */
+function rotateWithinTopPriority(list: Ticket[]): Ticket[] {
+  const top = list.filter((t) => t.priority === list[0]?.priority);
+  const start = Math.floor(Math.random() * top.length);
+  return [...top.slice(start), ...top.slice(0, start), ...list.slice(top.length)];
+}
+
 /** Queues and languages someone may take tickets from, as a database filter. */
 export function servedBy(staff: Pick<Staff, 'roles' | 'languages'>): Record<string, unknown> {
   const queues = (Object.keys(QUEUE_ROLE) as Queue[]).filter((q) => staff.roles.includes(QUEUE_ROLE[q]));
@@ -79,6 +104,8 @@ export function servedBy(staff: Pick<Staff, 'roles' | 'languages'>): Record<stri
  */
 export class Tickets {
   private readonly locks = new InsertLocks('ticketlocks', 30_000);
+  private readonly waitingHint = new Map<string, WaitingHint>();
+  private readonly loading = new Map<string, { started: number; tickets: Promise<Ticket[]> }>();
 
   constructor(private readonly cipher: IntakeCipher) {}
 
@@ -113,19 +140,44 @@ export class Tickets {
 
   /** Moves a ticket through the state machine; TicketConflict when it no longer applies. */
   async apply(id: string, event: TicketEvent, now = new Date()): Promise<Ticket> {
+    let lock = '';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const ticket = await this.get(id);
-      const change = nextTicketState(ticket, event, now);
-      const update = {
-        $set: { ...change.set, version: ticket.version + 1 },
-        ...(change.unset.length ? { $unset: Object.fromEntries(change.unset.map((f) => [f, 1])) } : {}),
-      };
-      const done = await this.locks.with(`${id}:v${ticket.version}`, () =>
-        TicketModel.updateOne({ _id: id, version: ticket.version }, update),
-      );
-      if (done && done.value.matchedCount === 1) return this.get(id);
+      const moved = await this.tryApply(ticket, event, now);
+      if (moved) return moved;
+      lock = this.lockName(ticket);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * (attempt + 1)));
     }
+    // A lock this old was left by a process that died half-way: clear it and let the caller retry.
+    await this.locks.clearIfStale(lock);
     throw new TicketConflict(`ticket ${id} is being changed by someone else`);
+  }
+
+  /**
+   * One attempt to move the ticket from the version read. Version locks are kept, not released:
+   * `id:vN` existing means version N has been (or is being) replaced, so a writer holding a stale
+   * read fails at the lock, and the write needs no conditional update, which FerretDB runs as a
+   * slow scan and not atomically. As everywhere with these locks, a holder stalled longer than
+   * the stale period could be overtaken.
+   */
+  private async tryApply(read: Ticket, event: TicketEvent, now: Date): Promise<Ticket | undefined> {
+    const change = nextTicketState(read, event, now);
+    if (!(await this.locks.take(this.lockName(read)))) return undefined;
+    const version = read.version + 1;
+    await TicketModel.updateOne(
+      { _id: read.id },
+      {
+        $set: { ...change.set, version },
+        ...(change.unset.length ? { $unset: Object.fromEntries(change.unset.map((f) => [f, 1])) } : {}),
+      },
+    );
+    const moved = { ...read, version } as Record<string, unknown>;
+    for (const field of change.unset) delete moved[field === 'assigneeName' ? 'assignee' : field];
+    return { ...(moved as unknown as Ticket), ...ticketFields(change.set) };
+  }
+
+  private lockName(ticket: Ticket): string {
+    return `${ticket.id}:v${ticket.version}`;
   }
 
   async assignedTo(staffId: string): Promise<Ticket[]> {
@@ -144,22 +196,57 @@ export class Tickets {
     return docs.map(toTicket);
   }
 
-  /** Takes the next ticket the operator may serve; undefined when none is waiting. */
+  /**
+   * Takes the next ticket the operator may serve; undefined when none is waiting. Claimers in one
+   * process share the list of waiting tickets and take from it in order, so they neither collide
+   * nor each scan the queue for every claim; claimers in other processes are kept out by the lock.
+   */
   async claimNext(staff: Staff, expiresAt: Date): Promise<Ticket | undefined> {
+    const key = JSON.stringify(servedBy(staff));
+    const tried = new Set<string>();
+    let fresh = false;
     for (;;) {
-      const waiting = await this.waitingFor(staff, CLAIM_SPREAD * 2);
-      if (waiting.length === 0) return undefined;
-      const topPriority = waiting[0]!.priority;
-      const first = waiting.filter((t) => t.priority === topPriority).slice(0, CLAIM_SPREAD);
-      const start = Math.floor(Math.random() * first.length);
-      const order = [...first.slice(start), ...first.slice(0, start)];
-      for (const candidate of order) {
-        try {
-          return await this.apply(candidate.id, { type: 'claim', by: staff, expiresAt });
-        } catch (error) {
-          if (!(error instanceof TicketConflict)) throw error;
-        }
+      const shared = fresh ? undefined : this.sharedWaiting(key);
+      const list = shared ?? (await this.loadWaiting(key, staff, fresh ? Date.now() : 0));
+      let next = list.shift();
+      while (next && tried.has(next.id)) next = list.shift();
+      if (!next) {
+        // Only a list read after everything tried here failed can say nothing is left.
+        if (fresh) return undefined;
+        fresh = true;
+        continue;
       }
+      fresh = false;
+      tried.add(next.id);
+      try {
+        const claimed = await this.tryApply(next, { type: 'claim', by: staff, expiresAt }, new Date());
+        if (claimed) return claimed;
+      } catch (error) {
+        if (!(error instanceof TicketConflict)) throw error;
+      }
+    }
+  }
+
+  private sharedWaiting(key: string): Ticket[] | undefined {
+    const hint = this.waitingHint.get(key);
+    return hint && hint.tickets.length > 0 && Date.now() - hint.at < HINT_TTL_MS ? hint.tickets : undefined;
+  }
+
+  /** Reads the waiting list once for all claimers of the process that need one read since `after`. */
+  private async loadWaiting(key: string, staff: Staff, after: number): Promise<Ticket[]> {
+    const inFlight = this.loading.get(key);
+    if (inFlight && inFlight.started >= after) return inFlight.tickets;
+    const started = Date.now();
+    const tickets = this.waitingFor(staff, HINT_SIZE).then((list) => {
+      const spread = rotateWithinTopPriority(list);
+      this.waitingHint.set(key, { at: Date.now(), tickets: spread });
+      return spread;
+    });
+    this.loading.set(key, { started, tickets });
+    try {
+      return await tickets;
+    } finally {
+      if (this.loading.get(key)?.tickets === tickets) this.loading.delete(key);
     }
   }
 

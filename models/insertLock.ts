@@ -29,16 +29,26 @@ export class InsertLocks {
     return mongoose.connection.collection<LockDoc>(this.collectionName);
   }
 
-  /** True if the caller now holds the lock; false if someone else does (a stale one is cleared for a retry). */
+  /** True if the caller now holds the lock; false if someone else does. */
   async take(name: string): Promise<boolean> {
     try {
       await this.collection.insertOne({ _id: name, at: new Date() });
       return true;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      await this.collection.deleteOne({ _id: name, at: { $lt: new Date(Date.now() - this.staleMs) } });
       return false;
     }
+  }
+
+  /**
+   * Removes a lock left by a holder that died, so a retry can take it. Looked up by `_id` alone:
+   * FerretDB serves only that from an index, and a filter on more fields scans the collection.
+   */
+  async clearIfStale(name: string): Promise<boolean> {
+    const lock = await this.collection.findOne({ _id: name });
+    if (!lock || lock.at.getTime() > Date.now() - this.staleMs) return false;
+    await this.collection.deleteOne({ _id: name });
+    return true;
   }
 
   async release(name: string): Promise<void> {
@@ -47,11 +57,19 @@ export class InsertLocks {
 
   /** Runs `work` holding the lock; undefined without running it when another holder has it. */
   async with<T>(name: string, work: () => Promise<T>): Promise<{ value: T } | undefined> {
-    if (!(await this.take(name))) return undefined;
+    if (!(await this.take(name))) {
+      await this.clearIfStale(name);
+      return undefined;
+    }
     try {
       return { value: await work() };
     } finally {
       await this.release(name);
     }
+  }
+
+  /** Locks kept as a record that a version was replaced are no longer needed once this old. */
+  async purgeOlderThan(cutoff: Date): Promise<void> {
+    await this.collection.deleteMany({ at: { $lt: cutoff } });
   }
 }

@@ -107,4 +107,26 @@ describe('D2 intake protection', () => {
     expect(await BotStateModel.countDocuments({ _id: 'test/conversations/idle' })).toBe(0);
     await expect(access.read({ id: 'agent-1', roles: ['d2-agent'] }, old)).resolves.toBeUndefined();
   });
+
+  it('deletes transcripts, callback numbers and relayed messages of any ticket after the retention period', async () => {
+    const ticket = await tickets.open({
+      queue: 'd5',
+      reason: 'callback',
+      crisisSlug: 'c',
+      conversationId: 'y',
+      channelId: 'test',
+      lang: 'en',
+      transcript: [{ at: new Date().toISOString(), from: 'citizen', text: 'where do I sleep tonight?' }],
+      callbackPhone: '+32470123456',
+    });
+    await tickets.addMessage(ticket.id, 'citizen', 'I am at the station');
+    const later = new Date(Date.now() + 31 * 24 * 60 * 60 * 1000);
+
+    expect(await purgeExpiredIntakes({ now: later, retentionDays: 30, logger })).toBeGreaterThanOrEqual(1);
+    const purged = await TicketModel.findById(ticket.id).lean();
+    expect(purged).toMatchObject({ queue: 'd5', reason: 'callback' });
+    expect(purged!.transcript).toBeUndefined();
+    expect(purged!.callbackPhone).toBeUndefined();
+    expect(await tickets.transcript(ticket.id)).toEqual([]);
+  });
 });
