@@ -64,22 +64,37 @@ export class HandoffDesk {
    * the specialists' queue is worked from the ticket, also by phone.
    */
   async admit(input: NewTicket): Promise<Admission> {
+    const expected = await this.nextPlace(input.queue, input.lang);
     if (input.queue === 'd5' && input.reason !== 'callback') {
-      const ahead = await this.tickets.waitingCount(input.queue, input.lang);
-      const estimate: WaitEstimate = await estimateWait(input.queue, input.lang, ahead + 1, this.settings);
-      if (estimate.operatorsOnline === 0) return { admitted: false, why: 'no-operator', waitMinutes: -1 };
-      if (estimate.waitMinutes > this.settings.maxWaitMinutes) {
-        return { admitted: false, why: 'long-wait', waitMinutes: estimate.waitMinutes };
+      if (expected.operatorsOnline === 0) return { admitted: false, why: 'no-operator', waitMinutes: -1 };
+      if (expected.waitMinutes > this.settings.maxWaitMinutes) {
+        return { admitted: false, why: 'long-wait', waitMinutes: expected.waitMinutes };
       }
     }
-    const ticket = await this.tickets.open(input);
-    const place = await this.place(ticket);
-    await this.tickets.markNotified(ticket.id, place.position, place.waitMinutes);
+    const ticket = await this.tickets.open(input, expected);
+    const place = await this.settle(ticket, expected);
     this.logger.info(
       { ticketId: ticket.id, queue: ticket.queue, reason: ticket.reason, lang: ticket.lang, ...place },
       'ticket opened',
     );
     return { admitted: true, ticket, place };
+  }
+
+  /** Where a new ticket would stand: it is opened with this, so the sweep does not tell the citizen twice. */
+  private async nextPlace(queue: Queue, lang: string): Promise<QueuePlace & { operatorsOnline: number }> {
+    const position = (await this.tickets.waitingCount(queue, lang)) + 1;
+    const estimate: WaitEstimate = await estimateWait(queue, lang, position, this.settings);
+    const waitMinutes = Number.isFinite(estimate.waitMinutes) ? estimate.waitMinutes : -1;
+    return { position, waitMinutes, operatorsOnline: estimate.operatorsOnline };
+  }
+
+  /** The place of a ticket just opened, recorded if others arrived meanwhile. */
+  private async settle(ticket: Ticket, expected: QueuePlace): Promise<QueuePlace> {
+    const place = await this.place(ticket);
+    if (place.position !== expected.position || place.waitMinutes !== expected.waitMinutes) {
+      await this.tickets.markNotified(ticket.id, place.position, place.waitMinutes);
+    }
+    return place;
   }
 
   /** The ticket a conversation is with now: a transferred ticket is followed to its successor. */
@@ -161,22 +176,25 @@ export class HandoffDesk {
     const lang = to.lang ?? from.lang;
     if (queue === from.queue && lang === from.lang) throw new TicketConflict('transfer to the same queue');
     const transcript = await this.tickets.transcript(from.id);
-    const next = await this.tickets.open({
-      queue,
-      reason: 'transfer',
-      urgent: from.priority === 0,
-      crisisSlug: from.crisisSlug,
-      conversationId: from.conversationId,
-      channelId: from.channelId,
-      lang,
-      reference: from.reference,
-      transcript: transcript.map(({ at, from: author, text }) => ({ at, from: author, text })),
-      intake: await this.tickets.intake(from.id),
-      callbackPhone: await this.tickets.callbackPhone(from.id),
-    });
+    const expected = await this.nextPlace(queue, lang);
+    const next = await this.tickets.open(
+      {
+        queue,
+        reason: 'transfer',
+        urgent: from.priority === 0,
+        crisisSlug: from.crisisSlug,
+        conversationId: from.conversationId,
+        channelId: from.channelId,
+        lang,
+        reference: from.reference,
+        transcript: transcript.map(({ at, from: author, text }) => ({ at, from: author, text })),
+        intake: await this.tickets.intake(from.id),
+        callbackPhone: await this.tickets.callbackPhone(from.id),
+      },
+      expected,
+    );
     await this.tickets.apply(from.id, { type: 'close', outcome: 'transferred', transferredTo: next.id });
-    const place = await this.place(next);
-    await this.tickets.markNotified(next.id, place.position, place.waitMinutes);
+    const place = await this.settle(next, expected);
     // The citizen keeps the language they wrote in; the new team reads the transcript.
     await this.tell(next, this.placeNotice(next, place, 'handoff:transferred', from.lang));
     this.logger.info({ from: from.id, to: next.id, queue, lang }, 'ticket transferred');

@@ -109,7 +109,8 @@ export class Tickets {
 
   constructor(private readonly cipher: IntakeCipher) {}
 
-  async open(input: NewTicket): Promise<Ticket> {
+  /** `told`: the place in the queue the citizen is told as the ticket opens. */
+  async open(input: NewTicket, told?: { position: number; waitMinutes: number }): Promise<Ticket> {
     const _id = new Types.ObjectId();
     const id = _id.toHexString();
     const doc = await TicketModel.create({
@@ -127,6 +128,8 @@ export class Tickets {
       intake: input.intake ? this.cipher.seal(input.intake, id) : undefined,
       transcript: input.transcript?.length ? this.cipher.seal(input.transcript, id) : undefined,
       callbackPhone: input.callbackPhone ? this.cipher.seal(input.callbackPhone, id) : undefined,
+      notifiedPosition: told?.position,
+      notifiedWaitMinutes: told?.waitMinutes,
     });
     return toTicket(doc.toObject() as TicketDoc);
   }

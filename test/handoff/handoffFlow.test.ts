@@ -172,4 +172,79 @@ describe('handoff to a human operator over the Bot Framework protocol and the op
     );
     expect((await TicketModel.findById(ticket!._id).lean())?.assignee).toBeUndefined();
   });
+
+  it('tells a waiting citizen when their place in the queue moves', async () => {
+    const operator = await signedInStaff(bot.app.url, { roles: ['operator'], languages: ['de'] });
+    const first = bot.channel.conversation();
+    const second = bot.channel.conversation();
+    await first.say('Ich möchte mit einem Menschen sprechen');
+    const queued = await second.say('Ich möchte mit einem Menschen sprechen');
+    expect(crisisReplyOf(messages(queued)[0]!)).toMatchObject({ kind: 'handoff', position: 2 });
+
+    const ticket = await TicketModel.findOne({ conversationId: first.id }).lean();
+    expect((await operator.post(`/api/tickets/${String(ticket!._id)}/claim`)).status).toBe(200);
+    await waitFor(
+      () =>
+        bot.channel
+          .activities(second.id)
+          .some((a) => crisisReplyOf(a)?.kind === 'handoff' && crisisReplyOf(a)?.position === 1),
+      'the second citizen to be told they are next',
+    );
+  });
+
+  it('transfers a conversation from the contact centre to the D2 specialists with its transcript', async () => {
+    const operator = await signedInStaff(bot.app.url, { roles: ['operator'], languages: ['en'] });
+    const specialist = await signedInStaff(bot.app.url, { roles: ['d2-agent'], languages: ['en'] });
+    const citizen = bot.channel.conversation();
+    await citizen.say('I need to talk to someone');
+    const d5 = await TicketModel.findOne({ conversationId: citizen.id }).lean();
+    const d5Id = String(d5!._id);
+    await operator.post(`/api/tickets/${d5Id}/claim`);
+    await citizen.say('Actually my father lives next to the plant and does not answer his phone');
+
+    const before = bot.channel.activities(citizen.id).length;
+    const moved = await operator.post<{ id: string; queue: string; state: string }>(
+      `/api/tickets/${d5Id}/transfer`,
+      { queue: 'd2' },
+    );
+    expect(moved.body).toMatchObject({ queue: 'd2', state: 'waiting' });
+    expect(await TicketModel.findById(d5Id).lean()).toMatchObject({
+      state: 'closed',
+      outcome: 'transferred',
+      transferredTo: moved.body.id,
+    });
+    const told = (await bot.channel.waitFor(citizen.id, before + 1))[before]!;
+    expect(crisisReplyOf(told)).toMatchObject({ kind: 'handoff', queue: 'd2', position: 1 });
+    expect(told.text).toContain(en.transferred);
+    // The operator no longer sees it; the specialist does, with everything said so far.
+    expect((await operator.get(`/api/tickets/${moved.body.id}`)).status).toBe(404);
+
+    await citizen.say('He is 82');
+    const claimed = await specialist.post<TicketDetail>(`/api/tickets/${moved.body.id}/claim`);
+    expect(claimed.status).toBe(200);
+    const said = claimed.body.transcript.filter((m) => m.from === 'citizen').map((m) => m.text);
+    expect(said).toEqual([
+      'I need to talk to someone',
+      'Actually my father lives next to the plant and does not answer his phone',
+      'He is 82',
+    ]);
+  });
+
+  it('transfers a conversation to operators of another language', async () => {
+    const english = await signedInStaff(bot.app.url, { roles: ['operator'], languages: ['en'] });
+    const french = await signedInStaff(bot.app.url, { roles: ['operator'], languages: ['fr'] });
+    const citizen = bot.channel.conversation();
+    await citizen.say('human please');
+    const ticket = await TicketModel.findOne({ conversationId: citizen.id }).lean();
+    const moved = await english.post<{ id: string; lang: string }>(
+      `/api/tickets/${String(ticket!._id)}/transfer`,
+      {
+        lang: 'fr',
+      },
+    );
+    expect(moved.body).toMatchObject({ lang: 'fr' });
+    const queue = await french.get<{ tickets: { id: string }[] }>('/api/queues');
+    expect(queue.body.tickets.map((t) => t.id)).toContain(moved.body.id);
+    expect((await english.post(`/api/tickets/${moved.body.id}/claim`)).status).toBe(404);
+  });
 });

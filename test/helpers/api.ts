@@ -84,3 +84,60 @@ export async function signedInStaff(
   if (options.available ?? true) await client.put('/api/me/presence', { presence: 'available' });
   return Object.assign(client, { userId: created.body.id });
 }
+
+export interface ServerEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** An open `GET /api/events` stream of a signed-in client, with its events as they arrive. */
+export interface EventStream {
+  events: ServerEvent[];
+  waitFor(matches: (e: ServerEvent) => boolean, what: string, timeoutMs?: number): Promise<ServerEvent>;
+  close(): void;
+}
+
+export async function openEvents(client: ApiClient): Promise<EventStream> {
+  const abort = new AbortController();
+  const res = await fetch(`${client.baseUrl}/api/events`, {
+    headers: { authorization: `Bearer ${client.token}` },
+    signal: abort.signal,
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`event stream answered ${res.status}`);
+  const events: ServerEvent[] = [];
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+  })();
+  return {
+    events,
+    async waitFor(matches, what, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = events.find(matches);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no ${what} on the event stream within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    close: () => abort.abort(),
+  };
+}
