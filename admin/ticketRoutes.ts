@@ -60,6 +60,19 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
   const route = (handler: Parameters<typeof jsonRoute>[0]) => jsonRoute(handler, logger, classifyTicketError);
   const staffCaller = (req: Request) => auth.requireRole(req, ...STAFF_ROLES);
 
+  /** Staff on a ticket route; anyone else signed in is refused, and audited if the ticket is D2. */
+  const staffOnTicket = async (req: Request, action: string): Promise<Caller> => {
+    const caller = await auth.caller(req);
+    if (STAFF_ROLES.some((role) => caller.user.roles.includes(role))) return caller;
+    const ticket = await desk.tickets.get(String(req.params.id)).catch(() => undefined);
+    if (ticket?.queue === 'd2') {
+      await auditD2({ id: caller.user.id, roles: caller.user.roles }, action, ticket.id, 'refused', {
+        reason: 'role',
+      });
+    }
+    throw new HttpError(403, `needs one of the roles: ${STAFF_ROLES.join(', ')}`);
+  };
+
   const visible = async (caller: Caller, id: string, action: string): Promise<Ticket> => {
     const ticket = await desk.tickets.get(String(id));
     const actor = { id: caller.user.id, roles: caller.user.roles };
@@ -104,7 +117,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
   server.post(
     '/api/tickets/:id/claim',
     route(async (req) => {
-      const caller = await staffCaller(req);
+      const caller = await staffOnTicket(req, 'd2.ticket.claim');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.claim');
       return detail(caller, await desk.claim(staffOf(caller.user), ticket.id));
     }),
@@ -113,7 +126,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
   server.get(
     '/api/tickets/:id',
     route(async (req) => {
-      const caller = await staffCaller(req);
+      const caller = await staffOnTicket(req, 'd2.ticket.read');
       return detail(caller, await visible(caller, req.params.id, 'd2.ticket.read'));
     }),
   );
@@ -121,9 +134,9 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
   server.post(
     '/api/tickets/:id/messages',
     route(async (req, res) => {
-      const caller = await staffCaller(req);
-      const { text } = parseBody(messageBody, req);
+      const caller = await staffOnTicket(req, 'd2.ticket.reply');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.reply');
+      const { text } = parseBody(messageBody, req);
       const message = await desk.reply(staffOf(caller.user), ticket.id, text);
       res.status(201);
       return message;
@@ -133,7 +146,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
   server.post(
     '/api/tickets/:id/typing',
     route(async (req) => {
-      const caller = await staffCaller(req);
+      const caller = await staffOnTicket(req, 'd2.ticket.typing');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.typing');
       await desk.typing(staffOf(caller.user), ticket.id);
       return undefined;
@@ -143,7 +156,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
   server.get(
     '/api/tickets/:id/suggestions',
     route(async (req) => {
-      const caller = await staffCaller(req);
+      const caller = await staffOnTicket(req, 'd2.ticket.read');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.read');
       const crisis = deps.live.get(ticket.crisisSlug);
       const query = typeof req.query?.q === 'string' && req.query.q.trim() ? req.query.q.trim() : undefined;
@@ -167,9 +180,9 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
   server.post(
     '/api/tickets/:id/transfer',
     route(async (req) => {
-      const caller = await staffCaller(req);
-      const to = parseBody(transferBody, req);
+      const caller = await staffOnTicket(req, 'd2.ticket.transfer');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.transfer');
+      const to = parseBody(transferBody, req);
       return summarize(desk, await desk.transfer(staffOf(caller.user), ticket.id, to));
     }),
   );
@@ -177,9 +190,9 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
   server.post(
     '/api/tickets/:id/close',
     route(async (req) => {
-      const caller = await staffCaller(req);
-      const { outcome } = parseBody(closeBody, req);
+      const caller = await staffOnTicket(req, 'd2.ticket.close');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.close');
+      const { outcome } = parseBody(closeBody, req);
       return summarize(desk, await desk.close(staffOf(caller.user), ticket.id, outcome));
     }),
   );

@@ -8,20 +8,13 @@ export type TicketEvent =
   | { type: 'expire' }
   | { type: 'close'; outcome: Outcome; transferredTo?: string };
 
-/** Fields to set and to remove on the ticket document. */
-export interface TicketChange {
-  set: Record<string, unknown>;
-  unset: string[];
-}
-
-const CLAIM_FIELDS = ['assignee', 'assigneeName', 'assignedAt', 'expiresAt'];
-
 /**
- * The ticket state machine, `waiting → assigned → closed`, as one pure function: the bot, the
- * API and the sweeper all move tickets through it (handoff/tickets.ts applies the change).
- * Throws TicketConflict when the event does not apply to the ticket as it is now.
+ * The ticket state machine, `waiting → assigned → closed`, as one pure function from a ticket and
+ * an event to the ticket after it: the bot, the API and the sweeper all move tickets through it
+ * (handoff/tickets.ts stores the result). Throws TicketConflict when the event does not apply to
+ * the ticket as it is now.
  */
-export function nextTicketState(ticket: Ticket, event: TicketEvent, now: Date): TicketChange {
+export function nextTicketState(ticket: Ticket, event: TicketEvent, now: Date): Ticket {
   const refuse = (why: string): never => {
     throw new TicketConflict(`ticket ${ticket.id} ${why}`);
   };
@@ -30,33 +23,35 @@ export function nextTicketState(ticket: Ticket, event: TicketEvent, now: Date): 
       if (ticket.state !== 'waiting') refuse(`is ${ticket.state}, not waiting`);
       if (!canServe(event.by, ticket.queue, ticket.lang)) refuse(`is not for ${event.by.name}`);
       return {
-        set: {
-          state: 'assigned',
-          assignee: event.by.id,
-          assigneeName: event.by.name,
-          assignedAt: now,
-          expiresAt: event.expiresAt,
-        },
-        unset: [],
+        ...ticket,
+        state: 'assigned',
+        assignee: { id: event.by.id, name: event.by.name },
+        assignedAt: now,
+        expiresAt: event.expiresAt,
       };
     case 'extend':
       if (ticket.state !== 'assigned') refuse(`is ${ticket.state}, not assigned`);
-      return { set: { expiresAt: event.expiresAt }, unset: [] };
+      return { ...ticket, expiresAt: event.expiresAt };
     case 'expire':
       if (ticket.state !== 'assigned') refuse(`is ${ticket.state}, not assigned`);
       if (!ticket.expiresAt || ticket.expiresAt > now) refuse('has not expired');
-      return { set: { state: 'waiting' }, unset: CLAIM_FIELDS };
+      return {
+        ...ticket,
+        state: 'waiting',
+        assignee: undefined,
+        assignedAt: undefined,
+        expiresAt: undefined,
+      };
     case 'close':
       if (ticket.state === 'closed') refuse('is already closed');
       if (event.outcome === 'callback-done' && !ticket.hasCallback) refuse('is not a callback');
       return {
-        set: {
-          state: 'closed',
-          outcome: event.outcome,
-          closedAt: now,
-          ...(event.transferredTo ? { transferredTo: event.transferredTo } : {}),
-        },
-        unset: ['expiresAt'],
+        ...ticket,
+        state: 'closed',
+        outcome: event.outcome,
+        closedAt: now,
+        expiresAt: undefined,
+        transferredTo: event.transferredTo,
       };
   }
 }

@@ -71,12 +71,24 @@ function toTicket(doc: TicketDoc): Ticket {
   };
 }
 
-/** The Ticket fields a change sets, from the document fields it writes. */
-function ticketFields(set: Record<string, unknown>): Partial<Ticket> {
-  const { assignee, assigneeName, ...rest } = set;
+/** The update that stores what a transition changes (the fields `toTicket` reads back). */
+function stateUpdate(ticket: Ticket): { $set: Record<string, unknown>; $unset?: Record<string, 1> } {
+  const fields: Record<string, unknown> = {
+    version: ticket.version,
+    state: ticket.state,
+    outcome: ticket.outcome,
+    assignee: ticket.assignee?.id,
+    assigneeName: ticket.assignee?.name,
+    assignedAt: ticket.assignedAt,
+    expiresAt: ticket.expiresAt,
+    closedAt: ticket.closedAt,
+    transferredTo: ticket.transferredTo,
+  };
+  const entries = Object.entries(fields);
+  const unset = entries.filter(([, value]) => value === undefined).map(([key]) => [key, 1 as const]);
   return {
-    ...(rest as Partial<Ticket>),
-    ...(assignee ? { assignee: { id: String(assignee), name: String(assigneeName ?? '') } } : {}),
+    $set: Object.fromEntries(entries.filter(([, value]) => value !== undefined)),
+    ...(unset.length ? { $unset: Object.fromEntries(unset) } : {}),
   };
 }
 
@@ -164,19 +176,10 @@ export class Tickets {
    * the stale period could be overtaken.
    */
   private async tryApply(read: Ticket, event: TicketEvent, now: Date): Promise<Ticket | undefined> {
-    const change = nextTicketState(read, event, now);
+    const next = { ...nextTicketState(read, event, now), version: read.version + 1 };
     if (!(await this.locks.take(this.lockName(read)))) return undefined;
-    const version = read.version + 1;
-    await TicketModel.updateOne(
-      { _id: read.id },
-      {
-        $set: { ...change.set, version },
-        ...(change.unset.length ? { $unset: Object.fromEntries(change.unset.map((f) => [f, 1])) } : {}),
-      },
-    );
-    const moved = { ...read, version } as Record<string, unknown>;
-    for (const field of change.unset) delete moved[field === 'assigneeName' ? 'assignee' : field];
-    return { ...(moved as unknown as Ticket), ...ticketFields(change.set) };
+    await TicketModel.updateOne({ _id: read.id }, stateUpdate(next));
+    return next;
   }
 
   private lockName(ticket: Ticket): string {
