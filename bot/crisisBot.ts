@@ -29,8 +29,8 @@ import { setTurnInfo } from './turnInfo';
 
 export const MAX_MESSAGE_LENGTH = 2000;
 /** What an operator gets of the conversation before the handoff: enough context, little to store. */
-const RECENT_MESSAGES = 10;
-const RECENT_TEXT_LENGTH = 500;
+const RECENT_MESSAGES = 6;
+const RECENT_TEXT_LENGTH = 280;
 
 export interface CrisisBotDeps {
   conversationState: ConversationState;
