@@ -5,16 +5,18 @@ import { LANGUAGES, PRESENCES, ROLES } from '../models';
 import { MIN_PASSWORD_LENGTH, UsernameTaken, type Accounts } from './accounts';
 import type { Auth } from './auth';
 import { HttpError, jsonRoute, parseBody } from './http';
+import type { SecondFactor } from './secondFactor';
 import type { Sessions } from './sessions';
 import type { SignInLimiter } from './signInLimiter';
 
 const MAX_PASSWORD_LENGTH = 256;
 
-const loginBody = z
+export const loginBody = z
   .object({ username: z.string().min(1).max(100), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) })
   .strict();
-const presenceBody = z.object({ presence: z.enum(PRESENCES) }).strict();
-const newUserBody = z
+export const presenceBody = z.object({ presence: z.enum(PRESENCES) }).strict();
+export const totpBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
+export const newUserBody = z
   .object({
     username: z
       .string()
@@ -23,19 +25,28 @@ const newUserBody = z
     displayName: z.string().trim().min(1).max(100).optional(),
     roles: z.array(z.enum(ROLES)).min(1),
     languages: z.array(z.enum(LANGUAGES)).default([]),
+    authorityNis: z
+      .string()
+      .regex(/^\d{5}$/, 'a 5-digit NIS code')
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((u) => u.authorityNis || !u.roles.some((r) => r === 'communicator' || r === 'authority'), {
+    message: 'communicators and authority users need the authorityNis of their authority',
+    path: ['authorityNis'],
+  });
 
 export interface AccountRouteDeps {
   auth: Auth;
   accounts: Accounts;
   sessions: Sessions;
   limiter: SignInLimiter;
+  secondFactor: SecondFactor;
   logger: Logger;
 }
 
 export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): void {
-  const { auth, accounts, sessions, limiter, logger } = deps;
+  const { auth, accounts, sessions, limiter, secondFactor, logger } = deps;
   const route = (handler: Parameters<typeof jsonRoute>[0]) =>
     jsonRoute(handler, logger, (error) =>
       error instanceof UsernameTaken ? new HttpError(409, error.message) : undefined,
@@ -86,6 +97,25 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
       const caller = await auth.caller(req);
       const { presence } = parseBody(presenceBody, req);
       return accounts.setPresence(caller.user.id, presence);
+    }),
+  );
+
+  server.post(
+    '/api/me/totp',
+    route(async (req) => {
+      const { user } = await auth.caller(req);
+      return secondFactor.enroll(user.id, user.username);
+    }),
+  );
+
+  server.post(
+    '/api/me/totp/verify',
+    route(async (req) => {
+      const { user } = await auth.caller(req);
+      const { code } = parseBody(totpBody, req);
+      await secondFactor.confirm(user.id, user.username, code);
+      logger.info({ userId: user.id }, 'second factor enrolled');
+      return undefined;
     }),
   );
 

@@ -12,6 +12,9 @@ export interface User {
   roles: string[];
   languages: string[];
   presence: 'available' | 'away';
+  /** The authority a communicator or authority user acts for. */
+  authorityNis?: string;
+  totpEnabled: boolean;
 }
 
 export interface NewUser {
@@ -20,6 +23,7 @@ export interface NewUser {
   displayName?: string;
   roles: string[];
   languages: string[];
+  authorityNis?: string;
 }
 
 export class UsernameTaken extends Error {}
@@ -32,6 +36,8 @@ export function toUser(doc: UserDoc): User {
     roles: doc.roles,
     languages: doc.languages,
     presence: doc.presence,
+    ...(doc.authorityNis ? { authorityNis: doc.authorityNis } : {}),
+    totpEnabled: Boolean(doc.totpEnabled),
   };
 }
 
@@ -51,6 +57,7 @@ export class Accounts {
         passwordHash: await argon2.hash(input.password, { type: argon2.argon2id }),
         roles: input.roles as UserDoc['roles'],
         languages: input.languages,
+        authorityNis: input.authorityNis,
       });
       return toUser(doc.toObject() as UserDoc);
     } catch (error) {

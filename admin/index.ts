@@ -1,8 +1,11 @@
 export { Accounts, type User } from './accounts';
 export { Sessions, type SessionPolicy } from './sessions';
 export { SignInLimiter, type SignInLimits } from './signInLimiter';
+export { SecondFactor } from './secondFactor';
 export { Auth } from './auth';
 export { registerAccountRoutes } from './accountRoutes';
+export { registerAuthorityRoutes } from './authorityRoutes';
+export { registerCrisisRoutes } from './crisisRoutes';
 export { registerTicketRoutes } from './ticketRoutes';
 export { registerEventStream } from './events';
-export { registerConsole } from './consoleRoutes';
+export { registerWebApp } from './webApps';

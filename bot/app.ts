@@ -15,14 +15,17 @@ import {
   Accounts,
   Auth,
   registerAccountRoutes,
-  registerConsole,
+  registerAuthorityRoutes,
+  registerCrisisRoutes,
   registerEventStream,
   registerTicketRoutes,
+  registerWebApp,
+  SecondFactor,
   Sessions,
   SignInLimiter,
 } from '../admin';
 import { RouterDialog, reply } from '../dialogs';
-import { LiveContent, readContentFile, seedDemoIfEmpty, validateContent } from '../knowledge';
+import { LiveContent, loadTemplates, readContentFile, seedDemoIfEmpty, validateContent } from '../knowledge';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
 import type { Config } from './config';
 import { CrisisBot } from './crisisBot';
@@ -141,6 +144,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     maxAgeMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
   const auth = new Auth(accounts, sessions, config.NODE_ENV === 'production');
+  const secondFactor = new SecondFactor(cipher);
+  const templates = await loadTemplates(path.join(root, 'content', 'templates'));
   const limiter = new SignInLimiter({
     failures: config.SIGNIN_MAX_FAILURES,
     windowSeconds: config.SIGNIN_WINDOW_MINUTES * 60,
@@ -172,10 +177,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       return { healthy: database, details: { database, crises: live.active().length } };
     },
     routes: (server) => {
-      registerAccountRoutes(server, { auth, accounts, sessions, limiter, logger });
+      registerAccountRoutes(server, { auth, accounts, sessions, limiter, secondFactor, logger });
+      registerAuthorityRoutes(server, { auth, logger });
+      registerCrisisRoutes(server, { auth, live, desk, secondFactor, templates, logger });
       registerTicketRoutes(server, { auth, desk, live, logger });
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
-      registerConsole(server, path.join(root, 'web'));
+      registerWebApp(server, path.join(root, 'web'), 'console');
+      registerWebApp(server, path.join(root, 'web'), 'studio');
     },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));

@@ -129,6 +129,13 @@ export class CrisisBot extends ActivityHandler {
       return;
     }
 
+    const ended = data.crisisSlug ? this.deps.live.ended(data.crisisSlug) : undefined;
+    if (ended) {
+      const title = ended.title[lang] ?? Object.values(ended.title)[0];
+      const text = t(lang, 'crisisEnded', { title, infoNumber: ended.infoNumber });
+      await context.sendActivity(reply(text, { kind: 'info', lang }));
+      return;
+    }
     const resolution = resolveCrisis(this.deps.live, data, context.activity);
     if (resolution.kind !== 'found') {
       await this.sendCrisisChoice(context, resolution, lang, 'info');

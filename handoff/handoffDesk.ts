@@ -165,6 +165,28 @@ export class HandoffDesk {
     return closed;
   }
 
+  /**
+   * Closes every open ticket of a crisis whose service ends, telling each citizen (in their
+   * language) what `notice` says. Returns how many were closed.
+   */
+  async closeAllOf(
+    crisisSlug: string,
+    outcome: Outcome,
+    notice: (lang: string) => Pick<CitizenNotice, 'keys' | 'values'>,
+  ): Promise<number> {
+    let closed = 0;
+    for (const open of await this.tickets.openOf(crisisSlug)) {
+      try {
+        const ticket = await this.tickets.apply(open.id, { type: 'close', outcome });
+        closed++;
+        await this.tell(ticket, { kind: 'info', lang: ticket.lang, ...notice(ticket.lang) });
+      } catch (error) {
+        if (!(error instanceof TicketConflict)) throw error;
+      }
+    }
+    return closed;
+  }
+
   /** Hands the conversation to another queue or language: this ticket closes, a new one waits. */
   async transfer(staff: Staff, ticketId: string, to: { queue?: Queue; lang?: string }): Promise<Ticket> {
     const from = await this.tickets.get(ticketId);

@@ -274,6 +274,11 @@ export class Tickets {
     return ahead + 1;
   }
 
+  async openOf(crisisSlug: string): Promise<Ticket[]> {
+    const docs = await TicketModel.find({ crisisSlug, state: { $ne: 'closed' } }).lean<TicketDoc[]>();
+    return docs.map(toTicket);
+  }
+
   async expired(now: Date): Promise<Ticket[]> {
     const docs = await TicketModel.find({ state: 'assigned', expiresAt: { $lt: now } }).lean<TicketDoc[]>();
     return docs.map(toTicket);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES, type Lang } from '../models';
+import { unsafeTextProblems } from './contentSafety';
 
 /**
  * crisis-content/v1 (docs/content-format.md). Every object is strict so that a typo in a key is
@@ -7,7 +8,7 @@ import { LANGUAGES, type Lang } from '../models';
  * bloat the database or the search index.
  */
 
-const LIMITS = {
+export const CONTENT_LIMITS = {
   title: 200,
   summary: 2000,
   question: 300,
@@ -19,16 +20,26 @@ const LIMITS = {
   linksPerFaq: 10,
   faqs: 500,
 } as const;
+const LIMITS = CONTENT_LIMITS;
 
 const lang = z.enum(LANGUAGES);
 
-const text = (max: number) => z.string().trim().min(1, 'empty').max(max, `too long (max ${max} characters)`);
+/** Every text is checked for content safety (light Markdown, no HTML, https: links only). */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'empty')
+    .max(max, `too long (max ${max} characters)`)
+    .superRefine((value, ctx) => {
+      for (const message of unsafeTextProblems(value)) ctx.addIssue({ code: 'custom', message });
+    });
 
 /** Text per language. A listed language that is missing is a warning, checked in `validateContent`. */
 const localized = (max: number) => z.partialRecord(lang, text(max));
 
-const slug = z.string().regex(/^[a-z0-9-]{3,64}$/, 'must be 3-64 characters among a-z, 0-9 and -');
-const faqId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 characters among a-z, 0-9 and -');
+export const slugSchema = z.string().regex(/^[a-z0-9-]{3,64}$/, 'must be 3-64 characters among a-z, 0-9 and -');
+export const faqIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 characters among a-z, 0-9 and -');
 
 const link = z.strictObject({
   label: localized(LIMITS.linkLabel),
@@ -38,7 +49,7 @@ const link = z.strictObject({
 });
 
 const faq = z.strictObject({
-  id: faqId,
+  id: faqIdSchema,
   category: text(64),
   question: localized(LIMITS.question),
   alternatives: z
@@ -54,7 +65,7 @@ const faq = z.strictObject({
 });
 
 const crisis = z.strictObject({
-  slug,
+  slug: slugSchema,
   title: localized(LIMITS.title),
   summary: localized(LIMITS.summary),
   authority: z.strictObject({
@@ -75,6 +86,10 @@ const crisis = z.strictObject({
     error: 'must be an ISO 8601 date-time, e.g. 2026-11-28T10:00:00Z',
   }),
 });
+
+/** One entry (`faqs[i]`) and the crisis block, for request bodies that edit parts of a file. */
+export const faqSchema = faq;
+export const crisisSchema = crisis;
 
 export const contentSchema = z.strictObject({
   format: z.literal('crisis-content/v1', 'must be "crisis-content/v1"'),

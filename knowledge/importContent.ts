@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { ContentVersionModel, CrisisModel } from '../models';
+import { AuthorityModel, ContentVersionModel, CrisisModel } from '../models';
 import type { ContentFile } from './contentSchema';
 
 /** A content file that cannot be read or is not JSON; the message says where. */
@@ -104,7 +104,12 @@ async function pointCrisisAt(content: ContentFile, version: number): Promise<boo
     const result = await CrisisModel.updateOne(
       { slug, liveVersion: { $lt: version } },
       {
-        $set: { status: 'active', languages: content.crisis.languages, liveVersion: version },
+        $set: {
+          status: 'active',
+          languages: content.crisis.languages,
+          liveVersion: version,
+          ...(content.crisis.authority?.nis ? { authorityNis: content.crisis.authority.nis } : {}),
+        },
         $unset: { deactivatedAt: 1 },
         $setOnInsert: { activatedAt: new Date() },
       },
@@ -123,6 +128,17 @@ export async function seedDemoIfEmpty(content: ContentFile, logger: Logger): Pro
   if ((await CrisisModel.countDocuments({})) > 0) return false;
   // Two processes starting together on an empty database may both seed: that only adds an identical version.
   const { slug, version } = await publishContent(content, { note: 'demo content', createdBy: 'seed' });
+  const { authority, languages } = content.crisis;
+  if (authority.nis) {
+    // The demo's authority joins the registry, so its communicators can be created at once.
+    await AuthorityModel.updateOne(
+      { nisCode: authority.nis },
+      { $setOnInsert: { nisCode: authority.nis, name: authority.name, languages, contacts: [] } },
+      { upsert: true },
+    ).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+  }
   logger.info({ slug, version }, 'empty database: demo crisis loaded');
   return true;
 }

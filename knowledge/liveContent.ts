@@ -10,6 +10,13 @@ export interface LiveCrisis {
   retriever: Retriever;
 }
 
+/** A crisis whose service has ended: what citizens of it are told. */
+export interface EndedCrisis {
+  slug: string;
+  title: ContentFile['crisis']['title'];
+  infoNumber: string;
+}
+
 export interface LiveContentOptions {
   logger: Logger;
   /** How often to look for a newly published version or a (de)activated crisis. */
@@ -24,6 +31,7 @@ export interface LiveContentOptions {
  */
 export class LiveContent {
   private crises = new Map<string, LiveCrisis>();
+  private endedCrises = new Map<string, EndedCrisis>();
   private readonly logger: Logger;
   private readonly refreshMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -52,6 +60,10 @@ export class LiveContent {
 
   active(): LiveCrisis[] {
     return [...this.crises.values()];
+  }
+
+  ended(slug: string): EndedCrisis | undefined {
+    return this.endedCrises.get(slug);
   }
 
   /** One refresh at a time: a slow database must not pile up overlapping rebuilds. */
@@ -84,15 +96,30 @@ export class LiveContent {
   }
 
   private async refresh(): Promise<void> {
-    const active = await CrisisModel.find({ status: 'active' }, { _id: 0, slug: 1, liveVersion: 1 }).lean();
+    const all = await CrisisModel.find({}, { _id: 0, slug: 1, liveVersion: 1, status: 1 }).lean();
     const next = new Map<string, LiveCrisis>();
-    for (const { slug, liveVersion } of active) {
+    const ended = new Map<string, EndedCrisis>();
+    for (const { slug, liveVersion, status } of all) {
       const cached = this.crises.get(slug);
+      if (status !== 'active') {
+        const known =
+          this.endedCrises.get(slug) ??
+          (cached ? endedOf(cached.content) : await this.loadEnded(slug, liveVersion));
+        if (known) ended.set(slug, known);
+        continue;
+      }
       const live =
         cached?.version === liveVersion ? cached : ((await this.load(slug, liveVersion)) ?? cached);
       if (live) next.set(slug, live);
     }
     this.crises = next;
+    this.endedCrises = ended;
+  }
+
+  private async loadEnded(slug: string, version: number): Promise<EndedCrisis | undefined> {
+    const stored = await ContentVersionModel.findOne({ crisisSlug: slug, version }, { content: 1 }).lean();
+    const parsed = contentSchema.safeParse(stored?.content);
+    return parsed.success ? endedOf(parsed.data) : undefined;
   }
 
   /** Builds a crisis's live version; undefined (keeping what is cached) when it is missing or unusable. */
@@ -110,4 +137,8 @@ export class LiveContent {
     this.logger.info({ slug, version }, 'live content loaded');
     return { slug, version, content: parsed.data, retriever: new Retriever(parsed.data) };
   }
+}
+
+function endedOf(content: ContentFile): EndedCrisis {
+  return { slug: content.crisis.slug, title: content.crisis.title, infoNumber: content.crisis.infoNumber };
 }

@@ -7,6 +7,8 @@ const crisisSchema = new Schema(
   {
     slug: { type: String, required: true, unique: true },
     status: { type: String, enum: ['active', 'inactive'], required: true, default: 'active' },
+    /** NIS code of the authority the crisis belongs to (its communicators edit it); from the content file. */
+    authorityNis: { type: String },
     languages: { type: [String], required: true },
     /** Number of the live content version; the live text itself lives in `contentversions`. */
     liveVersion: { type: Number, required: true },

@@ -15,3 +15,6 @@ export { InsertLocks, isDuplicateKey } from './insertLock';
 export { TicketMessageModel, type TicketMessageDoc, MESSAGE_AUTHORS } from './ticketMessage';
 export { UserModel, type UserDoc, ROLES, PRESENCES } from './user';
 export { SessionModel } from './session';
+export { AuthorityModel, type AuthorityDoc } from './authority';
+export { DraftEntryModel, type DraftEntryDoc } from './draftEntry';
+export { DraftCrisisModel, type DraftCrisisDoc } from './draftCrisis';

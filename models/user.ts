@@ -12,6 +12,14 @@ const userSchema = new Schema(
     roles: { type: [String], enum: ROLES, required: true },
     languages: { type: [String], required: true },
     presence: { type: String, enum: PRESENCES, required: true, default: 'away' },
+    /** Communicators and authority users act for one authority (its NIS code). */
+    authorityNis: { type: String },
+    /** TOTP second factor: the secret sealed with the data key; enabled once a first code was verified. */
+    totp: {
+      type: new Schema({ iv: String, tag: String, data: String, keyId: String }, { _id: false }),
+      required: false,
+    },
+    totpEnabled: { type: Boolean, default: false },
     /** Refreshed while the user has the console open: who counts as online. */
     lastSeenAt: { type: Date },
     disabled: { type: Boolean, default: false },

@@ -130,7 +130,7 @@ describe('accounts, sessions and roles through the operator API', () => {
       expect(listed.status).toBe(200);
       const mine = listed.body.users.find((u) => u.username === account.username);
       expect(Object.keys(mine!).sort()).toEqual(
-        ['displayName', 'id', 'languages', 'presence', 'roles', 'username'].sort(),
+        ['displayName', 'id', 'languages', 'presence', 'roles', 'totpEnabled', 'username'].sort(),
       );
       expect(JSON.stringify(listed.body)).not.toContain('$argon2');
     });
@@ -242,7 +242,11 @@ describe('accounts, sessions and roles through the operator API', () => {
     });
 
     it('keeps a communicator away from the queues, claims and the event stream', async () => {
-      const communicator = await signedInStaff(bot.app.url, { roles: ['communicator'], languages: ['en'] });
+      const communicator = await signedInStaff(bot.app.url, {
+        roles: ['communicator'],
+        languages: ['en'],
+        authorityNis: '99999',
+      });
       expect((await communicator.get('/api/me')).status).toBe(200);
       // A waiting ticket exists, so a 204 "nothing waiting" could not pass for a refusal.
       const citizen = bot.channel.conversation();
@@ -283,6 +287,7 @@ describe('accounts, sessions and roles through the operator API', () => {
         roles: ['operator', 'd2-agent'],
         languages: ['fr', 'nl'],
         presence: 'away',
+        totpEnabled: false,
       });
       expect((await new ApiClient(bot.app.url).login(username, 'exactly12chr')).token).toBeDefined();
 

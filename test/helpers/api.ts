@@ -59,6 +59,8 @@ export interface StaffOptions {
   roles: string[];
   languages: string[];
   displayName?: string;
+  /** For communicators and authority users: the NIS code of their authority. */
+  authorityNis?: string;
   /** Signs in as available (online for wait estimates); default true. */
   available?: boolean;
 }
@@ -77,6 +79,7 @@ export async function signedInStaff(
     displayName: options.displayName ?? username,
     roles: options.roles,
     languages: options.languages,
+    ...(options.authorityNis ? { authorityNis: options.authorityNis } : {}),
   });
   if (created.status !== 201)
     throw new Error(`creating staff answered ${created.status}: ${JSON.stringify(created.body)}`);

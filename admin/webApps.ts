@@ -1,14 +1,14 @@
 import path from 'node:path';
 import restify, { type Server } from 'restify';
 
-/** The operator console: static files, no build step (web/console). */
-export function registerConsole(server: Server, webRoot: string): void {
-  const dir = path.join(webRoot, 'console');
-  server.get('/console', (_req, res, next) => {
-    res.redirect(301, '/console/', next);
+/** A web app of static files with no build step (`web/<name>`, served at `/<name>/`). */
+export function registerWebApp(server: Server, webRoot: string, name: string): void {
+  const dir = path.join(webRoot, name);
+  server.get(`/${name}`, (_req, res, next) => {
+    res.redirect(301, `/${name}/`, next);
   });
   server.get(
-    '/console/*',
+    `/${name}/*`,
     restify.plugins.serveStaticFiles(dir, {
       setHeaders: (res) => {
         res.setHeader('cache-control', 'no-cache');
