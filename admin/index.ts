@@ -9,3 +9,4 @@ export { registerCrisisRoutes } from './crisisRoutes';
 export { registerTicketRoutes } from './ticketRoutes';
 export { registerEventStream } from './events';
 export { registerWebApp } from './webApps';
+export { OPERATIONS, registerApiDocs, type Operation } from './openapi';

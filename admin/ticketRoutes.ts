@@ -20,12 +20,12 @@ export const MAX_OPERATOR_MESSAGE = 2000;
 const MAX_SUGGESTIONS = 3;
 const STAFF_ROLES = ['operator', 'd2-agent'];
 
-const messageBody = z.object({ text: z.string().trim().min(1).max(MAX_OPERATOR_MESSAGE) }).strict();
-const transferBody = z
+export const messageBody = z.object({ text: z.string().trim().min(1).max(MAX_OPERATOR_MESSAGE) }).strict();
+export const transferBody = z
   .object({ queue: z.enum(TICKET_QUEUES).optional(), lang: z.enum(LANGUAGES).optional() })
   .strict()
   .refine((b) => b.queue || b.lang, 'name a queue or a language');
-const closeBody = z.object({ outcome: z.enum(TICKET_OUTCOMES) }).strict();
+export const closeBody = z.object({ outcome: z.enum(TICKET_OUTCOMES) }).strict();
 
 export interface TicketRouteDeps {
   auth: Auth;

@@ -15,11 +15,13 @@ import {
   Accounts,
   Auth,
   registerAccountRoutes,
+  registerApiDocs,
   registerAuthorityRoutes,
   registerCrisisRoutes,
   registerEventStream,
   registerTicketRoutes,
   registerWebApp,
+  OPERATIONS,
   SecondFactor,
   Sessions,
   SignInLimiter,
@@ -184,6 +186,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
+      registerApiDocs(server, OPERATIONS);
     },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));

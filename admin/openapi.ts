@@ -1,0 +1,363 @@
+import type { Server } from 'restify';
+import { z } from 'zod';
+import { loginBody, newUserBody, presenceBody, totpBody } from './accountRoutes';
+import { authorityBody, newAuthorityBody } from './authorityRoutes';
+import { activationBody, deactivationBody } from './crisisRoutes';
+import { closeBody, messageBody, transferBody } from './ticketRoutes';
+
+export interface Operation {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** As registered with restify (`/api/tickets/:id`). */
+  path: string;
+  summary: string;
+  /** Roles allowed; empty for routes open to anyone signed in, 'public' for none needed. */
+  roles: string[] | 'public';
+  /** The zod schema the route parses its body with: the document shows that same schema. */
+  body?: z.ZodType;
+  responses: Record<number, string>;
+}
+
+const STAFF = ['operator', 'd2-agent'];
+const ticketErrors = {
+  401: 'not signed in',
+  403: 'not operator or D2 staff',
+  404: 'no such ticket, or not yours to see',
+};
+
+/** Every route of the REST API. An /api route missing here stops start-up (see registerApiDocs). */
+export const OPERATIONS: Operation[] = [
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in',
+    roles: 'public',
+    body: loginBody,
+    responses: {
+      200: '{token, expiresAt, user}',
+      401: 'wrong username or password',
+      429: 'too many failed sign-ins',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: 'Sign out',
+    roles: 'public',
+    responses: { 204: 'session ended' },
+  },
+  {
+    method: 'get',
+    path: '/api/me',
+    summary: 'The signed-in user',
+    roles: [],
+    responses: { 200: 'User', 401: 'not signed in' },
+  },
+  {
+    method: 'put',
+    path: '/api/me/presence',
+    summary: 'Set presence',
+    roles: [],
+    body: presenceBody,
+    responses: { 200: 'User' },
+  },
+  {
+    method: 'post',
+    path: '/api/me/totp',
+    summary: 'Start enrolling a TOTP second factor',
+    roles: [],
+    responses: { 200: '{secret, otpauthUri}' },
+  },
+  {
+    method: 'post',
+    path: '/api/me/totp/verify',
+    summary: 'Confirm the second factor with a first code',
+    roles: [],
+    body: totpBody,
+    responses: { 204: 'enrolled', 400: 'wrong code' },
+  },
+  {
+    method: 'get',
+    path: '/api/users',
+    summary: 'List users',
+    roles: ['admin'],
+    responses: { 200: '{users: User[]}' },
+  },
+  {
+    method: 'post',
+    path: '/api/users',
+    summary: 'Create a user',
+    roles: ['admin'],
+    body: newUserBody,
+    responses: { 201: 'User', 400: 'invalid', 409: 'username taken' },
+  },
+  {
+    method: 'get',
+    path: '/api/authorities',
+    summary: 'Subscribed authorities (admins: all; others: their own)',
+    roles: [],
+    responses: { 200: '{authorities}' },
+  },
+  {
+    method: 'post',
+    path: '/api/authorities',
+    summary: 'Register an authority',
+    roles: ['admin'],
+    body: newAuthorityBody,
+    responses: { 201: 'Authority', 409: 'NIS code taken' },
+  },
+  {
+    method: 'put',
+    path: '/api/authorities/:nisCode',
+    summary: 'Update an authority',
+    roles: ['admin'],
+    body: authorityBody,
+    responses: { 200: 'Authority', 404: 'no such authority' },
+  },
+  {
+    method: 'get',
+    path: '/api/templates',
+    summary: 'Generic crisis templates',
+    roles: ['admin', 'authority', 'communicator'],
+    responses: { 200: '{templates}' },
+  },
+  {
+    method: 'get',
+    path: '/api/crises',
+    summary: 'Crises the caller may see',
+    roles: ['admin', 'authority', 'communicator'],
+    responses: { 200: '{crises}' },
+  },
+  {
+    method: 'post',
+    path: '/api/crises',
+    summary: 'Activate a crisis service (second factor)',
+    roles: ['admin', 'authority'],
+    body: activationBody,
+    responses: {
+      201: 'Crisis',
+      401: 'second factor missing or wrong',
+      403: 'not your authority',
+      409: 'slug taken',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/crises/:slug/deactivate',
+    summary: 'End a crisis service (second factor)',
+    roles: ['admin', 'authority'],
+    body: deactivationBody,
+    responses: { 200: 'Crisis', 404: 'no such crisis', 409: 'already ended' },
+  },
+  {
+    method: 'get',
+    path: '/api/queues',
+    summary: 'Waiting tickets the caller may take, and their own',
+    roles: STAFF,
+    responses: { 200: '{tickets}', 403: 'not staff' },
+  },
+  {
+    method: 'get',
+    path: '/api/events',
+    summary: 'Server-sent events: queue, message, ticket',
+    roles: STAFF,
+    responses: { 200: 'text/event-stream' },
+  },
+  {
+    method: 'post',
+    path: '/api/tickets/claim-next',
+    summary: 'Claim the next ticket',
+    roles: STAFF,
+    responses: { 200: 'TicketDetail', 204: 'nothing waiting', 409: 'at capacity' },
+  },
+  {
+    method: 'post',
+    path: '/api/tickets/:id/claim',
+    summary: 'Claim a chosen ticket',
+    roles: STAFF,
+    responses: { 200: 'TicketDetail', 409: 'taken or at capacity', ...ticketErrors },
+  },
+  {
+    method: 'get',
+    path: '/api/tickets/:id',
+    summary: 'A ticket with its transcript (and intake, for D2 staff)',
+    roles: STAFF,
+    responses: { 200: 'TicketDetail', ...ticketErrors },
+  },
+  {
+    method: 'post',
+    path: '/api/tickets/:id/messages',
+    summary: 'Reply to the citizen',
+    roles: STAFF,
+    body: messageBody,
+    responses: { 201: 'Message', 409: 'not your ticket', ...ticketErrors },
+  },
+  {
+    method: 'post',
+    path: '/api/tickets/:id/typing',
+    summary: 'Show the citizen a typing indicator',
+    roles: STAFF,
+    responses: { 204: 'sent', ...ticketErrors },
+  },
+  {
+    method: 'get',
+    path: '/api/tickets/:id/suggestions',
+    summary: 'FAQ answers for the last citizen message or ?q=',
+    roles: STAFF,
+    responses: { 200: '{suggestions}', ...ticketErrors },
+  },
+  {
+    method: 'post',
+    path: '/api/tickets/:id/transfer',
+    summary: 'Transfer to another queue or language',
+    roles: STAFF,
+    body: transferBody,
+    responses: { 200: 'TicketSummary', ...ticketErrors },
+  },
+  {
+    method: 'post',
+    path: '/api/tickets/:id/close',
+    summary: 'Close with an outcome',
+    roles: STAFF,
+    body: closeBody,
+    responses: { 200: 'TicketSummary', ...ticketErrors },
+  },
+  ...studioOperations(),
+  {
+    method: 'get',
+    path: '/api/docs',
+    summary: 'This OpenAPI description',
+    roles: 'public',
+    responses: { 200: 'OpenAPI 3.1 document' },
+  },
+];
+
+/** The content studio's routes (docs/studio-api.md); communicators of the crisis's authority and admins. */
+function studioOperations(): Operation[] {
+  const roles = ['admin', 'communicator'];
+  const errors = {
+    401: 'not signed in',
+    403: 'not a communicator',
+    404: 'no such crisis, or not your authority',
+  };
+  const op = (
+    method: Operation['method'],
+    path: string,
+    summary: string,
+    responses: Record<number, string>,
+  ) => ({
+    method,
+    path: `/api/crises/:slug${path}`,
+    summary,
+    roles,
+    responses: { ...responses, ...errors },
+  });
+  return [
+    op('get', '/draft', 'The draft of the crisis content', { 200: '{crisis, entries, changed}' }),
+    op('post', '/draft/entries', 'Add an entry', { 201: 'Entry', 409: 'id taken' }),
+    op('put', '/draft/entries/:id', 'Save an entry at the revision it was read', {
+      200: 'Entry',
+      409: 'saved by someone else since',
+    }),
+    op('delete', '/draft/entries/:id', 'Delete an entry (?revision=)', {
+      204: 'deleted',
+      409: 'saved by someone else since',
+    }),
+    op('put', '/draft/order', 'Reorder the entries', { 200: '{entries}' }),
+    op('put', '/draft/crisis', 'Save title, summary, info number', {
+      200: 'crisis fields',
+      409: 'saved by someone else since',
+    }),
+    op('post', '/preview', 'What the bot would answer with the draft', {
+      200: '{lang, decision, faqId, confidence, answer, candidates}',
+    }),
+    op('post', '/publish', 'Publish the draft as a new version', { 201: 'Version', 400: 'draft invalid' }),
+    op('get', '/versions', 'Version history', { 200: '{versions}' }),
+    op('get', '/versions/:v', 'A version as a content file', { 200: 'content file' }),
+    op('get', '/versions/:v/diff', 'Changes from version ?against= (default v-1)', {
+      200: '{added, removed, changed}',
+    }),
+    op('post', '/versions/:v/rollback', 'Publish an old version again', { 201: 'Version' }),
+    op('get', '/export', 'The live (or ?version=) content file', { 200: 'content file' }),
+    op('post', '/import', 'Replace the draft with a content file', {
+      200: 'draft',
+      400: 'problems by JSON path',
+    }),
+  ];
+}
+
+function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z]+)/g, '{$1}');
+}
+
+/** The OpenAPI 3.1 document of the operations, request bodies generated from their zod schemas. */
+export function openApiDocument(operations: Operation[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const params = [...op.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    (paths[openApiPath(op.path)] ??= {})[op.method] = {
+      summary: op.summary,
+      description:
+        op.roles === 'public'
+          ? 'No session needed.'
+          : op.roles.length === 0
+            ? 'Any signed-in user.'
+            : `Roles: ${op.roles.join(', ')}.`,
+      ...(op.roles === 'public' ? { security: [] } : {}),
+      ...(params.length ? { parameters: params } : {}),
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: z.toJSONSchema(op.body, { io: 'input', unrepresentable: 'any' }),
+                },
+              },
+            },
+          }
+        : {}),
+      responses: Object.fromEntries(
+        Object.entries(op.responses).map(([code, text]) => [code, { description: text }]),
+      ),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'crisis-contact-bot API', version: '1' },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        cookie: { type: 'apiKey', in: 'cookie', name: 'ccb_session' },
+      },
+    },
+    security: [{ bearer: [] }, { cookie: [] }],
+    paths,
+  };
+}
+
+/**
+ * Serves the document at /api/docs. Call it after every route is registered: an /api route the
+ * document does not describe stops start-up, so the description cannot drift from the code.
+ */
+export function registerApiDocs(server: Server, operations: Operation[]): void {
+  const document = openApiDocument(operations);
+  server.get('/api/docs', (_req, res, next) => {
+    res.send(200, document);
+    next();
+  });
+  const documented = new Set(operations.map((op) => `${op.method.toUpperCase()} ${op.path}`));
+  const registered = Object.values(
+    server.router.getRoutes() as unknown as Record<string, { method: string; path: string }>,
+  );
+  const missing = registered
+    .filter((r) => String(r.path).startsWith('/api/') && r.path !== '/api/messages')
+    .map((r) => `${r.method} ${r.path}`)
+    .filter((route) => !documented.has(route));
+  if (missing.length > 0)
+    throw new Error(`API routes missing from the OpenAPI description: ${missing.join(', ')}`);
+}
