@@ -168,4 +168,17 @@ describe('activating and deactivating a crisis service', () => {
         .status,
     ).toBe(403);
   });
+
+  it('asks a citizen without an entry link which of the active crises they mean', async () => {
+    const citizen = bot.channel.conversation({ locale: 'nl-BE' });
+    const asked = await citizen.say('Is het kraanwater drinkbaar?');
+    expect(asked[0]!.text).toBe(bot_('nl').chooseCrisis);
+    const titles = asked[0]!.suggestedActions!.actions.map((a) => a.title);
+    expect(titles).toEqual(expect.arrayContaining(['Brand in Testdorp']));
+    expect(titles).not.toContain('Wateroverlast in Testdorp');
+    const chosen = await citizen.say('Brand in Testdorp');
+    expect(crisisReplyOf(chosen[0]!)).toMatchObject({ kind: 'greeting', lang: 'nl' });
+    const answered = await citizen.say('Is het kraanwater drinkbaar?');
+    expect(crisisReplyOf(answered[0]!)).toMatchObject({ kind: 'answer', faqId: 'drinking-water' });
+  });
 });
