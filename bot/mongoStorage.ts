@@ -56,9 +56,12 @@ export class MongoStorage implements Storage {
 
     if (eTag && eTag !== '*') {
       await this.withLock(key, eTag, async () => {
-        // No upsert: a key that does not exist has no eTag to match, so that is a conflict too.
-        const result = await BotStateModel.updateOne({ _id: key, eTag }, update);
-        if (result.matchedCount === 0) throw new ETagConflictError(key);
+        // Under the lock only this writer can replace `eTag`, so a check then a write by `_id` is
+        // as safe as a conditional update, and FerretDB serves both from its index where a
+        // filter on `_id` and `eTag` would scan the collection. A missing key is a conflict too.
+        const current = await BotStateModel.findById(key, { eTag: 1 }).lean();
+        if (current?.eTag !== eTag) throw new ETagConflictError(key);
+        await BotStateModel.updateOne({ _id: key }, update);
       });
       return;
     }
