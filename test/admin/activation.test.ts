@@ -87,6 +87,36 @@ describe('activating and deactivating a crisis service', () => {
     ).toBe(1);
   });
 
+  it('opens a service from a generic template in the languages chosen', async () => {
+    const authority = await authorityUser(bot.app.url, NIS);
+    const templates = await authority.get<{ templates: { id: string }[] }>('/api/templates');
+    expect(templates.body.templates.map((t) => t.id)).toContain('flood');
+    const started = Date.now();
+    const created = await authority.post<{
+      slug: string;
+      languages: string[];
+      title: Record<string, string>;
+    }>('/api/crises', {
+      title: { nl: 'Overstroming in Testdorp', fr: 'Inondation à Testdorp' },
+      languages: ['nl', 'fr'],
+      infoNumber: '+32 800 11 555',
+      template: 'flood',
+      totp: authority.code(),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      languages: ['nl', 'fr'],
+      title: { nl: 'Overstroming in Testdorp' },
+    });
+    const entry = readJson('content/templates/flood.json').faqs[0]!;
+    const citizen = bot.channel.conversation({ channelData: { crisis: created.body.slug } });
+    const replies = await citizen.say(entry.question.fr!);
+    console.log(`activation from a template to first correct answer: ${Date.now() - started} ms`);
+    expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'answer', faqId: entry.id, lang: 'fr' });
+    expect(replies[0]!.text).toContain(entry.answer.fr);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
   it('ends a service: citizens are told, open tickets are closed, the period is fixed', async () => {
     const authority = await authorityUser(bot.app.url, NIS);
     const created = await authority.post<{ slug: string }>('/api/crises', {
