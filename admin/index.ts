@@ -10,3 +10,4 @@ export { registerTicketRoutes } from './ticketRoutes';
 export { registerEventStream } from './events';
 export { registerWebApp } from './webApps';
 export { OPERATIONS, registerApiDocs, type Operation } from './openapi';
+export { registerStudioRoutes } from './studioRoutes';

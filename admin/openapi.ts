@@ -3,6 +3,15 @@ import { z } from 'zod';
 import { loginBody, newUserBody, presenceBody, totpBody } from './accountRoutes';
 import { authorityBody, newAuthorityBody } from './authorityRoutes';
 import { activationBody, deactivationBody } from './crisisRoutes';
+import {
+  createEntryBody,
+  crisisBody,
+  orderBody,
+  previewBody,
+  publishBody,
+  rollbackBody,
+  updateEntryBody,
+} from './studioRoutes';
 import { closeBody, messageBody, transferBody } from './ticketRoutes';
 
 export interface Operation {
@@ -244,39 +253,65 @@ function studioOperations(): Operation[] {
     path: string,
     summary: string,
     responses: Record<number, string>,
-  ) => ({
+    body?: z.ZodType,
+  ): Operation => ({
     method,
     path: `/api/crises/:slug${path}`,
     summary,
     roles,
+    ...(body ? { body } : {}),
     responses: { ...responses, ...errors },
   });
   return [
     op('get', '/draft', 'The draft of the crisis content', { 200: '{crisis, entries, changed}' }),
-    op('post', '/draft/entries', 'Add an entry', { 201: 'Entry', 409: 'id taken' }),
-    op('put', '/draft/entries/:id', 'Save an entry at the revision it was read', {
-      200: 'Entry',
-      409: 'saved by someone else since',
-    }),
+    op('post', '/draft/entries', 'Add an entry', { 201: 'Entry', 409: 'id taken' }, createEntryBody),
+    op(
+      'put',
+      '/draft/entries/:id',
+      'Save an entry at the revision it was read',
+      {
+        200: 'Entry',
+        409: 'saved by someone else since',
+      },
+      updateEntryBody,
+    ),
     op('delete', '/draft/entries/:id', 'Delete an entry (?revision=)', {
       204: 'deleted',
       409: 'saved by someone else since',
     }),
-    op('put', '/draft/order', 'Reorder the entries', { 200: '{entries}' }),
-    op('put', '/draft/crisis', 'Save title, summary, info number', {
-      200: 'crisis fields',
-      409: 'saved by someone else since',
-    }),
-    op('post', '/preview', 'What the bot would answer with the draft', {
-      200: '{lang, decision, faqId, confidence, answer, candidates}',
-    }),
-    op('post', '/publish', 'Publish the draft as a new version', { 201: 'Version', 400: 'draft invalid' }),
+    op('put', '/draft/order', 'Reorder the entries', { 200: '{entries}' }, orderBody),
+    op(
+      'put',
+      '/draft/crisis',
+      'Save title, summary, info number',
+      {
+        200: 'crisis fields',
+        409: 'saved by someone else since',
+      },
+      crisisBody,
+    ),
+    op(
+      'post',
+      '/preview',
+      'What the bot would answer with the draft',
+      {
+        200: '{lang, decision, faqId, confidence, answer, candidates}',
+      },
+      previewBody,
+    ),
+    op(
+      'post',
+      '/publish',
+      'Publish the draft as a new version',
+      { 201: 'Version', 400: 'draft invalid' },
+      publishBody,
+    ),
     op('get', '/versions', 'Version history', { 200: '{versions}' }),
     op('get', '/versions/:v', 'A version as a content file', { 200: 'content file' }),
     op('get', '/versions/:v/diff', 'Changes from version ?against= (default v-1)', {
       200: '{added, removed, changed}',
     }),
-    op('post', '/versions/:v/rollback', 'Publish an old version again', { 201: 'Version' }),
+    op('post', '/versions/:v/rollback', 'Publish an old version again', { 201: 'Version' }, rollbackBody),
     op('get', '/export', 'The live (or ?version=) content file', { 200: 'content file' }),
     op('post', '/import', 'Replace the draft with a content file', {
       200: 'draft',

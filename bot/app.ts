@@ -19,6 +19,7 @@ import {
   registerAuthorityRoutes,
   registerCrisisRoutes,
   registerEventStream,
+  registerStudioRoutes,
   registerTicketRoutes,
   registerWebApp,
   OPERATIONS,
@@ -183,6 +184,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerAuthorityRoutes(server, { auth, logger });
       registerCrisisRoutes(server, { auth, live, desk, secondFactor, templates, logger });
       registerTicketRoutes(server, { auth, desk, live, logger });
+      registerStudioRoutes(server, { auth, live, logger });
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');

@@ -33,6 +33,14 @@ export function createServer(deps: ServerDeps): BotServer {
   const queue = new ConversationQueue();
   let draining = false;
 
+  // A request without a body (a DELETE from fetch sends neither header) has nothing to parse;
+  // restify's body parser would otherwise refuse its missing content type with 415.
+  server.pre((req: Request, _res: Response, next: () => void) => {
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      req.headers['content-length'] = '0';
+    }
+    next();
+  });
   server.use(
     restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }),
   );

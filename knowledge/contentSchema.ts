@@ -38,8 +38,12 @@ const text = (max: number) =>
 /** Text per language. A listed language that is missing is a warning, checked in `validateContent`. */
 const localized = (max: number) => z.partialRecord(lang, text(max));
 
-export const slugSchema = z.string().regex(/^[a-z0-9-]{3,64}$/, 'must be 3-64 characters among a-z, 0-9 and -');
-export const faqIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 characters among a-z, 0-9 and -');
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{3,64}$/, 'must be 3-64 characters among a-z, 0-9 and -');
+export const faqIdSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 characters among a-z, 0-9 and -');
 
 const link = z.strictObject({
   label: localized(LIMITS.linkLabel),

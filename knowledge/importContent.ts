@@ -131,13 +131,12 @@ export async function seedDemoIfEmpty(content: ContentFile, logger: Logger): Pro
   const { authority, languages } = content.crisis;
   if (authority.nis) {
     // The demo's authority joins the registry, so its communicators can be created at once.
-    await AuthorityModel.updateOne(
-      { nisCode: authority.nis },
-      { $setOnInsert: { nisCode: authority.nis, name: authority.name, languages, contacts: [] } },
-      { upsert: true },
-    ).catch((error: unknown) => {
-      if (!isDuplicateKey(error)) throw error;
-    });
+    await AuthorityModel.create({ nisCode: authority.nis, name: authority.name, languages }).catch(
+      (error: unknown) => {
+        // Registered already (by an admin, or by another process seeding at the same moment).
+        if (!isDuplicateKey(error)) throw error;
+      },
+    );
   }
   logger.info({ slug, version }, 'empty database: demo crisis loaded');
   return true;

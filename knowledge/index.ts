@@ -19,3 +19,26 @@ export { Retriever, type SearchOutcome, type Candidate, type FaqView, type Decis
 export { detectLanguage, requestedLanguage, langFromLocale, isLang, type LanguageHints } from './language';
 export { foldAccents } from './textAnalysis';
 export { loadTemplates, type CrisisTemplate } from './templates';
+export { faqSchema, faqIdSchema, crisisSchema, CONTENT_LIMITS } from './contentSchema';
+export { unsafeTextProblems, isHttpsUrl } from './contentSafety';
+export {
+  diffContent,
+  diffEntry,
+  diffCrisisTexts,
+  isEmptyDiff,
+  type ContentDiff,
+  type FieldChange,
+} from './contentDiff';
+export {
+  Drafts,
+  DraftBusy,
+  DraftConflict,
+  DraftInvalid,
+  DraftNotFound,
+  EntryExists,
+  draftToContent,
+  storedContent,
+  type Draft,
+  type DraftEntry,
+  type DraftCrisis,
+} from './drafts';

@@ -1,0 +1,496 @@
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  CONTENT_LIMITS,
+  crisisSchema,
+  detectLanguage,
+  diffContent,
+  DraftBusy,
+  DraftConflict,
+  DraftInvalid,
+  DraftNotFound,
+  Drafts,
+  draftToContent,
+  EntryExists,
+  faqIdSchema,
+  faqSchema,
+  isEmptyDiff,
+  publishContent,
+  Retriever,
+  storedContent,
+  validateContent,
+  type ContentDiff,
+  type ContentFile,
+  type Draft,
+  type FieldChange,
+  type LiveContent,
+} from '../knowledge';
+import { ContentVersionModel, CrisisModel, LANGUAGES } from '../models';
+import { audit } from './audit';
+import type { Auth, Caller } from './auth';
+import { crisisFor, type CrisisRef } from './crisisAccess';
+import { HttpError, jsonRoute, parseBody, type Handler } from './http';
+
+const EDITORS = ['communicator'];
+const MAX_PREVIEW_TEXT = 2000;
+const MAX_NOTE = 500;
+
+const revision = z.number().int().min(0);
+const note = z.string().trim().min(1).max(MAX_NOTE);
+
+/** A new entry: a content file's entry, nothing else (revision, order and `missing` are the server's). */
+export const createEntryBody = faqSchema;
+/** The fields to save (each replaces that field), with the revision they were read at. */
+export const updateEntryBody = faqSchema
+  .omit({ id: true })
+  .partial()
+  .extend({ id: faqIdSchema.optional(), revision })
+  .strict();
+export const orderBody = z.object({ ids: z.array(faqIdSchema).max(CONTENT_LIMITS.faqs) }).strict();
+export const crisisBody = crisisSchema
+  .pick({ title: true, summary: true, infoNumber: true })
+  .partial()
+  .extend({ revision })
+  .strict();
+export const previewBody = z
+  .object({ text: z.string().trim().min(1).max(MAX_PREVIEW_TEXT), lang: z.enum(LANGUAGES).optional() })
+  .strict();
+export const publishBody = z.object({ note }).strict();
+export const rollbackBody = z.object({ note: note.optional() }).strict();
+
+export interface StudioRouteDeps {
+  auth: Auth;
+  live: LiveContent;
+  logger: Logger;
+}
+
+export interface VersionView {
+  version: number;
+  note: string;
+  createdBy: string;
+  createdAt: string;
+  live: boolean;
+}
+
+function classifyStudioError(error: unknown): HttpError | undefined {
+  if (error instanceof DraftNotFound) return new HttpError(404, error.message);
+  if (error instanceof EntryExists) return new HttpError(409, error.message);
+  if (error instanceof DraftBusy) return new HttpError(409, error.message);
+  if (error instanceof DraftInvalid) return new HttpError(400, error.message, error.details);
+  return undefined;
+}
+
+function entryIdOf(req: Request): string {
+  const id = String(req.params.id);
+  const parsed = faqIdSchema.safeParse(id);
+  if (!parsed.success)
+    throw new HttpError(400, 'invalid request', [`id: ${parsed.error.issues[0]!.message}`]);
+  return id;
+}
+
+function versionOf(value: unknown, name: string): number {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,8}$/.test(value)) {
+    throw new HttpError(400, 'invalid request', [`${name}: must be a version number (1, 2, …)`]);
+  }
+  return Number(value);
+}
+
+function revisionQuery(req: Request): number {
+  const value: unknown = req.query?.revision;
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) {
+    throw new HttpError(400, 'invalid request', ['revision: required, the revision the entry was read at']);
+  }
+  return Number(value);
+}
+
+/** Which fields and languages changed, without the texts: what the audit log keeps of an edit. */
+function changedFields(changes: FieldChange[]): { field: string; lang?: string }[] {
+  return changes.map(({ field, lang }) => (lang ? { field, lang } : { field }));
+}
+
+function diffSummary(diff: ContentDiff) {
+  return {
+    added: diff.added,
+    removed: diff.removed,
+    changed: diff.changed.map((c) => c.id),
+    crisis: changedFields(diff.crisis),
+    reordered: diff.reordered,
+  };
+}
+
+function localizedLanguages(text: Record<string, unknown> | undefined): string[] {
+  return LANGUAGES.filter((l) => typeof text?.[l] === 'string');
+}
+
+/**
+ * The content studio (docs/studio-api.md, "Studio"): communicators edit a draft of their
+ * authority's crises entry by entry, preview what the bot would answer from it, and publish it as
+ * a new immutable version; versions can be compared, exported and rolled back to. Every route goes
+ * through `crisisFor` (admins everywhere, communicators on their authority's crises, 404 for
+ * others); every change is audited with the fields and languages it touched.
+ */
+export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): void {
+  const { auth, live, logger } = deps;
+  const drafts = new Drafts();
+  /** One retriever per crisis, rebuilt when the draft has been written since (its stamp grew). */
+  const previews = new Map<string, { stamp: number; retriever: Retriever | undefined }>();
+
+  const route = (handler: Handler) =>
+    jsonRoute(
+      async (req: Request, res: Response) => {
+        try {
+          return await handler(req, res);
+        } catch (error) {
+          if (!(error instanceof DraftConflict)) throw error;
+          res.send(409, { error: error.message, current: error.current });
+          return undefined;
+        }
+      },
+      logger,
+      classifyStudioError,
+    );
+
+  const studio = async (req: Request): Promise<{ caller: Caller; crisis: CrisisRef }> => {
+    const caller = await auth.caller(req);
+    const crisis = await crisisFor(caller.user, String(req.params.slug), EDITORS);
+    return { caller, crisis };
+  };
+  const actor = (caller: Caller) => ({ id: caller.user.id, roles: caller.user.roles });
+  const crisisTarget = (slug: string) => `crisis:${slug}`;
+  const entryTarget = (slug: string, id: string) => `crisis:${slug}/entry:${id}`;
+
+  const liveVersionOf = async (slug: string): Promise<number> => {
+    const crisis = await CrisisModel.findOne({ slug }, { liveVersion: 1 }).lean();
+    if (!crisis) throw new HttpError(404, 'no such crisis');
+    return crisis.liveVersion;
+  };
+
+  /** The live content file, from this process's cache when it is current. */
+  const liveFile = async (slug: string): Promise<{ version: number; content: ContentFile | undefined }> => {
+    const version = await liveVersionOf(slug);
+    const cached = live.get(slug);
+    if (cached?.version === version) return { version, content: cached.content };
+    return { version, content: await storedContent(slug, version) };
+  };
+
+  const versionFile = async (slug: string, version: number): Promise<ContentFile> => {
+    const content = await storedContent(slug, version);
+    if (!content) throw new HttpError(404, `no version ${version}`);
+    return content;
+  };
+
+  const versionView = async (slug: string, version: number): Promise<VersionView> => {
+    const [doc, liveVersion] = await Promise.all([
+      ContentVersionModel.findOne(
+        { crisisSlug: slug, version },
+        { version: 1, note: 1, createdBy: 1, createdAt: 1 },
+      ).lean(),
+      liveVersionOf(slug),
+    ]);
+    if (!doc) throw new HttpError(404, `no version ${version}`);
+    return {
+      version: doc.version,
+      note: doc.note ?? '',
+      createdBy: doc.createdBy ?? '',
+      createdAt: new Date(doc.createdAt).toISOString(),
+      live: doc.version === liveVersion,
+    };
+  };
+
+  const draftView = async (draft: Draft) => {
+    const { version, content } = await liveFile(draft.slug);
+    const changed = !content || !isEmptyDiff(diffContent(content, draftToContent(draft)));
+    return { crisis: draft.crisis, entries: draft.entries, changed, liveVersion: version };
+  };
+
+  /**
+   * This process serves a new version at once (the others within their refresh period). A refresh
+   * already under way may have read the crisis before the publish: then one more.
+   */
+  const serveNow = async (slug: string, version: number) => {
+    await live.refreshNow();
+    if ((live.get(slug)?.version ?? 0) < version) await live.refreshNow();
+  };
+
+  const refuseEnded = (crisis: CrisisRef) => {
+    if (crisis.status !== 'active') {
+      throw new HttpError(409, 'this crisis service has ended: nothing can be published for it');
+    }
+  };
+
+  server.get(
+    '/api/crises/:slug/draft',
+    route(async (req) => {
+      const { crisis } = await studio(req);
+      return draftView(await drafts.load(crisis.slug));
+    }),
+  );
+
+  server.post(
+    '/api/crises/:slug/draft/entries',
+    route(async (req, res) => {
+      const { caller, crisis } = await studio(req);
+      const faq = parseBody(createEntryBody, req);
+      const entry = await drafts.createEntry(crisis.slug, faq, caller.user.username);
+      await audit(actor(caller), 'content.entry.create', entryTarget(crisis.slug, entry.id), 'allowed', {
+        revision: entry.revision,
+        category: entry.category,
+        question: localizedLanguages(entry.question),
+        answer: localizedLanguages(entry.answer),
+        links: entry.links.length,
+      });
+      res.status(201);
+      return entry;
+    }),
+  );
+
+  server.put(
+    '/api/crises/:slug/draft/entries/:id',
+    route(async (req) => {
+      const { caller, crisis } = await studio(req);
+      const id = entryIdOf(req);
+      const { id: bodyId, revision: read, ...fields } = parseBody(updateEntryBody, req);
+      if (bodyId !== undefined && bodyId !== id) {
+        throw new HttpError(400, 'invalid request', [`id: must be ${id}, the entry of the URL`]);
+      }
+      const { entry, changes } = await drafts.updateEntry(
+        crisis.slug,
+        id,
+        fields,
+        read,
+        caller.user.username,
+      );
+      if (changes.length > 0) {
+        await audit(actor(caller), 'content.entry.update', entryTarget(crisis.slug, id), 'allowed', {
+          revision: entry.revision,
+          changed: changedFields(changes),
+        });
+      }
+      return entry;
+    }),
+  );
+
+  server.del(
+    '/api/crises/:slug/draft/entries/:id',
+    route(async (req) => {
+      const { caller, crisis } = await studio(req);
+      const id = entryIdOf(req);
+      const read = revisionQuery(req);
+      const deleted = await drafts.deleteEntry(crisis.slug, id, read, caller.user.username);
+      await audit(actor(caller), 'content.entry.delete', entryTarget(crisis.slug, id), 'allowed', {
+        revision: deleted.revision,
+        category: deleted.category,
+      });
+      return undefined;
+    }),
+  );
+
+  server.put(
+    '/api/crises/:slug/draft/order',
+    route(async (req) => {
+      const { caller, crisis } = await studio(req);
+      const { ids } = parseBody(orderBody, req);
+      const entries = await drafts.reorder(crisis.slug, ids);
+      await audit(actor(caller), 'content.order.update', crisisTarget(crisis.slug), 'allowed', {
+        order: entries.map((e) => e.id),
+      });
+      return { entries };
+    }),
+  );
+
+  server.put(
+    '/api/crises/:slug/draft/crisis',
+    route(async (req) => {
+      const { caller, crisis } = await studio(req);
+      const { revision: read, ...fields } = parseBody(crisisBody, req);
+      const saved = await drafts.updateCrisis(crisis.slug, fields, read, caller.user.username);
+      if (saved.changes.length > 0) {
+        await audit(actor(caller), 'content.crisis.update', crisisTarget(crisis.slug), 'allowed', {
+          revision: saved.crisis.revision,
+          changed: changedFields(saved.changes),
+        });
+      }
+      return saved.crisis;
+    }),
+  );
+
+  server.post(
+    '/api/crises/:slug/preview',
+    route(async (req) => {
+      const { crisis } = await studio(req);
+      const body = parseBody(previewBody, req);
+      const draft = await drafts.load(crisis.slug);
+      let cached = previews.get(crisis.slug);
+      if (cached?.stamp !== draft.stamp) {
+        const content = draftToContent(draft);
+        // An entry without an answer in any language of the crisis cannot be answered from yet.
+        const faqs = content.faqs.filter((faq) =>
+          content.crisis.languages.some((l) => typeof faq.answer[l] === 'string'),
+        );
+        cached = {
+          stamp: draft.stamp,
+          retriever: faqs.length > 0 ? new Retriever({ ...content, faqs }) : undefined,
+        };
+        previews.set(crisis.slug, cached);
+      }
+      const lang = body.lang ?? detectLanguage(body.text, {});
+      const retriever = cached.retriever;
+      if (!retriever) return { lang, decision: 'none', candidates: [] };
+      const outcome = retriever.search(body.text, lang);
+      const best = outcome.best;
+      return {
+        lang,
+        decision: outcome.decision,
+        ...(best ? { faqId: best.faqId, confidence: best.confidence } : {}),
+        ...(best && outcome.decision === 'answer'
+          ? { answer: retriever.getFaq(best.faqId, lang)?.answer }
+          : {}),
+        candidates: outcome.candidates.map((c) => ({
+          faqId: c.faqId,
+          question: retriever.getFaq(c.faqId, lang)?.question ?? '',
+          confidence: c.confidence,
+        })),
+      };
+    }),
+  );
+
+  server.post(
+    '/api/crises/:slug/publish',
+    route(async (req, res) => {
+      const { caller, crisis } = await studio(req);
+      const body = parseBody(publishBody, req);
+      refuseEnded(crisis);
+      const draft = await drafts.load(crisis.slug);
+      const result = validateContent(draftToContent(draft));
+      if (!result.ok) throw new HttpError(400, 'the draft cannot be published', result.problems);
+      const before = await liveFile(crisis.slug);
+      const { version } = await publishContent(result.content, {
+        note: body.note,
+        createdBy: caller.user.username,
+      });
+      await serveNow(crisis.slug, version);
+      await audit(actor(caller), 'content.publish', crisisTarget(crisis.slug), 'allowed', {
+        version,
+        note: body.note,
+        ...diffSummary(diffContent(before.content, result.content)),
+      });
+      logger.info({ slug: crisis.slug, version, by: caller.user.id }, 'content published');
+      res.status(201);
+      return versionView(crisis.slug, version);
+    }),
+  );
+
+  server.get(
+    '/api/crises/:slug/versions',
+    route(async (req) => {
+      const { crisis } = await studio(req);
+      const [docs, liveVersion] = await Promise.all([
+        ContentVersionModel.find(
+          { crisisSlug: crisis.slug },
+          { version: 1, note: 1, createdBy: 1, createdAt: 1 },
+        )
+          .sort({ version: -1 })
+          .lean(),
+        liveVersionOf(crisis.slug),
+      ]);
+      return {
+        versions: docs.map((doc): VersionView => ({
+          version: doc.version,
+          note: doc.note ?? '',
+          createdBy: doc.createdBy ?? '',
+          createdAt: new Date(doc.createdAt).toISOString(),
+          live: doc.version === liveVersion,
+        })),
+      };
+    }),
+  );
+
+  server.get(
+    '/api/crises/:slug/versions/:v',
+    route(async (req) => {
+      const { crisis } = await studio(req);
+      return versionFile(crisis.slug, versionOf(req.params.v, 'v'));
+    }),
+  );
+
+  server.get(
+    '/api/crises/:slug/versions/:v/diff',
+    route(async (req) => {
+      const { crisis } = await studio(req);
+      const to = versionOf(req.params.v, 'v');
+      const given: unknown = req.query?.against;
+      const from = given === undefined ? to - 1 : versionOf(given, 'against');
+      const after = await versionFile(crisis.slug, to);
+      // The first version compares with nothing: everything in it was added.
+      const before = from === 0 ? undefined : await versionFile(crisis.slug, from);
+      return { from, to, ...diffContent(before, after) };
+    }),
+  );
+
+  server.post(
+    '/api/crises/:slug/versions/:v/rollback',
+    route(async (req, res) => {
+      const { caller, crisis } = await studio(req);
+      const from = versionOf(req.params.v, 'v');
+      const body = parseBody(rollbackBody, req);
+      refuseEnded(crisis);
+      const result = validateContent(await versionFile(crisis.slug, from));
+      if (!result.ok) {
+        throw new HttpError(400, `version ${from} does not pass today's content rules`, result.problems);
+      }
+      const rollbackNote = body.note ?? `rollback to v${from}`;
+      const { version } = await publishContent(result.content, {
+        note: rollbackNote,
+        createdBy: caller.user.username,
+      });
+      await serveNow(crisis.slug, version);
+      await drafts.replace(crisis.slug, result.content, caller.user.username);
+      await audit(actor(caller), 'content.rollback', crisisTarget(crisis.slug), 'allowed', {
+        version,
+        to: from,
+        note: rollbackNote,
+      });
+      logger.info({ slug: crisis.slug, version, to: from, by: caller.user.id }, 'content rolled back');
+      res.status(201);
+      return versionView(crisis.slug, version);
+    }),
+  );
+
+  server.get(
+    '/api/crises/:slug/export',
+    route(async (req, res) => {
+      const { crisis } = await studio(req);
+      const given: unknown = req.query?.version;
+      const version = given === undefined ? await liveVersionOf(crisis.slug) : versionOf(given, 'version');
+      const content = await versionFile(crisis.slug, version);
+      res.header('content-disposition', `attachment; filename="${crisis.slug}-v${version}.json"`);
+      return content;
+    }),
+  );
+
+  server.post(
+    '/api/crises/:slug/import',
+    route(async (req) => {
+      const { caller, crisis } = await studio(req);
+      const raw: unknown = req.body;
+      const result = validateContent(raw);
+      const problems = result.ok ? [] : [...result.problems];
+      const file = raw as { crisis?: { slug?: unknown; authority?: { nis?: unknown } } } | undefined;
+      if (result.ok && file?.crisis?.slug !== crisis.slug) {
+        problems.push(`crisis.slug: must be "${crisis.slug}", the crisis being edited`);
+      }
+      if (result.ok && crisis.authorityNis && file?.crisis?.authority?.nis !== crisis.authorityNis) {
+        problems.push(`crisis.authority.nis: must be "${crisis.authorityNis}", the crisis's authority`);
+      }
+      if (!result.ok || problems.length > 0) throw new HttpError(400, 'invalid content file', problems);
+      const before = await drafts.load(crisis.slug);
+      const draft = await drafts.replace(crisis.slug, result.content, caller.user.username);
+      await audit(actor(caller), 'content.import', crisisTarget(crisis.slug), 'allowed', {
+        entries: draft.entries.length,
+        ...diffSummary(diffContent(draftToContent(before), draftToContent(draft))),
+      });
+      return { ...(await draftView(draft)), warnings: result.warnings };
+    }),
+  );
+}
