@@ -1,8 +1,7 @@
 import type { Server } from 'restify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AuthorityModel, isDuplicateKey, LANGUAGES, type AuthorityDoc } from '../models';
-import { audit } from './audit';
+import { AuthorityModel, isDuplicateKey, LANGUAGES, type AuthorityDoc, writeAudit as audit } from '../models';
 import type { Auth } from './auth';
 import { HttpError, jsonRoute, parseBody } from './http';
 

@@ -9,8 +9,7 @@ import {
   type CrisisTemplate,
   type LiveContent,
 } from '../knowledge';
-import { AuthorityModel, CrisisModel, LANGUAGES } from '../models';
-import { audit } from './audit';
+import { AuthorityModel, CrisisModel, LANGUAGES, writeAudit as audit } from '../models';
 import type { Auth, Caller } from './auth';
 import { crisisFor } from './crisisAccess';
 import { HttpError, jsonRoute, parseBody } from './http';

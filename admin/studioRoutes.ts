@@ -26,8 +26,7 @@ import {
   type FieldChange,
   type LiveContent,
 } from '../knowledge';
-import { ContentVersionModel, CrisisModel, LANGUAGES } from '../models';
-import { audit } from './audit';
+import { ContentVersionModel, CrisisModel, LANGUAGES, writeAudit as audit } from '../models';
 import type { Auth, Caller } from './auth';
 import { crisisFor, type CrisisRef } from './crisisAccess';
 import { HttpError, jsonRoute, parseBody, type Handler } from './http';

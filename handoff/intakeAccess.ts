@@ -1,4 +1,4 @@
-import { AuditLogModel } from '../models';
+import { writeAudit } from '../models';
 import type { D2Intake } from './d2Intake';
 import type { Tickets } from './tickets';
 import { TicketNotFound } from './types';
@@ -13,7 +13,7 @@ export const D2_ROLE = 'd2-agent';
 export class AccessDenied extends Error {}
 export class NotFound extends Error {}
 
-/** Writes one audit entry for an attempt on D2 data, allowed or refused. */
+/** Writes one audit entry for an attempt on a D2 ticket, allowed or refused. */
 export async function auditD2(
   actor: Actor,
   action: string,
@@ -21,15 +21,7 @@ export async function auditD2(
   outcome: 'allowed' | 'refused',
   details?: Record<string, unknown>,
 ): Promise<void> {
-  await AuditLogModel.create({
-    at: new Date(),
-    actor: actor.id,
-    roles: actor.roles,
-    action,
-    target: `ticket:${ticketId}`,
-    outcome,
-    details,
-  });
+  await writeAudit(actor, action, `ticket:${ticketId}`, outcome, details);
 }
 
 /**

@@ -17,3 +17,22 @@ auditLogSchema.index({ target: 1, at: 1 });
 
 export type AuditLogDoc = InferSchemaType<typeof auditLogSchema>;
 export const AuditLogModel = model('AuditLog', auditLogSchema);
+
+/** Appends one entry: who did or tried what to which object, and whether it was allowed. */
+export async function writeAudit(
+  actor: { id: string; roles: string[] },
+  action: string,
+  target: string,
+  outcome: 'allowed' | 'refused',
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await AuditLogModel.create({
+    at: new Date(),
+    actor: actor.id,
+    roles: actor.roles,
+    action,
+    target,
+    outcome,
+    details,
+  });
+}

@@ -10,7 +10,7 @@ export {
   TICKET_OUTCOMES,
   TICKET_REASONS,
 } from './ticket';
-export { AuditLogModel, type AuditLogDoc } from './auditLog';
+export { AuditLogModel, writeAudit, type AuditLogDoc } from './auditLog';
 export { InsertLocks, isDuplicateKey } from './insertLock';
 export { TicketMessageModel, type TicketMessageDoc, MESSAGE_AUTHORS } from './ticketMessage';
 export { UserModel, type UserDoc, ROLES, PRESENCES } from './user';
