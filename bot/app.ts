@@ -188,6 +188,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
+      registerWebApp(server, path.join(root, 'web'), 'shared');
       registerApiDocs(server, OPERATIONS);
     },
   });

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
+import { openLaptopPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const OPERATOR = {
   username: 'olivia',
@@ -39,27 +39,14 @@ describe('operator console in a browser, against the whole bot', () => {
   let bot: TestBot;
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     bot = await startTestBot(adminEnv);
     const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
     expect((await admin.post('/api/users', OPERATOR)).status).toBe(201);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openLaptopPage());
   }, 60_000);
 
   afterAll(async () => {

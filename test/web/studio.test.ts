@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
+import { openLaptopPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import type { ReceivedActivity } from '../helpers/testChannel';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const CRISIS = 'demo-chemical-fire';
 const COMMUNICATOR = {
@@ -54,7 +54,7 @@ describe('content studio in a browser, against the whole bot', () => {
   let bot: TestBot;
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     bot = await startTestBot(adminEnv);
@@ -62,20 +62,7 @@ describe('content studio in a browser, against the whole bot', () => {
     const created = await admin.post('/api/users', COMMUNICATOR);
     expect(created.status).toBe(201);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openLaptopPage());
   }, 60_000);
 
   afterAll(async () => {
