@@ -247,4 +247,19 @@ describe('handoff to a human operator over the Bot Framework protocol and the op
     expect(queue.body.tickets.map((t) => t.id)).toContain(moved.body.id);
     expect((await english.post(`/api/tickets/${moved.body.id}/claim`)).status).toBe(404);
   });
+
+  it('gives an operator no more conversations at once than the configured capacity', async () => {
+    const operator = await signedInStaff(bot.app.url, { roles: ['operator'], languages: ['nl'] });
+    const citizens = [1, 2, 3, 4].map(() => bot.channel.conversation());
+    for (const citizen of citizens) await citizen.say('ik wil met een medewerker spreken');
+    const ids = await Promise.all(
+      citizens.map(async (c) => String((await TicketModel.findOne({ conversationId: c.id }).lean())!._id)),
+    );
+    const statuses = [];
+    for (const id of ids) statuses.push((await operator.post(`/api/tickets/${id}/claim`)).status);
+    // OPERATOR_CAPACITY defaults to 3.
+    expect(statuses).toEqual([200, 200, 200, 409]);
+    expect((await operator.post('/api/tickets/claim-next')).status).toBe(409);
+    expect(await TicketModel.findById(ids[3]).lean()).toMatchObject({ state: 'waiting' });
+  });
 });
