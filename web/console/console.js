@@ -3,6 +3,10 @@
 // authenticates the event stream, since EventSource cannot send an Authorization header.
 // Data from the API only ever reaches the page through textContent (no HTML from data).
 
+import { api } from '../shared/api.js';
+import { attempt, startSession } from '../shared/session.js';
+import { $, button, el, setBusy, showStatus } from '../shared/ui.js';
+
 const LANGUAGES = { fr: 'French', nl: 'Dutch', de: 'German', en: 'English' };
 const QUEUES = { d5: 'D5 information', d2: 'D2 specialists' };
 const REASONS = {
@@ -38,8 +42,6 @@ const EVENTS_RETRY_MS = 5000;
 const QUEUE_REFRESH_MS = 30000;
 
 const state = {
-  /** Kept in memory only: a reload restores the session from the HttpOnly cookie instead. */
-  token: null,
   user: null,
   tickets: [],
   current: null,
@@ -50,75 +52,14 @@ const state = {
   lastTypingAt: 0,
 };
 
-const $ = (id) => document.getElementById(id);
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-// ---------------------------------------------------------------- API
-
-class ApiError extends Error {
-  constructor(status, message, retryAfter) {
-    super(message);
-    this.status = status;
-    this.retryAfter = retryAfter;
-  }
-}
-
-async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
-  if (state.token) headers.authorization = `Bearer ${state.token}`;
-  const init = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, init);
-  if (res.status === 204) return null;
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const message = data && typeof data.error === 'string' ? data.error : `${res.status} ${res.statusText}`;
-    throw new ApiError(res.status, message, res.headers.get('retry-after'));
-  }
-  return data;
-}
-
 const ticketPath = (id, action = '') => `/api/tickets/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 
-/** Runs an API action; failures go to the status area, so callers only handle success. */
-async function attempt(what, action) {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401 && state.user) {
-      leaveDesk('Your session has ended. Please sign in again.', 'error');
-    } else {
-      showStatus(`${what} failed: ${error.message}`, 'error');
-    }
-    return undefined;
-  }
-}
-
-// ---------------------------------------------------------------- status and announcements
-
-function showStatus(text, kind = 'info') {
-  const status = $('status');
-  status.textContent = text;
-  status.dataset.kind = kind;
-}
+// ---------------------------------------------------------------- announcements
 
 function announce(text) {
   const announcer = $('announcer');
   announcer.append(el('p', '', text));
   while (announcer.childElementCount > ANNOUNCEMENTS_KEPT) announcer.firstElementChild.remove();
-}
-
-function setBusy(form, busy) {
-  for (const control of form.elements) control.disabled = busy;
 }
 
 // ---------------------------------------------------------------- formatting
@@ -145,24 +86,6 @@ function stateText(ticket) {
 
 // ---------------------------------------------------------------- sign-in and session
 
-async function onSignIn(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const credentials = { username: form.username.value.trim(), password: form.password.value };
-  setBusy(form, true);
-  showStatus('Signing in…');
-  try {
-    const session = await api('POST', '/api/auth/login', credentials);
-    state.token = session.token;
-    form.password.value = '';
-    await enterDesk(await startWorking(session.user));
-  } catch (error) {
-    showStatus(signInProblem(error), 'error');
-  } finally {
-    setBusy(form, false);
-  }
-}
-
 /** Signing in means starting work: the operator is made available (the hint says so in the UI). */
 async function startWorking(user) {
   try {
@@ -170,27 +93,6 @@ async function startWorking(user) {
   } catch (error) {
     showStatus(`Could not set you available: ${error.message}`, 'error');
     return user;
-  }
-}
-
-function signInProblem(error) {
-  if (!(error instanceof ApiError)) return `Sign-in failed: ${error.message}`;
-  if (error.status === 401) return 'Wrong username or password.';
-  if (error.status === 429) {
-    const wait = error.retryAfter ? `${error.retryAfter} seconds` : 'a while';
-    return `Too many attempts. Try again in ${wait}.`;
-  }
-  return `Sign-in failed: ${error.message}`;
-}
-
-async function restoreSession() {
-  try {
-    await enterDesk(await api('GET', '/api/me'));
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 401)) {
-      showStatus(`Could not reach the server: ${error.message}`, 'error');
-    }
-    $('username').focus();
   }
 }
 
@@ -220,7 +122,7 @@ async function enterDesk(user) {
 function leaveDesk(message, kind = 'info') {
   closeEvents();
   clearInterval(state.queueTimer);
-  Object.assign(state, { token: null, user: null, tickets: [], current: null, lastTypingAt: 0 });
+  Object.assign(state, { user: null, tickets: [], current: null, lastTypingAt: 0 });
   state.unread.clear();
   renderQueue();
   renderTicket();
@@ -229,15 +131,6 @@ function leaveDesk(message, kind = 'info') {
   $('signin-view').hidden = false;
   showStatus(message, kind);
   $('username').focus();
-}
-
-async function onSignOut() {
-  try {
-    await api('POST', '/api/auth/logout');
-    leaveDesk('Signed out.');
-  } catch (error) {
-    leaveDesk(`Signed out here, but the server did not confirm: ${error.message}`, 'error');
-  }
 }
 
 async function onPresence(event) {
@@ -367,11 +260,11 @@ function queueItem(ticket) {
   details.push(`${minutesSince(ticket.createdAt)} min`);
   const meta = el('span', 'hint', details.join(' · '));
   const mine = isMine(ticket);
-  const button = el('button', '', mine ? 'Open' : 'Claim');
-  button.type = 'button';
-  button.setAttribute('aria-describedby', titleId);
-  button.addEventListener('click', () => (mine ? openTicket(ticket.id) : claimTicket(ticket.id)));
-  item.append(title, meta, button);
+  const action = button(mine ? 'Open' : 'Claim', '', () =>
+    mine ? openTicket(ticket.id) : claimTicket(ticket.id),
+  );
+  action.setAttribute('aria-describedby', titleId);
+  item.append(title, meta, action);
   return item;
 }
 
@@ -548,11 +441,9 @@ function suggestionItem(suggestion) {
   const questionId = `suggestion-${suggestion.faqId}`;
   const question = el('strong', 'suggestion-question', suggestion.question);
   question.id = questionId;
-  const button = el('button', '', 'Insert');
-  button.type = 'button';
-  button.setAttribute('aria-describedby', questionId);
-  button.addEventListener('click', () => insertAnswer(suggestion.answer));
-  item.append(question, el('p', 'suggestion-answer', suggestion.answer), button);
+  const insert = button('Insert', '', () => insertAnswer(suggestion.answer));
+  insert.setAttribute('aria-describedby', questionId);
+  item.append(question, el('p', 'suggestion-answer', suggestion.answer), insert);
   return item;
 }
 
@@ -615,8 +506,6 @@ function finishTicket(message) {
 // ---------------------------------------------------------------- start
 
 function wire() {
-  $('signin-form').addEventListener('submit', onSignIn);
-  $('sign-out').addEventListener('click', onSignOut);
   $('presence').addEventListener('change', onPresence);
   $('claim-next').addEventListener('click', claimNext);
   $('reply-form').addEventListener('submit', onReply);
@@ -629,4 +518,4 @@ function wire() {
 
 // Module scripts run once the document is parsed, so every element exists here.
 wire();
-restoreSession();
+startSession({ enter: enterDesk, afterSignIn: startWorking, leave: leaveDesk });

@@ -1,7 +1,11 @@
 // Content studio: a plain browser module, no build step. Contract: docs/studio-api.md (and the
 // sign-in of docs/operator-api.md). Same-origin requests carry the HttpOnly session cookie, so a
 // reload restores the session. Data from the API only ever reaches the page through textContent
-// (no HTML from data), and styles only come from studio.css (the CSP allows nothing inline).
+// (no HTML from data), and styles only come from the style sheets (the CSP allows nothing inline).
+
+import { api, ApiError } from '../shared/api.js';
+import { attempt, reportFailure, startSession } from '../shared/session.js';
+import { $, button, el, setBusy, showStatus } from '../shared/ui.js';
 
 const LANGUAGES = { fr: 'French', nl: 'Dutch', de: 'German', en: 'English' };
 const EDITOR_ROLES = ['communicator', 'admin'];
@@ -36,8 +40,6 @@ const ID_PATTERN = /^[a-z0-9-]{1,64}$/;
 const MAX_IMPORT_BYTES = 256 * 1024;
 
 const state = {
-  /** Kept in memory only: a reload restores the session from the HttpOnly cookie instead. */
-  token: null,
   user: null,
   crises: [],
   slug: null,
@@ -56,90 +58,15 @@ const state = {
   linkCounter: 0,
 };
 
-const $ = (id) => document.getElementById(id);
 /** Each link row's link as loaded: labels in languages the crisis does not list are kept from it. */
 const linkOriginals = new WeakMap();
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(text, className, onClick) {
-  const node = el('button', className, text);
-  node.type = 'button';
-  node.addEventListener('click', onClick);
-  return node;
-}
-
-// ---------------------------------------------------------------- API
-
-class ApiError extends Error {
-  constructor(status, message, body, retryAfter) {
-    super(message);
-    this.status = status;
-    this.body = body ?? {};
-    this.details = Array.isArray(body?.details) ? body.details.map(String) : [];
-    this.retryAfter = retryAfter;
-  }
-}
-
-async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
-  if (state.token) headers.authorization = `Bearer ${state.token}`;
-  const init = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, init);
-  if (res.status === 204) return null;
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const message = data && typeof data.error === 'string' ? data.error : `${res.status} ${res.statusText}`;
-    throw new ApiError(res.status, message, data, res.headers.get('retry-after'));
-  }
-  return data;
-}
+// ---------------------------------------------------------------- API paths
 
 const crisisPath = (suffix = '') => `/api/crises/${encodeURIComponent(state.slug)}${suffix}`;
 const entryPath = (id) => crisisPath(`/draft/entries/${encodeURIComponent(id)}`);
 
-/** Runs an API action; failures are shown (with their details), so callers only handle success. */
-async function attempt(what, action) {
-  try {
-    return await action();
-  } catch (error) {
-    reportFailure(what, error);
-    return undefined;
-  }
-}
-
-function reportFailure(what, error) {
-  if (error instanceof ApiError && error.status === 401 && state.user) {
-    leaveStudio('Your session has ended. Please sign in again.', 'error');
-    return;
-  }
-  showStatus(`${what} failed: ${error.message}`, 'error', error.details ?? []);
-}
-
-// ---------------------------------------------------------------- status
-
-function showStatus(text, kind = 'info', details = []) {
-  const status = $('status');
-  status.textContent = text;
-  status.dataset.kind = kind;
-  const list = $('status-details');
-  list.replaceChildren(...details.map((detail) => el('li', '', detail)));
-  list.hidden = details.length === 0;
-  list.dataset.kind = kind;
-}
-
-function setBusy(form, busy) {
-  for (const control of form.elements) control.disabled = busy;
-}
+// ---------------------------------------------------------------- busy forms
 
 /** Disables a form while its request runs; the focus, lost to the page when disabled, comes back. */
 async function whileBusy(form, action) {
@@ -199,45 +126,6 @@ function findEntry(id) {
 
 // ---------------------------------------------------------------- sign-in and session
 
-async function onSignIn(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const credentials = { username: form.username.value.trim(), password: form.password.value };
-  setBusy(form, true);
-  showStatus('Signing in…');
-  try {
-    const session = await api('POST', '/api/auth/login', credentials);
-    state.token = session.token;
-    form.password.value = '';
-    await enterStudio(session.user);
-  } catch (error) {
-    showStatus(signInProblem(error), 'error');
-  } finally {
-    setBusy(form, false);
-  }
-}
-
-function signInProblem(error) {
-  if (!(error instanceof ApiError)) return `Sign-in failed: ${error.message}`;
-  if (error.status === 401) return 'Wrong username or password.';
-  if (error.status === 429) {
-    const wait = error.retryAfter ? `${error.retryAfter} seconds` : 'a while';
-    return `Too many attempts. Try again in ${wait}.`;
-  }
-  return `Sign-in failed: ${error.message}`;
-}
-
-async function restoreSession() {
-  try {
-    await enterStudio(await api('GET', '/api/me'));
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 401)) {
-      showStatus(`Could not reach the server: ${error.message}`, 'error');
-    }
-    $('username').focus();
-  }
-}
-
 async function enterStudio(user) {
   state.user = user;
   $('user-name').textContent = user.displayName ?? user.username;
@@ -258,7 +146,6 @@ async function enterStudio(user) {
 
 function leaveStudio(message, kind = 'info') {
   Object.assign(state, {
-    token: null,
     user: null,
     crises: [],
     slug: null,
@@ -281,16 +168,6 @@ function leaveStudio(message, kind = 'info') {
   showWorkspace('none');
   showStatus(message, kind);
   $('username').focus();
-}
-
-async function onSignOut() {
-  if (!(await mayDiscard())) return;
-  try {
-    await api('POST', '/api/auth/logout');
-    leaveStudio('Signed out.');
-  } catch (error) {
-    leaveStudio(`Signed out here, but the server did not confirm: ${error.message}`, 'error');
-  }
 }
 
 // ---------------------------------------------------------------- crises
@@ -1462,8 +1339,6 @@ function confirmAction({ title, text, ok, danger = false, withNote = false }) {
 // ---------------------------------------------------------------- start
 
 function wire() {
-  $('signin-form').addEventListener('submit', onSignIn);
-  $('sign-out').addEventListener('click', onSignOut);
   $('crisis-select').addEventListener('change', onCrisisChosen);
   $('new-entry').addEventListener('click', newEntry);
   $('open-crisis').addEventListener('click', openCrisisDetails);
@@ -1502,4 +1377,4 @@ function wire() {
 
 // Module scripts run once the document is parsed, so every element exists here.
 wire();
-restoreSession();
+startSession({ enter: enterStudio, leave: leaveStudio, maySignOut: mayDiscard });

@@ -1,0 +1,101 @@
+// Sign-in, sign-out and the session a reload restores, for a page with the sign-in form
+// (#signin-form, #username), a #sign-out button and the status bar.
+
+import { api, ApiError, setToken } from './api.js';
+import { $, setBusy, showStatus } from './ui.js';
+
+/** The page's part, given to startSession. */
+let page = null;
+/** From entering the page until leaving it: only then does a 401 mean that the session ended. */
+let signedIn = false;
+
+/**
+ * Wires the sign-in form and the sign-out button, then restores the session if the cookie still
+ * holds one. `enter(user)` opens the page for a user, `leave(message, kind)` goes back to the sign-in
+ * form. Optional: `afterSignIn(user)` runs after the form (not on a restore) and resolves to the user
+ * to enter with; `maySignOut()` may refuse a sign-out.
+ */
+export function startSession(hooks) {
+  page = { afterSignIn: (user) => user, maySignOut: () => true, ...hooks };
+  $('signin-form').addEventListener('submit', onSignIn);
+  $('sign-out').addEventListener('click', onSignOut);
+  restoreSession();
+}
+
+/** Runs an API action; failures are shown (with their details), so callers only handle success. */
+export async function attempt(what, action) {
+  try {
+    return await action();
+  } catch (error) {
+    reportFailure(what, error);
+    return undefined;
+  }
+}
+
+export function reportFailure(what, error) {
+  if (error instanceof ApiError && error.status === 401 && signedIn) {
+    leave('Your session has ended. Please sign in again.', 'error');
+    return;
+  }
+  showStatus(`${what} failed: ${error.message}`, 'error', error.details ?? []);
+}
+
+async function enter(user) {
+  signedIn = true;
+  await page.enter(user);
+}
+
+function leave(message, kind = 'info') {
+  signedIn = false;
+  setToken(null);
+  page.leave(message, kind);
+}
+
+async function onSignIn(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const credentials = { username: form.username.value.trim(), password: form.password.value };
+  setBusy(form, true);
+  showStatus('Signing in…');
+  try {
+    const session = await api('POST', '/api/auth/login', credentials);
+    setToken(session.token);
+    form.password.value = '';
+    await enter(await page.afterSignIn(session.user));
+  } catch (error) {
+    showStatus(signInProblem(error), 'error');
+  } finally {
+    setBusy(form, false);
+  }
+}
+
+function signInProblem(error) {
+  if (!(error instanceof ApiError)) return `Sign-in failed: ${error.message}`;
+  if (error.status === 401) return 'Wrong username or password.';
+  if (error.status === 429) {
+    const wait = error.retryAfter ? `${error.retryAfter} seconds` : 'a while';
+    return `Too many attempts. Try again in ${wait}.`;
+  }
+  return `Sign-in failed: ${error.message}`;
+}
+
+async function restoreSession() {
+  try {
+    await enter(await api('GET', '/api/me'));
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) {
+      showStatus(`Could not reach the server: ${error.message}`, 'error');
+    }
+    $('username').focus();
+  }
+}
+
+async function onSignOut() {
+  if (!(await page.maySignOut())) return;
+  try {
+    await api('POST', '/api/auth/logout');
+    leave('Signed out.');
+  } catch (error) {
+    leave(`Signed out here, but the server did not confirm: ${error.message}`, 'error');
+  }
+}
