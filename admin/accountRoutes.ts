@@ -15,6 +15,12 @@ export const loginBody = z
   .object({ username: z.string().min(1).max(100), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) })
   .strict();
 export const presenceBody = z.object({ presence: z.enum(PRESENCES) }).strict();
+export const passwordBody = z
+  .object({
+    current: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+    password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
+  })
+  .strict();
 export const totpBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
 export const newUserBody = z
   .object({
@@ -97,6 +103,27 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
       const caller = await auth.caller(req);
       const { presence } = parseBody(presenceBody, req);
       return accounts.setPresence(caller.user.id, presence);
+    }),
+  );
+
+  server.put(
+    '/api/me/password',
+    route(async (req) => {
+      const { user, token } = await auth.caller(req);
+      const { current, password } = parseBody(passwordBody, req);
+      // Guessing the current password through a stolen session counts as failed sign-ins.
+      const address = req.socket.remoteAddress ?? 'unknown';
+      if ((await limiter.blockedFor(user.username, address)) > 0) {
+        throw new HttpError(429, 'too many failed attempts: try again later');
+      }
+      if (!(await accounts.changePassword(user.id, current, password))) {
+        await limiter.failed(user.username, address);
+        throw new HttpError(403, 'the current password is wrong');
+      }
+      // Whoever may have known the old password is signed out everywhere else.
+      await sessions.closeOthers(user.id, token);
+      logger.info({ userId: user.id }, 'password changed');
+      return undefined;
     }),
   );
 

@@ -87,6 +87,15 @@ export class Accounts {
     return (await argon2.verify(doc.passwordHash, password)) ? toUser(doc) : undefined;
   }
 
+  /** Replaces the password of a user who proved the current one; false when that proof fails. */
+  async changePassword(id: string, current: string, next: string): Promise<boolean> {
+    const doc = await UserModel.findById(id, { passwordHash: 1 }).lean();
+    if (!doc || !(await argon2.verify(doc.passwordHash, current))) return false;
+    const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
+    await UserModel.updateOne({ _id: id }, { $set: { passwordHash } });
+    return true;
+  }
+
   async setPresence(id: string, presence: User['presence']): Promise<User | undefined> {
     await UserModel.updateOne({ _id: id }, { $set: { presence, lastSeenAt: new Date() } });
     return this.byId(id);

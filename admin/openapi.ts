@@ -1,6 +1,6 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
-import { loginBody, newUserBody, presenceBody, totpBody } from './accountRoutes';
+import { loginBody, newUserBody, passwordBody, presenceBody, totpBody } from './accountRoutes';
 import { authorityBody, newAuthorityBody } from './authorityRoutes';
 import { activationBody, deactivationBody } from './crisisRoutes';
 import {
@@ -68,6 +68,14 @@ export const OPERATIONS: Operation[] = [
     roles: [],
     body: presenceBody,
     responses: { 200: 'User' },
+  },
+  {
+    method: 'put',
+    path: '/api/me/password',
+    summary: 'Change your password (other sessions end)',
+    roles: [],
+    body: passwordBody,
+    responses: { 204: 'changed', 400: 'new password too short', 403: 'current password wrong' },
   },
   {
     method: 'post',

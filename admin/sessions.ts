@@ -47,6 +47,11 @@ export class Sessions {
     await SessionModel.deleteOne({ _id: digest(token) });
   }
 
+  /** Ends every session of a user but the one given (after a password change). */
+  async closeOthers(userId: string, keepToken: string): Promise<void> {
+    await SessionModel.deleteMany({ userId, _id: { $ne: digest(keepToken) } });
+  }
+
   async purgeExpired(now = new Date()): Promise<void> {
     await SessionModel.deleteMany({ expiresAt: { $lt: now } });
   }

@@ -206,6 +206,31 @@ describe('accounts, sessions and roles through the operator API', () => {
     });
   });
 
+  describe('password change', () => {
+    it('needs the current password, and signs the user out everywhere else', async () => {
+      const account = await createAccount(admin);
+      const here = await new ApiClient(bot.app.url).login(account.username, account.password);
+      const elsewhere = await new ApiClient(bot.app.url).login(account.username, account.password);
+      const next = `new-${randomUUID()}`;
+
+      expect(
+        (await here.put('/api/me/password', { current: 'not-the-password', password: next })).status,
+      ).toBe(403);
+      expect(
+        (await here.put('/api/me/password', { current: account.password, password: 'short' })).status,
+      ).toBe(400);
+      expect((await rawLogin(bot.app.url, account.username, account.password)).status).toBe(200);
+
+      expect((await here.put('/api/me/password', { current: account.password, password: next })).status).toBe(
+        204,
+      );
+      expect((await rawLogin(bot.app.url, account.username, account.password)).status).toBe(401);
+      expect((await rawLogin(bot.app.url, account.username, next)).status).toBe(200);
+      expect((await here.get('/api/me')).status).toBe(200);
+      expect((await elsewhere.get('/api/me')).status).toBe(401);
+    });
+  });
+
   describe('roles, checked on the server', () => {
     it('answers 401 without a session', async () => {
       const anonymous = new ApiClient(bot.app.url);
