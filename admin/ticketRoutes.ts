@@ -4,6 +4,7 @@ import {
   AtCapacity,
   auditD2,
   canServe,
+  queuePositions,
   TicketConflict,
   TicketNotFound,
   type HandoffDesk,
@@ -13,7 +14,7 @@ import type { Lang, LiveContent } from '../knowledge';
 import { LANGUAGES, TICKET_OUTCOMES, TICKET_QUEUES } from '../models';
 import { staffOf, type Auth, type Caller } from './auth';
 import { HttpError, jsonRoute, parseBody } from './http';
-import { summarize, type TicketSummary } from './ticketViews';
+import { summarize, summaryOf, type TicketSummary } from './ticketViews';
 import type { Logger } from 'pino';
 
 export const MAX_OPERATOR_MESSAGE = 2000;
@@ -48,7 +49,10 @@ export async function queueFor(desk: HandoffDesk, caller: Caller): Promise<Ticke
     desk.tickets.waitingFor(staff),
     desk.tickets.assignedTo(staff.id),
   ]);
-  return Promise.all([...mine, ...waiting].map((t) => summarize(desk, t)));
+  // The waiting list holds every waiting ticket of the caller's queues and languages, in queue
+  // order: places follow from it rather than from one count per ticket.
+  const positions = queuePositions(waiting);
+  return [...mine, ...waiting].map((t) => summaryOf(t, positions.get(t.id)));
 }
 
 /**

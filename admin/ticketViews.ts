@@ -14,7 +14,8 @@ export interface TicketSummary {
   position?: number;
 }
 
-export async function summarize(desk: HandoffDesk, ticket: Ticket): Promise<TicketSummary> {
+/** A ticket as the API shows it; `position` while it waits. */
+export function summaryOf(ticket: Ticket, position?: number): TicketSummary {
   return {
     id: ticket.id,
     queue: ticket.queue,
@@ -26,6 +27,11 @@ export async function summarize(desk: HandoffDesk, ticket: Ticket): Promise<Tick
     crisisSlug: ticket.crisisSlug,
     createdAt: ticket.createdAt.toISOString(),
     ...(ticket.assignee ? { assignee: { id: ticket.assignee.id, displayName: ticket.assignee.name } } : {}),
-    ...(ticket.state === 'waiting' ? { position: await desk.tickets.position(ticket) } : {}),
+    ...(ticket.state === 'waiting' && position !== undefined ? { position } : {}),
   };
+}
+
+/** One ticket's summary, its place in the queue looked up. */
+export async function summarize(desk: HandoffDesk, ticket: Ticket): Promise<TicketSummary> {
+  return summaryOf(ticket, ticket.state === 'waiting' ? await desk.tickets.position(ticket) : undefined);
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CitizenChannel, CitizenNotice } from './citizenChannel';
-import type { NewTicket, Tickets } from './tickets';
-import { estimateWait, type StaffingPolicy, type WaitEstimate } from './waitEstimate';
+import { queuePositions, type NewTicket, type Tickets } from './tickets';
+import { staffingOf, waitMinutesAt, type StaffingPolicy } from './waitEstimate';
 import {
   TicketConflict,
   type Outcome,
@@ -54,8 +54,8 @@ export class HandoffDesk {
 
   async place(ticket: Ticket): Promise<QueuePlace> {
     const position = await this.tickets.position(ticket);
-    const { waitMinutes } = await estimateWait(ticket.queue, ticket.lang, position, this.settings);
-    return { position, waitMinutes: Number.isFinite(waitMinutes) ? waitMinutes : -1 };
+    const staffing = await staffingOf(ticket.queue, ticket.lang, this.settings);
+    return { position, waitMinutes: waitMinutesAt(position, staffing) };
   }
 
   /**
@@ -83,9 +83,12 @@ export class HandoffDesk {
   /** Where a new ticket would stand: it is opened with this, so the sweep does not tell the citizen twice. */
   private async nextPlace(queue: Queue, lang: string): Promise<QueuePlace & { operatorsOnline: number }> {
     const position = (await this.tickets.waitingCount(queue, lang)) + 1;
-    const estimate: WaitEstimate = await estimateWait(queue, lang, position, this.settings);
-    const waitMinutes = Number.isFinite(estimate.waitMinutes) ? estimate.waitMinutes : -1;
-    return { position, waitMinutes, operatorsOnline: estimate.operatorsOnline };
+    const staffing = await staffingOf(queue, lang, this.settings);
+    return {
+      position,
+      waitMinutes: waitMinutesAt(position, staffing),
+      operatorsOnline: staffing.operatorsOnline,
+    };
   }
 
   /** The place of a ticket just opened, recorded if others arrived meanwhile. */
@@ -244,8 +247,16 @@ export class HandoffDesk {
         if (!(error instanceof TicketConflict)) throw error;
       }
     }
-    for (const ticket of await this.tickets.waitingToBeTold()) {
-      const place = await this.place(ticket);
+    // Places are derived from one read of the queue, and staffing read once per queue and language.
+    const waiting = await this.tickets.allWaiting();
+    const positions = queuePositions(waiting);
+    const staffing = new Map<string, Awaited<ReturnType<typeof staffingOf>>>();
+    for (const ticket of waiting) {
+      if (ticket.reason === 'callback' || !ticket.reference) continue;
+      const key = `${ticket.queue}:${ticket.lang}`;
+      if (!staffing.has(key)) staffing.set(key, await staffingOf(ticket.queue, ticket.lang, this.settings));
+      const position = positions.get(ticket.id)!;
+      const place = { position, waitMinutes: waitMinutesAt(position, staffing.get(key)!) };
       if (!changedMeaningfully(ticket, place)) continue;
       if (!(await this.tickets.once(`${ticket.id}:told:${place.position}:${place.waitMinutes}`))) continue;
       await this.tickets.markNotified(ticket.id, place.position, place.waitMinutes);

@@ -2,10 +2,10 @@ export { IntakeCipher, type SealedIntake } from './intakeCipher';
 export type { D2Intake } from './d2Intake';
 export { IntakeAccess, AccessDenied, NotFound, D2_ROLE, auditD2, type Actor } from './intakeAccess';
 export { purgeExpiredIntakes } from './intakeRetention';
-export { Tickets, type NewTicket } from './tickets';
+export { Tickets, queuePositions, type NewTicket } from './tickets';
 export { nextTicketState, type TicketEvent } from './ticketTransitions';
 export { HandoffDesk, AtCapacity, type Admission, type DeskSettings, type QueuePlace } from './handoffDesk';
-export { estimateWait, type StaffingPolicy, type WaitEstimate } from './waitEstimate';
+export { staffingOf, waitMinutesAt, type Staffing, type StaffingPolicy } from './waitEstimate';
 export type { CitizenChannel, CitizenNotice } from './citizenChannel';
 export {
   canServe,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { BotStateModel, InsertLocks, TicketMessageModel, TicketModel } from '../models';
+import { TICKET_LOCKS } from './tickets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Version locks of tickets only matter while a writer may hold an old read: a day is ample. */
@@ -27,7 +28,7 @@ export async function purgeExpiredIntakes(options: {
     );
   }
   const messages = await TicketMessageModel.deleteMany({ at: { $lt: cutoff } });
-  await new InsertLocks('ticketlocks').purgeOlderThan(new Date(options.now.getTime() - TICKET_LOCK_KEEP_MS));
+  await new InsertLocks(TICKET_LOCKS).purgeOlderThan(new Date(options.now.getTime() - TICKET_LOCK_KEEP_MS));
 
   const personal = [
     { intake: { $exists: true } },

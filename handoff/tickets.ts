@@ -33,6 +33,8 @@ export interface NewTicket {
   callbackPhone?: string;
 }
 
+/** The collection of ticket version locks (purged by the retention job). */
+export const TICKET_LOCKS = 'ticketlocks';
 /** Tries of a transition that lost a race to another writer of the same ticket. */
 const MAX_ATTEMPTS = 4;
 const RETRY_DELAY_MS = 15;
@@ -102,6 +104,23 @@ function rotateWithinTopPriority(list: Ticket[]): Ticket[] {
   return [...top.slice(start), ...top.slice(0, start), ...list.slice(top.length)];
 }
 
+/**
+ * Places in the queue (1 = next) of tickets listed in queue order: a ticket's place counts the
+ * tickets before it in its queue and language, as `Tickets.position` does one at a time. The list
+ * must hold every waiting ticket of the queues and languages it covers up to the last one listed.
+ */
+export function queuePositions(ordered: Ticket[]): Map<string, number> {
+  const seen = new Map<string, number>();
+  const positions = new Map<string, number>();
+  for (const ticket of ordered) {
+    const key = `${ticket.queue}:${ticket.lang}`;
+    const position = (seen.get(key) ?? 0) + 1;
+    seen.set(key, position);
+    positions.set(ticket.id, position);
+  }
+  return positions;
+}
+
 /** Queues and languages someone may take tickets from, as a database filter. */
 export function servedBy(staff: Pick<Staff, 'roles' | 'languages'>): Record<string, unknown> {
   const queues = (Object.keys(QUEUE_ROLE) as Queue[]).filter((q) => staff.roles.includes(QUEUE_ROLE[q]));
@@ -115,7 +134,7 @@ export function servedBy(staff: Pick<Staff, 'roles' | 'languages'>): Record<stri
  * a ticket from a given version (claims included).
  */
 export class Tickets {
-  private readonly locks = new InsertLocks('ticketlocks', 30_000);
+  private readonly locks = new InsertLocks(TICKET_LOCKS, 30_000);
   private readonly waitingHint = new Map<string, WaitingHint>();
   private readonly loading = new Map<string, { started: number; tickets: Promise<Ticket[]> }>();
 
@@ -284,13 +303,11 @@ export class Tickets {
     return docs.map(toTicket);
   }
 
-  /** Waiting citizens who are in the conversation (not those waiting for a callback). */
-  async waitingToBeTold(): Promise<Ticket[]> {
-    const docs = await TicketModel.find({
-      state: 'waiting',
-      reason: { $ne: 'callback' },
-      reference: { $exists: true },
-    }).lean<TicketDoc[]>();
+  /** Every waiting ticket, most urgent first, then oldest: the order places are counted in. */
+  async allWaiting(): Promise<Ticket[]> {
+    const docs = await TicketModel.find({ state: 'waiting' })
+      .sort({ priority: 1, createdAt: 1 })
+      .lean<TicketDoc[]>();
     return docs.map(toTicket);
   }
 

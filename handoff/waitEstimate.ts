@@ -10,9 +10,14 @@ export interface StaffingPolicy {
   onlineWindowMs: number;
 }
 
-export interface WaitEstimate {
+/** Who can serve a queue and language right now, read once for every place in it. */
+export interface Staffing {
   operatorsOnline: number;
-  waitMinutes: number;
+  /** Conversations the online operators can hold at once, and how many of those are free. */
+  places: number;
+  free: number;
+  /** Mean handling time of recent tickets of the queue. */
+  handleMs: number;
 }
 
 /** Handling time assumed until tickets have been handled in this crisis. */
@@ -20,18 +25,12 @@ const DEFAULT_HANDLE_MS = 5 * 60 * 1000;
 const RECENT_TICKETS = 20;
 const RECENT_WINDOW_MS = 2 * 60 * 60 * 1000;
 
-/**
- * Estimates the wait of the ticket at `position` from who is online for its queue and language
- * and how long recent tickets of that queue took: free places are taken at once, the rest are
- * served as places free up, one handling time per place.
- */
-export async function estimateWait(
+export async function staffingOf(
   queue: Queue,
   lang: string,
-  position: number,
   policy: StaffingPolicy,
   now = new Date(),
-): Promise<WaitEstimate> {
+): Promise<Staffing> {
   const online = await UserModel.find(
     {
       roles: QUEUE_ROLE[queue],
@@ -42,14 +41,10 @@ export async function estimateWait(
     },
     { _id: 1 },
   ).lean();
-  if (online.length === 0) return { operatorsOnline: 0, waitMinutes: Infinity };
+  if (online.length === 0) return { operatorsOnline: 0, places: 0, free: 0, handleMs: DEFAULT_HANDLE_MS };
 
   const ids = online.map((u) => u._id.toHexString());
   const busy = await TicketModel.countDocuments({ state: 'assigned', assignee: { $in: ids } });
-  const places = online.length * policy.capacity;
-  const free = Math.max(0, places - busy);
-  if (position <= free) return { operatorsOnline: online.length, waitMinutes: 0 };
-
   const recent = await TicketModel.find(
     {
       queue,
@@ -66,6 +61,17 @@ export async function estimateWait(
     recent.length > 0
       ? recent.reduce((sum, t) => sum + (t.closedAt!.getTime() - t.assignedAt!.getTime()), 0) / recent.length
       : DEFAULT_HANDLE_MS;
-  const waitMs = ((position - free) * handleMs) / places;
-  return { operatorsOnline: online.length, waitMinutes: Math.max(1, Math.ceil(waitMs / 60_000)) };
+  const places = online.length * policy.capacity;
+  return { operatorsOnline: online.length, places, free: Math.max(0, places - busy), handleMs };
+}
+
+/**
+ * The estimated wait, in minutes, of the ticket at `position`: free places are taken at once, the
+ * rest are served as places free up, one handling time per place. -1 when nobody is online.
+ */
+export function waitMinutesAt(position: number, staffing: Staffing): number {
+  if (staffing.operatorsOnline === 0) return -1;
+  if (position <= staffing.free) return 0;
+  const waitMs = ((position - staffing.free) * staffing.handleMs) / staffing.places;
+  return Math.max(1, Math.ceil(waitMs / 60_000));
 }
