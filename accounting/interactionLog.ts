@@ -12,6 +12,9 @@ export interface InteractionEntry {
   kind?: string;
   faqId?: string;
   latencyMs?: number;
+  /** Language-model tokens spent on this message (issue 8), for cost reports. */
+  tokensIn?: number;
+  tokensOut?: number;
   /** When the message happened; defaults to the time of record(). */
   at?: Date;
 }
@@ -51,6 +54,8 @@ const FIELDS = [
   'kind',
   'faqId',
   'latencyMs',
+  'tokensIn',
+  'tokensOut',
 ] as const;
 
 /**

@@ -16,6 +16,8 @@ const interactionSchema = new Schema(
     kind: { type: String },
     faqId: { type: String },
     latencyMs: { type: Number },
+    tokensIn: { type: Number },
+    tokensOut: { type: Number },
     at: { type: Date, required: true },
     day: { type: String, required: true },
     hour: { type: Number, required: true },
