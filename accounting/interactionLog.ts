@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { InteractionModel } from '../models';
+import { UsageCounters } from './usageCounters';
 
 /** One message in or out, as the bot reports it; the log adds the id and the time buckets. */
 export interface InteractionEntry {
@@ -36,6 +37,8 @@ export interface InteractionLogOptions {
   retryMaxMs?: number;
   /** A write that has not answered by then counts as failed and is retried (see write()). */
   writeTimeoutMs?: number;
+  /** Where written entries are counted for cost reports. */
+  counters?: UsageCounters;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -95,6 +98,7 @@ export class InteractionLog {
   private readonly retryMaxMs: number;
   private readonly writeTimeoutMs: number;
   private readonly timer: NodeJS.Timeout;
+  private readonly counters: UsageCounters;
 
   private buffer: InteractionRecord[] = [];
   private inFlight = 0;
@@ -116,7 +120,9 @@ export class InteractionLog {
     retryBaseMs = 200,
     retryMaxMs = 5000,
     writeTimeoutMs = 5000,
+    counters = new UsageCounters(),
   }: InteractionLogOptions) {
+    this.counters = counters;
     this.logger = logger;
     this.batchSize = batchSize;
     this.maxBuffer = maxBuffer;
@@ -145,10 +151,13 @@ export class InteractionLog {
     }
   }
 
-  /** Resolves once every entry recorded before the call is written (or dropped); retries while the database is away. */
+  /**
+   * Resolves once every entry recorded before the call is written (or dropped) and counted for
+   * reports; retries while the database is away.
+   */
   async flush(): Promise<void> {
     const target = this.recorded;
-    while (this.settled < target && !this.stopped) {
+    while ((this.settled < target || this.counters.unsaved > 0) && !this.stopped) {
       if (this.writing) {
         await this.writing;
         continue;
@@ -174,11 +183,15 @@ export class InteractionLog {
 
   private kick(): void {
     this.reportDrops(false);
-    if (this.writing || this.buffer.length === 0 || Date.now() < this.retryAt) return;
+    const idle = this.buffer.length === 0 && this.counters.unsaved === 0;
+    if (this.writing || idle || Date.now() < this.retryAt) return;
     this.writing = this.drain().finally(() => (this.writing = undefined));
   }
 
-  /** Writes batches until the buffer is empty or a write fails; a failed batch goes back to the front. */
+  /**
+   * Writes batches until the buffer is empty or a write fails (a failed batch goes back to the
+   * front), then saves the counts once for all of them.
+   */
   private async drain(): Promise<void> {
     while (this.buffer.length > 0 && !this.stopped) {
       const batch = this.buffer.splice(0, this.batchSize);
@@ -190,19 +203,25 @@ export class InteractionLog {
         this.retryAt = 0;
       } catch (error) {
         this.buffer.unshift(...batch);
-        this.failures += 1;
-        const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (this.failures - 1));
-        this.retryAt = Date.now() + delay;
-        this.logger.warn(
-          { err: error, pending: this.buffer.length, retryInMs: delay },
-          'interaction log write failed; will retry',
-        );
+        this.failed(error, 'interaction log write failed; will retry');
         return;
       } finally {
         this.inFlight = 0;
         this.trim();
       }
     }
+    try {
+      await this.withTimeout(this.counters.save());
+    } catch (error) {
+      this.failed(error, 'usage counts not saved; will retry');
+    }
+  }
+
+  private failed(error: unknown, message: string): void {
+    this.failures += 1;
+    const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (this.failures - 1));
+    this.retryAt = Date.now() + delay;
+    this.logger.warn({ err: error, pending: this.buffer.length, retryInMs: delay }, message);
   }
 
   private async write(batch: InteractionRecord[]): Promise<void> {
@@ -217,6 +236,12 @@ export class InteractionLog {
     );
     // A write stuck on a half-dead connection must not stall the log. If it completes later,
     // the retry of the same batch finds duplicates, which count as written.
+    await this.withTimeout(insert);
+    // Counted only once written; a retry of a batch that failed here recognises its own marks.
+    await this.withTimeout(this.counters.count(batch));
+  }
+
+  private async withTimeout(work: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -224,9 +249,9 @@ export class InteractionLog {
         this.writeTimeoutMs,
       );
     });
-    insert.catch(() => undefined); // its outcome no longer matters once the timeout has won
+    work.catch(() => undefined); // its outcome no longer matters once the timeout has won
     try {
-      await Promise.race([insert, timeout]);
+      await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -13,6 +13,7 @@ import {
   updateEntryBody,
 } from './studioRoutes';
 import { closeBody, messageBody, transferBody } from './ticketRoutes';
+import { issueBody, tariffBody } from './reportRoutes';
 
 export interface Operation {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -35,6 +36,66 @@ const ticketErrors = {
 
 /** Every route of the REST API. An /api route missing here stops start-up (see registerApiDocs). */
 export const OPERATIONS: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/tariffs',
+    summary: 'Every tariff version (default and per-authority overrides)',
+    roles: ['admin'],
+    responses: { 200: '{tariffs: TariffVersion[]}' },
+  },
+  {
+    method: 'post',
+    path: '/api/tariffs',
+    summary: 'Add a tariff version (versions are never changed)',
+    roles: ['admin'],
+    body: tariffBody,
+    responses: { 201: 'TariffVersion', 400: 'invalid (every problem listed)' },
+  },
+  ...(['activation/:slug', 'authority/:nis'] as const).flatMap((subject): Operation[] => [
+    {
+      method: 'get',
+      path: `/api/reports/${subject}`,
+      summary: `Cost report of an ${subject.split('/')[0]}${subject.startsWith('authority') ? ' over ?from=&to= (ISO, whole hours)' : ''}`,
+      roles: ['admin', 'authority'],
+      responses: { 200: 'Report', 400: 'invalid period', 404: 'unknown, or not your authority' },
+    },
+    {
+      method: 'get',
+      path: `/api/reports/${subject}/csv`,
+      summary: `The same report as CSV`,
+      roles: ['admin', 'authority'],
+      responses: { 200: 'text/csv', 400: 'invalid period', 404: 'unknown, or not your authority' },
+    },
+  ]),
+  {
+    method: 'post',
+    path: '/api/reports/issued',
+    summary: 'Issue a report: its figures and prices are kept as they are now',
+    roles: ['admin', 'authority'],
+    body: issueBody,
+    responses: { 201: 'IssuedReport', 400: 'invalid', 404: 'unknown, or not your authority' },
+  },
+  {
+    method: 'get',
+    path: '/api/reports/issued',
+    summary: 'Issued reports (admins: all; authority users: their own)',
+    roles: ['admin', 'authority'],
+    responses: { 200: '{reports}' },
+  },
+  {
+    method: 'get',
+    path: '/api/reports/issued/:id',
+    summary: 'An issued report',
+    roles: ['admin', 'authority'],
+    responses: { 200: 'IssuedReport', 404: 'unknown, or not your authority' },
+  },
+  {
+    method: 'get',
+    path: '/api/reports/issued/:id/csv',
+    summary: 'An issued report as CSV',
+    roles: ['admin', 'authority'],
+    responses: { 200: 'text/csv', 404: 'unknown, or not your authority' },
+  },
   {
     method: 'post',
     path: '/api/auth/login',

@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { InteractionLog } from '../accounting';
+import { InteractionLog, Reports, Tariffs } from '../accounting';
 import { keepEntityProperties } from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
@@ -19,8 +19,10 @@ import {
   registerAuthorityRoutes,
   registerCrisisRoutes,
   registerEventStream,
+  registerReportRoutes,
   registerStudioRoutes,
   registerTicketRoutes,
+  registerVendorScript,
   registerWebApp,
   OPERATIONS,
   SecondFactor,
@@ -149,6 +151,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const auth = new Auth(accounts, sessions, config.NODE_ENV === 'production');
   const secondFactor = new SecondFactor(cipher);
   const templates = await loadTemplates(path.join(root, 'content', 'templates'));
+  const tariffs = new Tariffs();
+  const reports = new Reports(tariffs);
   const limiter = new SignInLimiter({
     failures: config.SIGNIN_MAX_FAILURES,
     windowSeconds: config.SIGNIN_WINDOW_MINUTES * 60,
@@ -185,10 +189,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerCrisisRoutes(server, { auth, live, desk, secondFactor, templates, logger });
       registerTicketRoutes(server, { auth, desk, live, logger });
       registerStudioRoutes(server, { auth, live, logger });
+      registerReportRoutes(server, { auth, reports, tariffs, logger });
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
       registerWebApp(server, path.join(root, 'web'), 'shared');
+      registerWebApp(server, path.join(root, 'web'), 'reports');
+      registerVendorScript(server, 'chart.umd.js', require.resolve('chart.js/dist/chart.umd.js'));
       registerApiDocs(server, OPERATIONS);
     },
   });

@@ -1,4 +1,4 @@
-import { canServe, TicketConflict, type Outcome, type Staff, type Ticket } from './types';
+import { canServe, TicketConflict, type Claim, type Outcome, type Staff, type Ticket } from './types';
 
 export type TicketEvent =
   | { type: 'claim'; by: Staff; expiresAt: Date }
@@ -7,6 +7,12 @@ export type TicketEvent =
   /** The operator's claim lapsed (disconnected past the grace period): back to the queue. */
   | { type: 'expire' }
   | { type: 'close'; outcome: Outcome; transferredTo?: string };
+
+function endClaim(claims: Claim[], now: Date): Claim[] {
+  const last = claims.at(-1);
+  if (!last || last.to) return claims;
+  return [...claims.slice(0, -1), { ...last, to: now }];
+}
 
 /**
  * The ticket state machine, `waiting → assigned → closed`, as one pure function from a ticket and
@@ -28,6 +34,7 @@ export function nextTicketState(ticket: Ticket, event: TicketEvent, now: Date): 
         assignee: { id: event.by.id, name: event.by.name },
         assignedAt: now,
         expiresAt: event.expiresAt,
+        claims: [...ticket.claims, { by: event.by.id, from: now }],
       };
     case 'extend':
       if (ticket.state !== 'assigned') refuse(`is ${ticket.state}, not assigned`);
@@ -41,6 +48,7 @@ export function nextTicketState(ticket: Ticket, event: TicketEvent, now: Date): 
         assignee: undefined,
         assignedAt: undefined,
         expiresAt: undefined,
+        claims: endClaim(ticket.claims, now),
       };
     case 'close':
       if (ticket.state === 'closed') refuse('is already closed');
@@ -51,6 +59,7 @@ export function nextTicketState(ticket: Ticket, event: TicketEvent, now: Date): 
         outcome: event.outcome,
         closedAt: now,
         expiresAt: undefined,
+        claims: endClaim(ticket.claims, now),
         transferredTo: event.transferredTo,
       };
   }

@@ -30,6 +30,13 @@ export interface TicketMessage extends TranscriptEntry {
   id: string;
 }
 
+/** One operator's hold on a ticket; `to` is unset while it lasts. */
+export interface Claim {
+  by: string;
+  from: Date;
+  to?: Date;
+}
+
 /** A ticket as handoff/ hands it out: no personal data, which is read through its own calls. */
 export interface Ticket {
   id: string;
@@ -46,6 +53,8 @@ export interface Ticket {
   reference?: ConversationRef;
   assignee?: { id: string; name: string };
   assignedAt?: Date;
+  /** Every claim, oldest first, with when it ended (closed, lapsed): handling time and peak staffing come from it. */
+  claims: Claim[];
   expiresAt?: Date;
   closedAt?: Date;
   createdAt: Date;

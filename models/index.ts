@@ -18,3 +18,7 @@ export { SessionModel } from './session';
 export { AuthorityModel, type AuthorityDoc } from './authority';
 export { DraftEntryModel, type DraftEntryDoc } from './draftEntry';
 export { DraftCrisisModel, type DraftCrisisDoc } from './draftCrisis';
+export { TariffModel, type TariffDoc } from './tariff';
+export { UsageRollupModel, type UsageRollupDoc } from './usageRollup';
+export { ConversationMarkModel } from './conversationMark';
+export { IssuedReportModel, type IssuedReportDoc } from './issuedReport';

@@ -14,6 +14,8 @@ export const TICKET_REASONS = ['person-request', 'unanswered', 'd2', 'callback',
 /** Encrypted with AES-256-GCM, bound to the ticket id (handoff/intakeCipher.ts). */
 const sealedSchema = new Schema({ iv: String, tag: String, data: String, keyId: String }, { _id: false });
 
+const claimSchema = new Schema({ by: String, from: Date, to: Date }, { _id: false });
+
 /**
  * A conversation handed to people: the D5 contact-centre queue or the D2 specialists' queue.
  * Every change of state goes through handoff/tickets.ts, which bumps `version` under a lock.
@@ -43,6 +45,8 @@ const ticketSchema = new Schema(
     assignee: { type: String },
     assigneeName: { type: String },
     assignedAt: { type: Date },
+    /** Every claim (staff id, from, to): handling time and peak staffing for cost reports. */
+    claims: { type: [claimSchema], default: [] },
     /** While assigned: when the claim lapses unless the operator is still connected (swept). */
     expiresAt: { type: Date },
     /** What the citizen was last told about their place in the queue. */

@@ -17,6 +17,7 @@ const waiting: Ticket = {
   createdAt: now,
   hasIntake: false,
   hasCallback: false,
+  claims: [],
 };
 
 describe('the ticket state machine', () => {
@@ -27,6 +28,7 @@ describe('the ticket state machine', () => {
       state: 'assigned',
       assignee: { id: 'op-1', name: 'Sam' },
       assignedAt: now,
+      claims: [{ by: 'op-1', from: now }],
     });
   });
 
@@ -44,11 +46,13 @@ describe('the ticket state machine', () => {
     expect(() => nextTicketState(claimed, { type: 'expire' }, now)).toThrow(TicketConflict);
     const back = nextTicketState(claimed, { type: 'expire' }, new Date(later.getTime() + 1));
     expect(back).toMatchObject({ state: 'waiting', assignee: undefined, expiresAt: undefined });
+    expect(back.claims).toEqual([{ by: 'op-1', from: now, to: new Date(later.getTime() + 1) }]);
   });
 
   it('closes once, with an outcome that fits the ticket', () => {
     const closed = nextTicketState(claimed, { type: 'close', outcome: 'resolved' }, later);
     expect(closed).toMatchObject({ state: 'closed', outcome: 'resolved', closedAt: later });
+    expect(closed.claims).toEqual([{ by: 'op-1', from: now, to: later }]);
     expect(() => nextTicketState(closed, { type: 'close', outcome: 'abandoned' }, later)).toThrow(
       TicketConflict,
     );

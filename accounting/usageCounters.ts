@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { ConversationMarkModel, UsageRollupModel } from '../models';
+import {
+  addConversations,
+  addMessages,
+  emptyHour,
+  hourStartOf,
+  messageRowOf,
+  type HourUsage,
+  type UsageEvent,
+} from './usage';
+
+/** A log entry as written: its id makes retried writes recognisable. */
+export interface CountedEntry extends UsageEvent {
+  _id: string;
+  conversationId: string;
+}
+
+/** Entries not attached to a crisis (before the citizen chose one) start no conversation. */
+const NO_CRISIS = 'none';
+/** Hours this far back are not expected to get more entries: their documents leave memory once written. */
+const KEEP_HOURS_MS = 48 * 3_600_000;
+const KNOWN_CONVERSATIONS = 100_000;
+/** Entries counted lately: a write that timed out may still finish after its retry has counted. */
+const RECENTLY_COUNTED = 20_000;
+
+interface OwnHour {
+  id: string;
+  usage: HourUsage;
+  dirty: boolean;
+}
+
+function writeErrorIndexes(error: unknown): number[] | undefined {
+  const { writeErrors } = error as { writeErrors?: Array<{ code?: unknown; index?: unknown }> };
+  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return undefined;
+  if (!writeErrors.every((e) => e.code === 11000 && typeof e.index === 'number')) return undefined;
+  return writeErrors.map((e) => e.index as number);
+}
+
+/**
+ * Counts what the interaction log writes, per crisis and hour, in documents of this process's own
+ * (usagerollups): cost reports then read a few documents per hour instead of every entry. Counting
+ * happens once per entry, after the entry itself is written; the documents are replaced whole,
+ * so a failed save is simply repeated. A conversation is counted as started by whichever process
+ * inserts its mark first.
+ */
+export class UsageCounters {
+  private readonly hours = new Map<string, OwnHour>();
+  private readonly started = new Set<string>();
+  private readonly counted = new Set<string>();
+
+  /** Adds written entries to this process's counts (in memory; save() stores them). */
+  async count(entries: CountedEntry[]): Promise<void> {
+    const firsts = await this.newConversations(entries);
+    for (const entry of entries) {
+      if (this.counted.has(entry._id)) continue;
+      this.counted.add(entry._id);
+      const hour = this.hourOf(entry.crisisSlug, entry.at);
+      addMessages(hour.usage, messageRowOf(entry));
+      if (firsts.has(entry._id)) {
+        addConversations(hour.usage, { channel: entry.channelId, lang: entry.lang ?? '', count: 1 });
+      }
+      hour.dirty = true;
+    }
+    for (const id of this.counted) {
+      if (this.counted.size <= RECENTLY_COUNTED) break;
+      this.counted.delete(id);
+    }
+  }
+
+  get unsaved(): number {
+    return [...this.hours.values()].filter((hour) => hour.dirty).length;
+  }
+
+  /** Stores every changed hour; what fails stays changed and is stored by the next call. */
+  async save(): Promise<void> {
+    const oldest = Date.now() - KEEP_HOURS_MS;
+    for (const [key, hour] of this.hours) {
+      if (hour.dirty) {
+        const { crisisSlug, hourStart, messages, conversations } = hour.usage;
+        hour.dirty = false;
+        try {
+          await UsageRollupModel.replaceOne(
+            { _id: hour.id },
+            { crisisSlug, hourStart, messages, conversations },
+            { upsert: true },
+          );
+        } catch (error) {
+          hour.dirty = true;
+          throw error;
+        }
+      }
+      if (hour.usage.hourStart.getTime() < oldest) this.hours.delete(key);
+    }
+  }
+
+  private hourOf(crisisSlug: string, at: Date): OwnHour {
+    const hourStart = hourStartOf(at);
+    const key = `${crisisSlug}|${hourStart.toISOString()}`;
+    let hour = this.hours.get(key);
+    if (!hour) {
+      // A fresh id per document: after a restart or an eviction, the hour gets a second document.
+      hour = { id: `${key}|${randomUUID()}`, usage: emptyHour(crisisSlug, hourStart), dirty: false };
+      this.hours.set(key, hour);
+    }
+    return hour;
+  }
+
+  /** Ids of the entries that are the first message of their conversation with the crisis. */
+  private async newConversations(entries: CountedEntry[]): Promise<Set<string>> {
+    const candidates = new Map<string, CountedEntry>();
+    for (const entry of entries) {
+      if (entry.direction !== 'in' || entry.crisisSlug === NO_CRISIS) continue;
+      const key = `${entry.crisisSlug}|${entry.conversationId}`;
+      if (!this.started.has(key) && !candidates.has(key)) candidates.set(key, entry);
+    }
+    if (candidates.size === 0) return new Set();
+    const marks = [...candidates].map(([key, entry]) => ({ _id: key, firstEntry: entry._id, at: entry.at }));
+    let refused: number[] = [];
+    try {
+      await ConversationMarkModel.insertMany(marks, { ordered: false, lean: true });
+    } catch (error) {
+      const duplicates = writeErrorIndexes(error);
+      if (!duplicates) throw error;
+      refused = duplicates;
+    }
+    const firsts = new Set<string>();
+    for (const [index, mark] of marks.entries()) {
+      if (!refused.includes(index)) firsts.add(mark.firstEntry);
+      else {
+        // Ours if an earlier attempt of this very write inserted it before failing.
+        const existing = await ConversationMarkModel.findById(mark._id, { firstEntry: 1 }).lean();
+        if (existing?.firstEntry === mark.firstEntry) firsts.add(mark.firstEntry);
+      }
+      this.remember(mark._id);
+    }
+    return firsts;
+  }
+
+  private remember(key: string): void {
+    if (this.started.size >= KNOWN_CONVERSATIONS) this.started.clear();
+    this.started.add(key);
+  }
+}

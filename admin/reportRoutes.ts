@@ -1,0 +1,192 @@
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  reportCsv,
+  ReportNotFound,
+  tariffInputSchema,
+  type Report,
+  type ReportRequest,
+  type Reports,
+  type Tariffs,
+} from '../accounting';
+import { writeAudit as audit } from '../models';
+import type { User } from './accounts';
+import type { Auth } from './auth';
+import { HttpError, jsonRoute, parseBody } from './http';
+
+const HOUR_MS = 3_600_000;
+const MAX_PERIOD_DAYS = 400;
+const READERS = ['admin', 'authority'];
+
+const wholeHour = z.iso
+  .datetime({ offset: true })
+  .refine((value) => new Date(value).getTime() % HOUR_MS === 0, 'must be on a whole hour');
+const periodFields = { from: wholeHour, to: wholeHour };
+const checkPeriod = (p: { from: string; to: string }, ctx: z.RefinementCtx) => {
+  const span = new Date(p.to).getTime() - new Date(p.from).getTime();
+  if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  if (span > MAX_PERIOD_DAYS * 24 * HOUR_MS) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_PERIOD_DAYS} days after from` });
+  }
+};
+export const periodQuery = z.object(periodFields).strict().superRefine(checkPeriod);
+export const issueBody = z.discriminatedUnion('scope', [
+  z.object({ scope: z.literal('activation'), slug: z.string().min(1).max(100) }).strict(),
+  z
+    .object({
+      scope: z.literal('authority'),
+      nis: z.string().regex(/^\d{5}$/, 'a 5-digit NIS code'),
+      ...periodFields,
+    })
+    .strict()
+    .superRefine(checkPeriod),
+]);
+export { tariffInputSchema as tariffBody };
+
+/** Admins see every report; an authority's users only their own authority's (others get 404: no hint it exists). */
+function mayRead(user: User, authorityNis: string | undefined): boolean {
+  if (user.roles.includes('admin')) return true;
+  return user.roles.includes('authority') && Boolean(authorityNis) && user.authorityNis === authorityNis;
+}
+
+function sendCsv(res: Response, report: Report, name: string): void {
+  const body = reportCsv(report);
+  res.writeHead(200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${name}.csv"`,
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function parseQuery(req: Request) {
+  const parsed = periodQuery.safeParse(req.query ?? {});
+  if (!parsed.success) {
+    throw new HttpError(
+      400,
+      'invalid period',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
+  }
+  return { from: new Date(parsed.data.from), to: new Date(parsed.data.to) };
+}
+
+/** Tariffs (admins) and cost reports (admins, and an authority's users for their own authority). */
+export function registerReportRoutes(
+  server: Server,
+  deps: { auth: Auth; reports: Reports; tariffs: Tariffs; logger: Logger },
+): void {
+  const { auth, reports, tariffs, logger } = deps;
+  const route = (handler: Parameters<typeof jsonRoute>[0]) =>
+    jsonRoute(handler, logger, (error) =>
+      error instanceof ReportNotFound ? new HttpError(404, 'no such report') : undefined,
+    );
+
+  /** The request a route's parameters describe, once the caller is known to be allowed to read it. */
+  const readable = async (req: Request, request: ReportRequest): Promise<User> => {
+    const { user } = await auth.requireRole(req, ...READERS);
+    let authorityNis = request.scope === 'authority' ? request.nis : undefined;
+    if (request.scope === 'activation') {
+      const activation = await reports.authorityOf(request.slug);
+      if (!activation) throw new ReportNotFound();
+      authorityNis = activation.authorityNis;
+    }
+    if (!mayRead(user, authorityNis)) throw new ReportNotFound();
+    return user;
+  };
+  const activationRequest = (req: Request): ReportRequest => ({
+    scope: 'activation',
+    slug: String(req.params.slug),
+  });
+  const authorityRequest = (req: Request): ReportRequest => ({
+    scope: 'authority',
+    nis: String(req.params.nis),
+    ...parseQuery(req),
+  });
+
+  server.get(
+    '/api/tariffs',
+    route(async (req) => {
+      await auth.requireRole(req, 'admin');
+      return { tariffs: await tariffs.list() };
+    }),
+  );
+
+  server.post(
+    '/api/tariffs',
+    route(async (req, res) => {
+      const caller = await auth.requireRole(req, 'admin');
+      const body = parseBody(tariffInputSchema, req);
+      const version = await tariffs.add(body, caller.user.id);
+      await audit(caller.user, 'tariff.create', `tariff:${version.id}`, 'allowed', {
+        validFrom: body.validFrom,
+      });
+      res.status(201);
+      return version;
+    }),
+  );
+
+  for (const [path, requestOf] of [
+    ['/api/reports/activation/:slug', activationRequest],
+    ['/api/reports/authority/:nis', authorityRequest],
+  ] as const) {
+    server.get(
+      path,
+      route(async (req) => {
+        const request = requestOf(req);
+        await readable(req, request);
+        return reports.build(request);
+      }),
+    );
+    server.get(
+      `${path}/csv`,
+      route(async (req, res) => {
+        const request = requestOf(req);
+        await readable(req, request);
+        const report = await reports.build(request);
+        sendCsv(res, report, `report-${report.subject}`);
+      }),
+    );
+  }
+
+  server.post(
+    '/api/reports/issued',
+    route(async (req, res) => {
+      const body = parseBody(issueBody, req);
+      const request: ReportRequest =
+        body.scope === 'activation'
+          ? body
+          : { scope: 'authority', nis: body.nis, from: new Date(body.from), to: new Date(body.to) };
+      const user = await readable(req, request);
+      const issued = await reports.issue(request, user.id);
+      await audit(user, 'report.issue', `report:${issued.id}`, 'allowed', { subject: issued.report.subject });
+      res.status(201);
+      return issued;
+    }),
+  );
+
+  server.get(
+    '/api/reports/issued',
+    route(async (req) => {
+      const { user } = await auth.requireRole(req, ...READERS);
+      const own = user.roles.includes('admin') ? undefined : (user.authorityNis ?? '-');
+      return { reports: await reports.listIssued(own) };
+    }),
+  );
+
+  const issuedReadable = async (req: Request) => {
+    const { user } = await auth.requireRole(req, ...READERS);
+    const issued = await reports.issued(String(req.params.id));
+    if (!issued || !mayRead(user, issued.report.authorityNis)) throw new ReportNotFound();
+    return issued;
+  };
+  server.get('/api/reports/issued/:id', route(issuedReadable));
+  server.get(
+    '/api/reports/issued/:id/csv',
+    route(async (req, res) => {
+      const issued = await issuedReadable(req);
+      sendCsv(res, issued.report, issued.id);
+    }),
+  );
+}
