@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { CrisisModel, IssuedReportModel, TicketModel, UsageRollupModel } from '../models';
+import { CrisisModel, IssuedReportModel, TicketModel } from '../models';
 import { buildReport, type Activation, type Report } from './report';
 import type { Tariffs } from './tariffs';
 import type { Period, TicketFacts } from './ticketMeasures';
-import { hourStartOf, mergeHours, type HourUsage } from './usage';
+import { hourStartOf } from './usage';
+import { countedUsage } from './usageCounters';
 
 const HOUR_MS = 3_600_000;
 
@@ -23,14 +24,6 @@ export class ReportNotFound extends Error {}
 function ceilHour(at: Date): Date {
   const start = hourStartOf(at);
   return start.getTime() === at.getTime() ? start : new Date(start.getTime() + HOUR_MS);
-}
-
-async function usageOf(slugs: string[], period: Period): Promise<HourUsage[]> {
-  const docs = await UsageRollupModel.find({
-    crisisSlug: { $in: slugs },
-    hourStart: { $gte: period.from, $lt: period.to },
-  }).lean<HourUsage[]>();
-  return mergeHours(docs);
 }
 
 async function ticketsOf(slugs: string[]): Promise<TicketFacts[]> {
@@ -175,7 +168,7 @@ export class Reports {
   ): Promise<Report> {
     const slugs = activations.map((a) => a.slug);
     const [hours, tickets, tariffs] = await Promise.all([
-      usageOf(slugs, period),
+      countedUsage(slugs, period),
       ticketsOf(slugs),
       this.tariffs.list(authorityNis ? ['default', authorityNis] : ['default']),
     ]);

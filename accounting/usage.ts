@@ -47,6 +47,16 @@ export function hourStartOf(at: Date): Date {
   return new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
 }
 
+/** The counts of an hour as stored in a usage rollup document (models/usageRollup.ts). */
+export function encodeCounts(hour: HourUsage): string {
+  return JSON.stringify({ messages: hour.messages, conversations: hour.conversations });
+}
+
+export function decodeHour(doc: { crisisSlug: string; hourStart: Date; usage: string }): HourUsage {
+  const { messages, conversations } = JSON.parse(doc.usage) as Pick<HourUsage, 'messages' | 'conversations'>;
+  return { crisisSlug: doc.crisisSlug, hourStart: doc.hourStart, messages, conversations };
+}
+
 export function emptyHour(crisisSlug: string, hourStart: Date): HourUsage {
   return { crisisSlug, hourStart, messages: [], conversations: [] };
 }

@@ -3,12 +3,24 @@ import { ConversationMarkModel, UsageRollupModel } from '../models';
 import {
   addConversations,
   addMessages,
+  decodeHour,
   emptyHour,
+  encodeCounts,
   hourStartOf,
+  mergeHours,
   messageRowOf,
   type HourUsage,
   type UsageEvent,
 } from './usage';
+
+/** The usage of the crises in the period, from the counters of every process. */
+export async function countedUsage(slugs: string[], period: { from: Date; to: Date }): Promise<HourUsage[]> {
+  const docs = await UsageRollupModel.find({
+    crisisSlug: { $in: slugs },
+    hourStart: { $gte: period.from, $lt: period.to },
+  }).lean();
+  return mergeHours(docs.map(decodeHour));
+}
 
 /** A log entry as written: its id makes retried writes recognisable. */
 export interface CountedEntry extends UsageEvent {
@@ -77,12 +89,12 @@ export class UsageCounters {
     const oldest = Date.now() - KEEP_HOURS_MS;
     for (const [key, hour] of this.hours) {
       if (hour.dirty) {
-        const { crisisSlug, hourStart, messages, conversations } = hour.usage;
+        const { crisisSlug, hourStart } = hour.usage;
         hour.dirty = false;
         try {
           await UsageRollupModel.replaceOne(
             { _id: hour.id },
-            { crisisSlug, hourStart, messages, conversations },
+            { crisisSlug, hourStart, usage: encodeCounts(hour.usage) },
             { upsert: true },
           );
         } catch (error) {

@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { InteractionLog, Reports, Tariffs } from '../accounting';
+import { InteractionLog, purgeOldInteractions, Reports, Tariffs } from '../accounting';
 import { keepEntityProperties } from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
@@ -162,6 +162,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     Promise.all([
       purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }),
       sessions.purgeExpired(),
+      purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
   let sweeping = false;
@@ -195,7 +196,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerWebApp(server, path.join(root, 'web'), 'studio');
       registerWebApp(server, path.join(root, 'web'), 'shared');
       registerWebApp(server, path.join(root, 'web'), 'reports');
-      registerVendorScript(server, 'chart.umd.js', require.resolve('chart.js/dist/chart.umd.js'));
+      // chart.js exports only its module builds; its browser build sits beside them.
+      registerVendorScript(
+        server,
+        'chart.umd.js',
+        path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'),
+      );
       registerApiDocs(server, OPERATIONS);
     },
   });

@@ -46,6 +46,7 @@ const configSchema = z.object({
       .optional(),
   ),
   D2_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  INTERACTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   D2_PHONE_NUMBER: optionalText,
   ADMIN_USERNAME: optionalText,
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'at least 12 characters').optional()),
