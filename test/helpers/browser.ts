@@ -18,13 +18,24 @@ export interface LaptopPage {
   page: Page;
   /** Uncaught errors of the page's scripts, to assert there were none. */
   pageErrors: string[];
+  /** What the content security policy refused (directive and blocked resource), to assert there was nothing. */
+  cspViolations: string[];
 }
 
-/** A headless Chromium page the size of a laptop screen (1366 x 768). */
-export async function openLaptopPage(): Promise<LaptopPage> {
+/** A headless Chromium page the size of a laptop screen (1366 x 768), in the machine's time zone unless given. */
+export async function openLaptopPage(options: { timezoneId?: string } = {}): Promise<LaptopPage> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, ...options });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  return { browser, page, pageErrors };
+  const cspViolations: string[] = [];
+  await page.exposeFunction('reportCspViolation', (violation: string) => cspViolations.push(violation));
+  // Init scripts run in every document before its own scripts, and the page's CSP does not apply to them.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation;
+      report(`${event.effectiveDirective} ${event.blockedURI}`);
+    });
+  });
+  return { browser, page, pageErrors, cspViolations };
 }
