@@ -42,3 +42,13 @@ export {
   type DraftEntry,
   type DraftCrisis,
 } from './drafts';
+export {
+  LanguageModel,
+  addUsage,
+  NO_USAGE,
+  type LanguageModelOptions,
+  type ModelUsage,
+  type ModelFailure,
+} from './languageModel';
+export { GroundedAnswers, groundingCandidates, type GroundedOutcome } from './groundedAnswer';
+export { EntryTranslator, type TranslationOutcome } from './translationDrafts';
