@@ -51,4 +51,5 @@ export {
   type ModelFailure,
 } from './languageModel';
 export { GroundedAnswers, groundingCandidates, type GroundedOutcome } from './groundedAnswer';
+export { answerProblems, unsupportedReferences, type TextProblem } from './answerCheck';
 export { EntryTranslator, type TranslationOutcome } from './translationDrafts';
