@@ -372,17 +372,20 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
         from,
         targets,
       );
-      interactionLog.record({
-        crisisSlug: crisis.slug,
-        conversationId: `studio:${caller.user.id}`,
-        channelId: 'studio',
-        direction: 'out',
-        kind: 'translation',
-        faqId: id,
-        lang: from,
-        tokensIn: outcome.usage.tokensIn,
-        tokensOut: outcome.usage.tokensOut,
-      });
+      // Only calls that cost something: a timeout or an open circuit has no tokens to charge.
+      if (outcome.usage.tokensIn + outcome.usage.tokensOut > 0) {
+        interactionLog.record({
+          crisisSlug: crisis.slug,
+          conversationId: `studio:${caller.user.id}`,
+          channelId: 'studio',
+          direction: 'out',
+          kind: 'translation',
+          faqId: id,
+          lang: from,
+          tokensIn: outcome.usage.tokensIn,
+          tokensOut: outcome.usage.tokensOut,
+        });
+      }
       if (!outcome.ok && outcome.failure === 'rejected') {
         throw new HttpError(
           502,
