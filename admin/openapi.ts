@@ -4,12 +4,14 @@ import { loginBody, newUserBody, passwordBody, presenceBody, totpBody } from './
 import { authorityBody, newAuthorityBody } from './authorityRoutes';
 import { activationBody, deactivationBody } from './crisisRoutes';
 import {
+  approveBody,
   createEntryBody,
   crisisBody,
   orderBody,
   previewBody,
   publishBody,
   rollbackBody,
+  translateBody,
   updateEntryBody,
 } from './studioRoutes';
 import { closeBody, messageBody, transferBody } from './ticketRoutes';
@@ -348,6 +350,26 @@ function studioOperations(): Operation[] {
       204: 'deleted',
       409: 'saved by someone else since',
     }),
+    op(
+      'post',
+      '/draft/entries/:id/translate',
+      'Machine-draft the missing languages of an entry (they must be approved before publishing)',
+      {
+        200: 'Entry',
+        400: 'nothing to translate',
+        409: 'saved by someone else since',
+        502: 'the model gave an unusable translation',
+        503: 'no language model configured, or it is not available',
+      },
+      translateBody,
+    ),
+    op(
+      'post',
+      '/draft/entries/:id/approve',
+      'Approve machine-drafted languages of an entry as they are',
+      { 200: 'Entry', 409: 'saved by someone else since' },
+      approveBody,
+    ),
     op('put', '/draft/order', 'Reorder the entries', { 200: '{entries}' }, orderBody),
     op(
       'put',
@@ -372,7 +394,11 @@ function studioOperations(): Operation[] {
       'post',
       '/publish',
       'Publish the draft as a new version',
-      { 201: 'Version', 400: 'draft invalid' },
+      {
+        201: 'Version',
+        400: 'draft invalid',
+        409: 'machine translations not approved, or the service ended',
+      },
       publishBody,
     ),
     op('get', '/versions', 'Version history', { 200: '{versions}' }),

@@ -20,12 +20,14 @@ import {
   Retriever,
   storedContent,
   validateContent,
+  type EntryTranslator,
   type ContentDiff,
   type ContentFile,
   type Draft,
   type FieldChange,
   type LiveContent,
 } from '../knowledge';
+import type { InteractionLog } from '../accounting';
 import { ContentVersionModel, CrisisModel, LANGUAGES, writeAudit as audit } from '../models';
 import type { Auth, Caller } from './auth';
 import { crisisFor, type CrisisRef } from './crisisAccess';
@@ -57,11 +59,21 @@ export const previewBody = z
   .strict();
 export const publishBody = z.object({ note }).strict();
 export const rollbackBody = z.object({ note: note.optional() }).strict();
+/** Languages of an entry (all that apply when left out), at the revision the entry was read. */
+const languagesAtRevision = z
+  .object({ revision, languages: z.array(z.enum(LANGUAGES)).min(1).max(LANGUAGES.length).optional() })
+  .strict();
+export const translateBody = languagesAtRevision;
+export const approveBody = languagesAtRevision;
 
 export interface StudioRouteDeps {
   auth: Auth;
   live: LiveContent;
   logger: Logger;
+  /** Where the tokens of machine translations are logged for cost reports. */
+  interactionLog: InteractionLog;
+  /** Set when a language model is configured: drafts the missing languages of an entry. */
+  translator?: EntryTranslator;
 }
 
 export interface VersionView {
@@ -130,7 +142,7 @@ function localizedLanguages(text: Record<string, unknown> | undefined): string[]
  * others); every change is audited with the fields and languages it touched.
  */
 export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): void {
-  const { auth, live, logger } = deps;
+  const { auth, live, logger, interactionLog, translator } = deps;
   const drafts = new Drafts();
   /** One retriever per crisis, rebuilt when the draft has been written since (its stamp grew). */
   const previews = new Map<string, { stamp: number; retriever: Retriever | undefined }>();
@@ -200,7 +212,13 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
   const draftView = async (draft: Draft) => {
     const { version, content } = await liveFile(draft.slug);
     const changed = !content || !isEmptyDiff(diffContent(content, draftToContent(draft)));
-    return { crisis: draft.crisis, entries: draft.entries, changed, liveVersion: version };
+    return {
+      crisis: draft.crisis,
+      entries: draft.entries,
+      changed,
+      liveVersion: version,
+      machineTranslation: Boolean(translator),
+    };
   };
 
   /**
@@ -315,6 +333,112 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
   );
 
   server.post(
+    '/api/crises/:slug/draft/entries/:id/translate',
+    route(async (req) => {
+      const { caller, crisis } = await studio(req);
+      const id = entryIdOf(req);
+      const body = parseBody(translateBody, req);
+      if (!translator) {
+        throw new HttpError(
+          503,
+          'no language model is configured (OPENAI_API_KEY or OPENAI_BASE_URL): translate the entry by hand',
+        );
+      }
+      const draft = await drafts.load(crisis.slug);
+      const entry = draft.entries.find((e) => e.id === id);
+      if (!entry) throw new HttpError(404, `no entry ${id}`);
+      if (entry.revision !== body.revision) {
+        throw new DraftConflict('the entry was saved by someone else since you read it', entry);
+      }
+      const targets = body.languages ?? entry.missing;
+      const present = targets.filter((lang) => !entry.missing.includes(lang));
+      if (targets.length === 0 || present.length > 0) {
+        throw new HttpError(
+          400,
+          'nothing to translate',
+          targets.length === 0
+            ? ['the entry has every language of the crisis']
+            : present.map((lang) => `languages: ${lang} is not missing from the entry`),
+        );
+      }
+      const from = draft.crisis.languages.find((lang) => !entry.missing.includes(lang));
+      if (!from) {
+        throw new HttpError(400, 'nothing to translate from', [
+          'the entry has no language with both a question and an answer',
+        ]);
+      }
+      const outcome = await translator.translate(
+        { question: entry.question[from]!, answer: entry.answer[from]! },
+        from,
+        targets,
+      );
+      // Only calls that cost something: a timeout or an open circuit has no tokens to charge.
+      if (outcome.usage.tokensIn + outcome.usage.tokensOut > 0) {
+        interactionLog.record({
+          crisisSlug: crisis.slug,
+          conversationId: `studio:${caller.user.id}`,
+          channelId: 'studio',
+          direction: 'out',
+          kind: 'translation',
+          faqId: id,
+          lang: from,
+          tokensIn: outcome.usage.tokensIn,
+          tokensOut: outcome.usage.tokensOut,
+        });
+      }
+      if (!outcome.ok && outcome.failure === 'rejected') {
+        throw new HttpError(
+          502,
+          'the language model gave an unusable translation; nothing saved',
+          outcome.problems,
+        );
+      }
+      if (!outcome.ok) {
+        throw new HttpError(
+          outcome.failure === 'malformed' ? 502 : 503,
+          `the language model is not available (${outcome.failure}); nothing saved, try again later`,
+        );
+      }
+      const saved = await drafts.addMachineDrafts(
+        crisis.slug,
+        id,
+        outcome.texts,
+        body.revision,
+        caller.user.username,
+      );
+      await audit(actor(caller), 'content.entry.translate', entryTarget(crisis.slug, id), 'allowed', {
+        revision: saved.revision,
+        from,
+        languages: targets,
+      });
+      return saved;
+    }),
+  );
+
+  server.post(
+    '/api/crises/:slug/draft/entries/:id/approve',
+    route(async (req) => {
+      const { caller, crisis } = await studio(req);
+      const id = entryIdOf(req);
+      const body = parseBody(approveBody, req);
+      const { entry, approved } = await drafts.approveMachineDrafts(
+        crisis.slug,
+        id,
+        body.languages,
+        body.revision,
+        caller.user.username,
+      );
+      if (approved.length > 0) {
+        await audit(actor(caller), 'content.entry.approve', entryTarget(crisis.slug, id), 'allowed', {
+          revision: entry.revision,
+          languages: approved,
+        });
+      }
+      return entry;
+    }),
+  );
+
+  server.post(
     '/api/crises/:slug/preview',
     route(async (req) => {
       const { crisis } = await studio(req);
@@ -361,6 +485,14 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
       const body = parseBody(publishBody, req);
       refuseEnded(crisis);
       const draft = await drafts.load(crisis.slug);
+      const unapproved = draft.entries.filter((entry) => entry.machineDraft.length > 0);
+      if (unapproved.length > 0) {
+        throw new HttpError(
+          409,
+          'the draft holds machine translations no communicator has approved',
+          unapproved.map((e) => `${e.id}: machine translation not approved (${e.machineDraft.join(', ')})`),
+        );
+      }
       const result = validateContent(draftToContent(draft));
       if (!result.ok) throw new HttpError(400, 'the draft cannot be published', result.problems);
       const before = await liveFile(crisis.slug);

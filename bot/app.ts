@@ -30,9 +30,18 @@ import {
   SignInLimiter,
 } from '../admin';
 import { RouterDialog, reply } from '../dialogs';
-import { LiveContent, loadTemplates, readContentFile, seedDemoIfEmpty, validateContent } from '../knowledge';
+import {
+  EntryTranslator,
+  GroundedAnswers,
+  LanguageModel,
+  LiveContent,
+  loadTemplates,
+  readContentFile,
+  seedDemoIfEmpty,
+  validateContent,
+} from '../knowledge';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
-import type { Config } from './config';
+import { languageModelEnabled, type Config } from './config';
 import { CrisisBot } from './crisisBot';
 import { createTranslator } from './i18n';
 import { InteractionLogging } from './interactionLogging';
@@ -132,10 +141,23 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     },
     logger,
   );
+  // Optional: without a key or base URL nothing is built, and the bot works as it always did.
+  const model = languageModelEnabled(config)
+    ? new LanguageModel({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        model: config.OPENAI_MODEL!,
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+        breakerFailures: config.OPENAI_BREAKER_FAILURES,
+        breakerResetMs: config.OPENAI_BREAKER_RESET_MS,
+        logger,
+      })
+    : undefined;
   const router = new RouterDialog(translate, {
     desk,
     retentionDays: config.D2_RETENTION_DAYS,
     d2Phone: config.D2_PHONE_NUMBER,
+    grounded: model && new GroundedAnswers(model, logger),
   });
   const bot = new CrisisBot({ conversationState, live, translate, router, logger });
 
@@ -189,7 +211,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerAuthorityRoutes(server, { auth, logger });
       registerCrisisRoutes(server, { auth, live, desk, secondFactor, templates, logger });
       registerTicketRoutes(server, { auth, desk, live, logger });
-      registerStudioRoutes(server, { auth, live, logger });
+      registerStudioRoutes(server, {
+        auth,
+        live,
+        logger,
+        interactionLog,
+        translator: model && new EntryTranslator(model),
+      });
       registerReportRoutes(server, { auth, reports, tariffs, logger });
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
       registerWebApp(server, path.join(root, 'web'), 'console');
@@ -207,7 +235,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, auth: Boolean(config.MicrosoftAppId), embeddedDb: Boolean(embedded) }, 'bot listening');
+  logger.info(
+    {
+      port,
+      auth: Boolean(config.MicrosoftAppId),
+      embeddedDb: Boolean(embedded),
+      languageModel: Boolean(model),
+    },
+    'bot listening',
+  );
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -27,6 +27,9 @@ const configSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_MODEL: optionalText,
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(6000),
+  OPENAI_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
+  OPENAI_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_SERVICE_URL_HOSTS: z
     .string()
@@ -110,5 +113,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'Invalid configuration:\n  D2_ENCRYPTION_KEY: required in production (victim inquiry data is encrypted with it)',
     );
   }
+  if (languageModelEnabled(config) && !config.OPENAI_MODEL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  OPENAI_MODEL: required when OPENAI_API_KEY or OPENAI_BASE_URL is set (the model, or Azure deployment, name)',
+    );
+  }
   return config;
+}
+
+/** A key (OpenAI, Azure) or a base URL alone (a local OpenAI-compatible server needs no key) turns the model on. */
+export function languageModelEnabled(config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL'>): boolean {
+  return Boolean(config.OPENAI_API_KEY ?? config.OPENAI_BASE_URL);
 }

@@ -1,6 +1,6 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { InteractionLog } from '../accounting';
-import { replyMetaOf } from '../dialogs';
+import { modelUsageOf, replyMetaOf } from '../dialogs';
 import { getTurnInfo } from './turnInfo';
 
 const NO_CRISIS = 'none';
@@ -8,7 +8,7 @@ const NO_CRISIS = 'none';
 /**
  * Records every message in and out for cost accounting. Recording only buffers: the writes happen
  * in batches off the reply path. The inbound entry carries the kind of the bot's first reply, i.e.
- * what the bot did with the message.
+ * what the bot did with the message, and the language-model tokens spent on it.
  */
 export class InteractionLogging implements Middleware {
   constructor(private readonly log: InteractionLog) {}
@@ -52,6 +52,7 @@ export class InteractionLogging implements Middleware {
       await next();
     } finally {
       const info = getTurnInfo(context);
+      const usage = modelUsageOf(context);
       this.log.record({
         ...base,
         crisisSlug: info?.crisisSlug ?? NO_CRISIS,
@@ -59,6 +60,8 @@ export class InteractionLogging implements Middleware {
         lang: info?.lang,
         kind: firstKind,
         faqId: firstFaqId,
+        tokensIn: usage?.tokensIn,
+        tokensOut: usage?.tokensOut,
         at: new Date(started),
       });
     }

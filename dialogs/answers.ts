@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import type { Lang, LiveCrisis } from '../knowledge';
-import { reply } from './replies';
+import type { FaqView, Lang, LiveCrisis } from '../knowledge';
+import { reply, type ReplyMeta } from './replies';
 import type { ConversationData, Translate } from './turn';
 
 /** How many likely entries a clarification offers (contract: up to three). */
@@ -20,8 +20,6 @@ export async function sendAnswer(
 ): Promise<void> {
   const faq = crisis.retriever.getFaq(faqId, lang);
   if (!faq) throw new Error(`entry ${faqId} missing from ${crisis.slug} v${crisis.version}`);
-  // One activity: every extra message is one more call to the channel, and a text with its quick
-  // replies is shown the same way everywhere.
   const parts = [];
   if (faq.lang !== lang) {
     parts.push(
@@ -29,19 +27,61 @@ export async function sendAnswer(
     );
   }
   parts.push(faq.answer);
-  if (faq.links.length > 0) {
-    parts.push(
-      `${translate(lang, 'moreInfo')}:\n${faq.links.map((l) => `- [${l.label}](${l.url})`).join('\n')}`,
-    );
+  await sendWithFeedback(context, translate, data, lang, parts, faq.links, {
+    kind: 'answer',
+    faqId,
+    lang: faq.lang,
+  });
+}
+
+/**
+ * Sends an answer the language model wrote from some entries (already checked), naming the
+ * entries it comes from, with their links and the "was this helpful?" question.
+ */
+export async function sendGeneratedAnswer(
+  context: TurnContext,
+  translate: Translate,
+  crisis: LiveCrisis,
+  data: ConversationData,
+  answer: { text: string; faqIds: string[] },
+  lang: Lang,
+): Promise<void> {
+  const sources = answer.faqIds
+    .map((id) => crisis.retriever.getFaq(id, lang))
+    .filter((faq) => faq !== undefined);
+  const links = [...new Map(sources.flatMap((faq) => faq.links).map((l) => [l.url, l])).values()];
+  const parts = [
+    answer.text,
+    translate(lang, 'generatedFrom', { sources: sources.map((faq) => `“${faq.question}”`).join(', ') }),
+  ];
+  await sendWithFeedback(context, translate, data, lang, parts, links, {
+    kind: 'answer',
+    faqId: answer.faqIds[0]!,
+    lang,
+    generated: true,
+  });
+}
+
+/** An answer with its links and the "was this helpful?" quick replies in the citizen's language, in one activity. */
+async function sendWithFeedback(
+  context: TurnContext,
+  translate: Translate,
+  data: ConversationData,
+  lang: Lang,
+  parts: string[],
+  links: FaqView['links'],
+  meta: ReplyMeta & { faqId: string },
+): Promise<void> {
+  if (links.length > 0) {
+    parts.push(`${translate(lang, 'moreInfo')}:\n${links.map((l) => `- [${l.label}](${l.url})`).join('\n')}`);
   }
   parts.push(translate(lang, 'helpfulQuestion'));
+  // One activity: every extra message is one more call to the channel, and a text with its quick
+  // replies is shown the same way everywhere.
   await context.sendActivity(
-    reply(parts.join('\n\n'), { kind: 'answer', faqId, lang: faq.lang }, [
-      translate(lang, 'helpfulYes'),
-      translate(lang, 'helpfulNo'),
-    ]),
+    reply(parts.join('\n\n'), meta, [translate(lang, 'helpfulYes'), translate(lang, 'helpfulNo')]),
   );
-  data.awaitingFeedbackFor = faqId;
+  data.awaitingFeedbackFor = meta.faqId;
 }
 
 /** Offers the likely entries as quick replies; their text is the entry's question, so choosing one is a clear match. */

@@ -1,4 +1,4 @@
 export { RouterDialog, type RouterSettings } from './routerDialog';
 export { reply, replyMetaOf, type ReplyMeta } from './replies';
 export { noticeActivity } from './notices';
-export { setTurn, isOutOfTranscript, type ConversationData, type Translate } from './turn';
+export { setTurn, isOutOfTranscript, modelUsageOf, type ConversationData, type Translate } from './turn';

@@ -11,6 +11,8 @@ export interface ReplyMeta {
   queue?: 'd5' | 'd2';
   position?: number;
   options?: string[];
+  /** An answer written by the language model from the entries (faqId names the main one). */
+  generated?: boolean;
 }
 
 const REPLY_ENTITY_TYPE = 'crisis.reply';

@@ -5,13 +5,18 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import type { HandoffDesk } from '../handoff';
-import type { SearchOutcome } from '../knowledge';
+import {
+  groundingCandidates,
+  type GroundedAnswers,
+  type GroundedOutcome,
+  type SearchOutcome,
+} from '../knowledge';
 import { isPersonRequest } from '../triage';
-import { sendAnswer, sendClarify } from './answers';
+import { sendAnswer, sendClarify, sendGeneratedAnswer } from './answers';
 import { feedbackOf } from './feedback';
 import { HANDOFF_DIALOG, HandoffDialog, type HandoffOptions, type HandoffResult } from './handoffDialog';
 import { reply } from './replies';
-import { getTurn, type Translate } from './turn';
+import { addModelUsage, getTurn, type Translate } from './turn';
 import {
   VICTIM_INQUIRY_DIALOG,
   VictimInquiryDialog,
@@ -30,20 +35,28 @@ interface RouteValues {
 
 export interface RouterSettings extends Omit<VictimInquirySettings, 'desk'> {
   desk: HandoffDesk;
+  /** Set when a language model is configured: answers the questions the retrieval is unsure of. */
+  grounded?: GroundedAnswers;
 }
 
 /**
  * The root of every citizen message once language and crisis are known: decides what the bot
  * does with it. A possible victim inquiry (D2) is decided first, before any FAQ search, and
  * never by the FAQ content: recall matters more than anything else here. Then a request for a
- * person, then the FAQ; a citizen the FAQ fails twice in a row goes to an operator.
+ * person, then the FAQ; a citizen the FAQ fails twice in a row goes to an operator. With a
+ * language model, a question the retrieval is unsure of (or that combines entries) is answered by
+ * the model from the nearest entries; only a message of this turn that triage called D5 is ever
+ * sent to it, never one that was taken for a possible victim inquiry, nor intake answers.
  */
 export class RouterDialog extends ComponentDialog {
+  private readonly grounded: GroundedAnswers | undefined;
+
   constructor(
     private readonly translate: Translate,
     settings: RouterSettings,
   ) {
     super('router');
+    this.grounded = settings.grounded;
     this.addDialog(new VictimInquiryDialog(translate, settings));
     this.addDialog(new HandoffDialog(translate, settings.desk));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.afterFlow.bind(this)]));
@@ -84,7 +97,8 @@ export class RouterDialog extends ComponentDialog {
         return step.endDialog();
       }
     }
-    return this.answer(step, crisis.retriever.search(text, lang));
+    const outcome = crisis.retriever.search(text, lang);
+    return this.answer(step, outcome, await this.generate(step, text, outcome));
   }
 
   /** What follows a flow: a D2 ticket waits for the specialists; a message meant for the bot is answered. */
@@ -104,9 +118,39 @@ export class RouterDialog extends ComponentDialog {
     return step.endDialog();
   }
 
-  private async answer(step: WaterfallStepContext, result: SearchOutcome): Promise<DialogTurnResult> {
+  /** The model's answer when one is configured and the retrieval needs it; its tokens are counted. */
+  private async generate(
+    step: WaterfallStepContext,
+    question: string,
+    outcome: SearchOutcome,
+  ): Promise<GroundedOutcome | undefined> {
+    const candidates = groundingCandidates(outcome);
+    if (!this.grounded || !candidates) return undefined;
+    const { lang, crisis } = getTurn(step.context);
+    const entries = candidates
+      .map((c) => crisis.retriever.getFaq(c.faqId, lang))
+      .filter((e) => e !== undefined);
+    const generated = await this.grounded.answer({ question, lang, entries });
+    addModelUsage(step.context, generated.usage);
+    return generated;
+  }
+
+  /**
+   * Answers from the model when it answered, else from the retrieval as without a model; when the
+   * model found the entries do not cover the question, the bot clarifies (or hands over) instead.
+   */
+  private async answer(
+    step: WaterfallStepContext,
+    result: SearchOutcome,
+    generated?: GroundedOutcome,
+  ): Promise<DialogTurnResult> {
     const { lang, crisis, data } = getTurn(step.context);
-    if (result.decision === 'answer' && result.best) {
+    if (generated?.kind === 'answer') {
+      data.clarifyStreak = 0;
+      await sendGeneratedAnswer(step.context, this.translate, crisis, data, generated, lang);
+      return step.endDialog();
+    }
+    if (result.decision === 'answer' && result.best && generated?.kind !== 'not-covered') {
       data.clarifyStreak = 0;
       await sendAnswer(step.context, this.translate, crisis, data, result.best.faqId, lang);
       return step.endDialog();
@@ -120,7 +164,7 @@ export class RouterDialog extends ComponentDialog {
         reason: 'unanswered',
       } satisfies HandoffOptions);
     }
-    const options = result.decision === 'clarify' ? result.candidates.map((c) => c.faqId) : [];
+    const options = result.decision === 'none' ? [] : result.candidates.map((c) => c.faqId);
     await sendClarify(step.context, this.translate, crisis, options, lang);
     return step.endDialog();
   }

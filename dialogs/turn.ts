@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { TranscriptEntry } from '../handoff';
-import type { Lang, LiveCrisis } from '../knowledge';
+import { addUsage, NO_USAGE, type Lang, type LiveCrisis, type ModelUsage } from '../knowledge';
 import type { InquiryClassification } from '../triage';
 
 /** What the bot keeps per conversation (in the `botstate` collection, through ConversationState). */
@@ -27,6 +27,7 @@ export interface Turn {
 
 const TURN_KEY = Symbol('crisis.turn');
 const PRIVATE_KEY = Symbol('crisis.outOfTranscript');
+const USAGE_KEY = Symbol('crisis.modelUsage');
 
 export function setTurn(context: TurnContext, turn: Turn): void {
   context.turnState.set(TURN_KEY, turn);
@@ -48,4 +49,14 @@ export function keepOutOfTranscript(context: TurnContext): void {
 
 export function isOutOfTranscript(context: TurnContext): boolean {
   return context.turnState.get(PRIVATE_KEY) === true;
+}
+
+/** Counts language-model tokens spent on this message, for the interaction log. */
+export function addModelUsage(context: TurnContext, usage: ModelUsage): void {
+  context.turnState.set(USAGE_KEY, addUsage(modelUsageOf(context) ?? NO_USAGE, usage));
+}
+
+/** Tokens spent on this message; undefined when no language model was asked. */
+export function modelUsageOf(context: TurnContext): ModelUsage | undefined {
+  return context.turnState.get(USAGE_KEY) as ModelUsage | undefined;
 }

@@ -29,6 +29,8 @@ export interface DraftEntry {
   updatedAt?: string;
   /** Languages of the crisis in which the question or the answer is missing. */
   missing: Lang[];
+  /** Languages drafted by the language model, not yet approved: they block publishing. */
+  machineDraft: Lang[];
 }
 
 /** The crisis-level fields of a draft. */
@@ -128,7 +130,16 @@ function entryView(doc: DraftEntryDoc, languages: Lang[]): DraftEntry {
     ...(doc.updatedBy ? { updatedBy: doc.updatedBy } : {}),
     ...(doc.updatedAt ? { updatedAt: isoOf(doc.updatedAt) } : {}),
     missing: languages.filter((l) => !has(doc.question, l) || !has(doc.answer, l)),
+    machineDraft: langsOf(doc.machineDrafted ?? []),
   };
+}
+
+/** Machine-drafted languages left once `changes` are saved: a communicator's edit of a text approves it. */
+function stillMachineDrafted(doc: DraftEntryDoc, changes: FieldChange[]): string[] {
+  const edited = new Set(
+    changes.filter((c) => c.field === 'question' || c.field === 'answer').map((c) => c.lang),
+  );
+  return (doc.machineDrafted ?? []).filter((lang) => !edited.has(lang as Lang));
 }
 
 function crisisView(doc: DraftCrisisDoc): DraftCrisis {
@@ -299,6 +310,7 @@ export class Drafts {
       if (changes.length === 0) return undefined;
       return {
         ...merged,
+        machineDrafted: stillMachineDrafted(current!, changes),
         alternatives: merged.alternatives ?? {},
         links: merged.links ?? [],
         revision: current!.revision + 1,
@@ -308,6 +320,69 @@ export class Drafts {
       };
     });
     return { entry: entryView(after ?? before!, languages), changes };
+  }
+
+  /**
+   * Adds machine-drafted texts for languages the entry lacks, if it is still at `revision`, and
+   * marks those languages as machine drafts. A text the entry has meanwhile is never overwritten.
+   */
+  async addMachineDrafts(
+    slug: string,
+    id: string,
+    texts: Partial<Record<Lang, { question: string; answer: string }>>,
+    revision: number,
+    by: string,
+  ): Promise<DraftEntry> {
+    const languages = langsOf((await this.ensure(slug)).languages);
+    const { after } = await this.writeEntry(slug, id, (current) => {
+      this.checkRevision(current, id, revision, languages);
+      const question = { ...current!.question };
+      const answer = { ...current!.answer };
+      const drafted = new Set(current!.machineDrafted ?? []);
+      for (const [lang, text] of Object.entries(texts)) {
+        if (!has(question, lang as Lang)) question[lang] = text.question;
+        if (!has(answer, lang as Lang)) answer[lang] = text.answer;
+        drafted.add(lang);
+      }
+      return {
+        ...current!,
+        question,
+        answer,
+        machineDrafted: [...drafted],
+        revision: current!.revision + 1,
+        seq: current!.seq + 1,
+        updatedBy: by,
+        updatedAt: new Date(),
+      };
+    });
+    return entryView(after!, languages);
+  }
+
+  /** A communicator approves machine-drafted languages as they are (all of them when none are named). */
+  async approveMachineDrafts(
+    slug: string,
+    id: string,
+    approved: Lang[] | undefined,
+    revision: number,
+    by: string,
+  ): Promise<{ entry: DraftEntry; approved: Lang[] }> {
+    const languages = langsOf((await this.ensure(slug)).languages);
+    let done: Lang[] = [];
+    const { before, after } = await this.writeEntry(slug, id, (current) => {
+      this.checkRevision(current, id, revision, languages);
+      const drafted = current!.machineDrafted ?? [];
+      done = langsOf(drafted.filter((lang) => !approved || approved.includes(lang as Lang)));
+      if (done.length === 0) return undefined;
+      return {
+        ...current!,
+        machineDrafted: drafted.filter((lang) => !done.includes(lang as Lang)),
+        revision: current!.revision + 1,
+        seq: current!.seq + 1,
+        updatedBy: by,
+        updatedAt: new Date(),
+      };
+    });
+    return { entry: entryView(after ?? before!, languages), approved: done };
   }
 
   /** Deletes an entry if it is still at `revision`; what it was. */

@@ -42,3 +42,14 @@ export {
   type DraftEntry,
   type DraftCrisis,
 } from './drafts';
+export {
+  LanguageModel,
+  addUsage,
+  NO_USAGE,
+  type LanguageModelOptions,
+  type ModelUsage,
+  type ModelFailure,
+} from './languageModel';
+export { GroundedAnswers, groundingCandidates, type GroundedOutcome } from './groundedAnswer';
+export { answerProblems, unsupportedReferences, type TextProblem } from './answerCheck';
+export { EntryTranslator, type TranslationOutcome } from './translationDrafts';

@@ -17,6 +17,8 @@ export interface SearchOutcome {
   best?: Candidate;
   /** Up to three plausible entries, best first: the options of a clarification. */
   candidates: Candidate[];
+  /** The few best-matching entries however weak, best first: what a language model may answer from. */
+  nearest: Candidate[];
   /** The language of the index searched: the citizen's, or another of the crisis when it lacks that one. */
   lang: Lang;
 }
@@ -57,6 +59,7 @@ const ANSWER_THRESHOLD = 0.5;
 /** Below this, nothing meaningful matched and no entry is worth offering. */
 const CLARIFY_THRESHOLD = 0.2;
 const MAX_CANDIDATES = 3;
+const MAX_NEAREST = 4;
 /** Typo tolerance: one edit from 5 characters of a stem, two from 9; prefixes (truncated words, compounds) from 4. */
 const fuzzy = (term: string) => (term.length >= 9 ? 2 : term.length >= 5 ? 1 : false);
 const prefix = (term: string) => term.length >= 4;
@@ -170,7 +173,7 @@ export class Retriever {
     const ranked = [...support.entries()].sort(
       (a, b) => b[1] - a[1] || scores.get(b[0])! - scores.get(a[0])!,
     );
-    if (ranked.length === 0) return { decision: 'none', candidates: [], lang };
+    if (ranked.length === 0) return { decision: 'none', candidates: [], nearest: [], lang };
     const candidates = ranked.map(([faqId, own], i) => {
       const rival = (i === 0 ? ranked[1]?.[1] : ranked[0]![1]) ?? 0;
       const margin = 1 - MARGIN_WEIGHT * Math.min(1, rival / own) ** 2;
@@ -180,9 +183,11 @@ export class Retriever {
 
     const best = candidates[0]!;
     const plausible = candidates.filter((c) => c.confidence >= CLARIFY_THRESHOLD).slice(0, MAX_CANDIDATES);
-    if (best.confidence > ANSWER_THRESHOLD) return { decision: 'answer', best, candidates: plausible, lang };
-    if (plausible.length > 0) return { decision: 'clarify', best, candidates: plausible, lang };
-    return { decision: 'none', best, candidates: [], lang };
+    const nearest = candidates.filter((c) => c.confidence > 0).slice(0, MAX_NEAREST);
+    if (best.confidence > ANSWER_THRESHOLD)
+      return { decision: 'answer', best, candidates: plausible, nearest, lang };
+    if (plausible.length > 0) return { decision: 'clarify', best, candidates: plausible, nearest, lang };
+    return { decision: 'none', best, candidates: [], nearest, lang };
   }
 
   /** The entries one question word matches, keeping for each the best of the word's terms. */

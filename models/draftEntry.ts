@@ -16,6 +16,11 @@ export interface DraftEntryDoc {
   answer: Record<string, string>;
   links: { label: Record<string, string>; url: string }[];
   deleted: boolean;
+  /**
+   * Languages whose question and answer a language model drafted and no communicator has approved
+   * or edited since: the draft cannot be published while any are left.
+   */
+  machineDrafted?: string[];
   /** What editors read and send back: increases with every change of the entry's content. */
   revision: number;
   /** Increases with every write, content or order: the write lock is named after it. */
@@ -36,6 +41,7 @@ const draftEntrySchema = new Schema<DraftEntryDoc>(
     answer: { type: Schema.Types.Mixed, default: {} },
     links: { type: Schema.Types.Mixed, default: [] },
     deleted: { type: Boolean, default: false },
+    machineDrafted: { type: [String], default: undefined },
     revision: { type: Number, required: true },
     seq: { type: Number, required: true },
     updatedBy: { type: String },

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../bot/config';
+import { ConfigError, languageModelEnabled, loadConfig } from '../../bot/config';
 
 describe('configuration', () => {
   it('has working defaults for a local run', () => {
@@ -20,9 +20,29 @@ describe('configuration', () => {
     [{ D2_ENCRYPTION_KEY: 'too-short' }, 'D2_ENCRYPTION_KEY'],
     [{ MicrosoftAppId: 'abc' }, 'MicrosoftAppPassword'],
     [{ NODE_ENV: 'production' }, 'D2_ENCRYPTION_KEY'],
+    [{ OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1' }, 'OPENAI_MODEL'],
+    [{ OPENAI_API_KEY: 'sk-x' }, 'OPENAI_MODEL'],
+    [{ OPENAI_BASE_URL: 'not a url', OPENAI_MODEL: 'm' }, 'OPENAI_BASE_URL'],
+    [{ OPENAI_TIMEOUT_MS: '0' }, 'OPENAI_TIMEOUT_MS'],
+    [{ OPENAI_BREAKER_FAILURES: 'many' }, 'OPENAI_BREAKER_FAILURES'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
+  });
+
+  it('turns the language model on with a key or a base URL alone, and leaves it off otherwise', () => {
+    expect(languageModelEnabled(loadConfig({}))).toBe(false);
+    expect(languageModelEnabled(loadConfig({ OPENAI_MODEL: 'gpt-4o-mini' }))).toBe(false);
+    expect(languageModelEnabled(loadConfig({ OPENAI_API_KEY: 'sk-x', OPENAI_MODEL: 'gpt-4o-mini' }))).toBe(
+      true,
+    );
+    const local = loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1', OPENAI_MODEL: 'llama' });
+    expect(languageModelEnabled(local)).toBe(true);
+    expect(local).toMatchObject({
+      OPENAI_TIMEOUT_MS: 6000,
+      OPENAI_BREAKER_FAILURES: 3,
+      OPENAI_BREAKER_RESET_MS: 30_000,
+    });
   });
 
   it('treats empty values as unset, as .env files write them', () => {

@@ -19,6 +19,7 @@ export interface CrisisReply {
   options?: string[];
   queue?: string;
   position?: number;
+  generated?: boolean;
 }
 
 export function crisisReplyOf(activity: ReceivedActivity): CrisisReply | undefined {

@@ -52,7 +52,7 @@ describe('Retriever', () => {
     ['', 'en'],
     ['?!', 'fr'],
   ] as const)('answers nothing when nothing meaningful matched: %s', (text, lang) => {
-    expect(retriever.search(text, lang)).toEqual({ decision: 'none', candidates: [], lang });
+    expect(retriever.search(text, lang)).toEqual({ decision: 'none', candidates: [], nearest: [], lang });
   });
 
   it('asks to choose when several entries fit equally well', () => {

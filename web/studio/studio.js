@@ -343,6 +343,20 @@ function entryItem(entry) {
     row.append(flag);
     item.dataset.missing = missing.join(' ');
   }
+  const machine = entry.machineDraft ?? [];
+  if (machine.length > 0) {
+    const flag = el(
+      'span',
+      'badge machine',
+      `Machine ${machine.map((lang) => lang.toUpperCase()).join(', ')}`,
+    );
+    flag.title = `Machine translations to check: ${machine.map(langName).join(', ')}`;
+    row.append(
+      el('span', 'visually-hidden', ` (machine translations to check: ${machine.map(langName).join(', ')})`),
+    );
+    row.append(flag);
+    item.dataset.machine = machine.join(' ');
+  }
   item.append(row);
   return item;
 }
@@ -433,6 +447,7 @@ function buildLanguageColumns(container, fields) {
       const legend = el('legend', '', `${langName(lang)} `);
       legend.append(el('span', 'lang-code', lang.toUpperCase()));
       legend.append(el('span', 'badge missing lang-missing', 'Missing'));
+      legend.append(el('span', 'badge machine lang-machine', 'Machine draft'));
       column.append(legend);
       for (const field of fields) {
         const id = `${field.key}-${lang}`;
@@ -488,6 +503,7 @@ function fillEntryForm(entry) {
 
 function renderEntryMeta() {
   const entry = state.loaded;
+  renderMachineTools();
   if (state.view === 'new' || !entry) {
     $('entry-meta').textContent = 'Not saved yet. It joins the end of its category.';
     return;
@@ -501,6 +517,58 @@ function renderEntryMeta() {
   $('move-up').disabled = index <= 0;
   $('move-down').disabled = index < 0 || index === ordered.length - 1;
 }
+
+/**
+ * Machine translation: the button to draft the missing languages (only when the server has a
+ * language model), and, while machine drafts wait for a communicator, which ones and the approval.
+ */
+function renderMachineTools() {
+  const entry = state.view === 'entry' ? state.loaded : null;
+  const drafted = entry?.machineDraft ?? [];
+  const canTranslate = Boolean(state.draft?.machineTranslation && entry?.missing?.length);
+  $('translate-entry').hidden = !canTranslate;
+  $('approve-translations').hidden = drafted.length === 0;
+  $('machine-note').textContent =
+    drafted.length > 0
+      ? `Machine translation in ${drafted.map(langName).join(', ')}: check it, then edit and save or approve it as it is. The draft cannot be published before.`
+      : '';
+  $('machine-tools').hidden = !canTranslate && drafted.length === 0;
+  for (const column of $('entry-languages').querySelectorAll('.lang-col')) {
+    column.classList.toggle('is-machine', drafted.includes(column.dataset.lang));
+  }
+}
+
+/** Sends a machine-translation action on the open entry and shows the entry the server returns. */
+async function machineAction(path, what, done) {
+  const entry = state.loaded;
+  if (!entry) return;
+  if (state.dirty) {
+    showStatus('Save or discard your changes to this entry first.', 'error');
+    return;
+  }
+  try {
+    const saved = await whileBusy($('entry-form'), () =>
+      api('POST', `${entryPath(entry.id)}${path}`, { revision: entry.revision }),
+    );
+    state.loaded = saved;
+    await loadDraft();
+    fillEntryForm(state.loaded);
+    showStatus(done(saved));
+  } catch (error) {
+    if (isConflict(error)) showConflict(error.body.current);
+    else reportFailure(what, error);
+  }
+}
+
+const translateEntry = () =>
+  machineAction(
+    '/translate',
+    'The machine translation',
+    (saved) =>
+      `Machine translations drafted in ${saved.machineDraft.map(langName).join(', ')}: check them before publishing.`,
+  );
+const approveTranslations = () =>
+  machineAction('/approve', 'Approving', (saved) => `Machine translations of “${saved.id}” approved.`);
 
 /** Flags the languages of the form with no question or no answer, as the server's `missing` does. */
 function renderMissing() {
@@ -1351,6 +1419,8 @@ function wire() {
   $('add-link').addEventListener('click', addLink);
   $('revert-entry').addEventListener('click', revertEntry);
   $('delete-entry').addEventListener('click', deleteEntry);
+  $('translate-entry').addEventListener('click', translateEntry);
+  $('approve-translations').addEventListener('click', approveTranslations);
   $('move-up').addEventListener('click', () => moveEntry(-1));
   $('move-down').addEventListener('click', () => moveEntry(1));
   $('load-theirs').addEventListener('click', loadTheirs);
