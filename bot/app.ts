@@ -9,7 +9,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { InteractionLog } from '../accounting';
-import { keepEntityProperties } from '../channels';
+import { ChannelRendering, keepEntityProperties } from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
   Accounts,
@@ -118,6 +118,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
   );
   const conversationState = new ConversationState(storage);
+  adapter.use(
+    new ChannelRendering(conversationState.createProperty<string[] | undefined>('numberedChoices')),
+  );
   const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
   const desk = new HandoffDesk(
     new Tickets(cipher),

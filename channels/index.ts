@@ -1,1 +1,12 @@
 export { keepEntityProperties } from './entitySerialization';
+export {
+  CHANNEL_CAPABILITIES,
+  DEFAULT_CAPABILITIES,
+  capabilitiesOf,
+  type ChannelCapabilities,
+  type ChannelClass,
+} from './capabilities';
+export { ChannelRendering, isProactiveTurn } from './channelRendering';
+export { renderReply, type RenderedReply, type RenderOptions } from './replyRendering';
+export { markdownToPlainText } from './plainText';
+export { splitText } from './textSplitting';
