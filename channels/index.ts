@@ -1,1 +1,2 @@
 export { keepEntityProperties } from './entitySerialization';
+export { LocalChannels, isLocalServiceUrl, localServiceUrl, type LocalChannelHandler } from './localChannels';
