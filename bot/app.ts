@@ -9,7 +9,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { InteractionLog } from '../accounting';
-import { ChannelRendering, keepEntityProperties } from '../channels';
+import { ChannelRendering, keepEntityProperties, LocalChannels } from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
   Accounts,
@@ -31,6 +31,7 @@ import { RouterDialog, reply } from '../dialogs';
 import { LiveContent, loadTemplates, readContentFile, seedDemoIfEmpty, validateContent } from '../knowledge';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
 import type { Config } from './config';
+import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
 import { createTranslator } from './i18n';
 import { InteractionLogging } from './interactionLogging';
@@ -45,6 +46,8 @@ import { getTurnInfo } from './turnInfo';
 
 export interface App {
   url: string;
+  /** Channels served in-process (Direct Line, WhatsApp): register a handler, deliver citizens' activities. */
+  localChannels: LocalChannels;
   /** Graceful stop: no new messages, in-flight turns finish, logs flushed, database closed. */
   close(): Promise<void>;
 }
@@ -92,12 +95,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const interactionLog = new InteractionLog({ logger });
   const translate = await createTranslator(path.join(root, 'locales'));
 
-  const botAuth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MicrosoftAppId,
-    MicrosoftAppPassword: config.MicrosoftAppPassword,
-    MicrosoftAppType: config.MicrosoftAppType,
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-  });
+  const localChannels = new LocalChannels(config.MicrosoftAppId);
+  const botAuth = localChannels.authentication(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.MicrosoftAppId,
+      MicrosoftAppPassword: config.MicrosoftAppPassword,
+      MicrosoftAppType: config.MicrosoftAppType,
+      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    }),
+  );
   keepEntityProperties();
   const adapter = new CloudAdapter(botAuth);
   adapter.use(new InteractionLogging(interactionLog));
@@ -139,6 +145,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     d2Phone: config.D2_PHONE_NUMBER,
   });
   const bot = new CrisisBot({ conversationState, live, translate, router, logger });
+  // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
+  const turns = new ConversationQueue();
+  const runTurn = (context: TurnContext) =>
+    turns.run(context.activity.conversation.id, () => bot.run(context));
+  localChannels.connect(adapter, runTurn);
 
   const accounts = new Accounts();
   await accounts.ensureFirstAdmin(
@@ -175,7 +186,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   let closeStreams = () => {};
   const { server, drain } = createServer({
     adapter,
-    logic: (context) => bot.run(context),
+    logic: runTurn,
     logger,
     allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
     isHealthy: async () => {
@@ -201,6 +212,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    localChannels,
     async close() {
       drain();
       clearInterval(retention);

@@ -10,3 +10,4 @@ export { ChannelRendering, isProactiveTurn } from './channelRendering';
 export { renderReply, type RenderedReply, type RenderOptions } from './replyRendering';
 export { markdownToPlainText } from './plainText';
 export { splitText } from './textSplitting';
+export { LocalChannels, isLocalServiceUrl, localServiceUrl, type LocalChannelHandler } from './localChannels';
