@@ -9,7 +9,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { InteractionLog } from '../accounting';
-import { ChannelRendering, keepEntityProperties, LocalChannels } from '../channels';
+import { ChannelRendering, keepEntityProperties, LocalChannels, WhatsAppChannel } from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
   Accounts,
@@ -30,7 +30,7 @@ import {
 import { RouterDialog, reply } from '../dialogs';
 import { LiveContent, loadTemplates, readContentFile, seedDemoIfEmpty, validateContent } from '../knowledge';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
-import type { Config } from './config';
+import { whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
 import { createTranslator } from './i18n';
@@ -150,6 +150,16 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const runTurn = (context: TurnContext) =>
     turns.run(context.activity.conversation.id, () => bot.run(context));
   localChannels.connect(adapter, runTurn);
+  const whatsAppConfig = whatsAppSettings(config);
+  const whatsApp =
+    whatsAppConfig &&
+    new WhatsAppChannel({
+      settings: whatsAppConfig,
+      localChannels,
+      cipher,
+      translate,
+      logger,
+    });
 
   const accounts = new Accounts();
   await accounts.ensureFirstAdmin(
@@ -203,6 +213,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
       registerWebApp(server, path.join(root, 'web'), 'shared');
+      whatsApp?.routes(server);
       registerApiDocs(server, OPERATIONS);
     },
   });
@@ -219,6 +230,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       clearInterval(handoffSweep);
       closeStreams();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await whatsApp?.close();
       live.stop();
       await interactionLog.close();
       await disconnectDatabase();

@@ -11,3 +11,9 @@ export { renderReply, type RenderedReply, type RenderOptions } from './replyRend
 export { markdownToPlainText } from './plainText';
 export { splitText } from './textSplitting';
 export { LocalChannels, isLocalServiceUrl, localServiceUrl, type LocalChannelHandler } from './localChannels';
+export {
+  WhatsAppChannel,
+  WHATSAPP_WEBHOOK_PATH,
+  type WhatsAppDeps,
+  type WhatsAppSettings,
+} from './whatsappWebhook';

@@ -18,7 +18,7 @@ export interface RenderOptions {
 }
 
 /** What choosing an action says: its value when it is text (imBack), else its title. */
-function choiceOf(action: CardAction): string {
+export function choiceOf(action: CardAction): string {
   return typeof action.value === 'string' && action.value.trim() !== '' ? action.value : action.title;
 }
 
@@ -27,7 +27,10 @@ function fitsButtons(actions: CardAction[], capabilities: ChannelCapabilities): 
   return (
     buttons !== undefined &&
     actions.length <= buttons.max &&
-    actions.every((action) => action.title.length <= buttons.maxTitleLength)
+    actions.every(
+      (action) =>
+        action.title.length <= buttons.maxTitleLength && choiceOf(action).length <= buttons.maxTitleLength,
+    )
   );
 }
 
