@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { reply } from '../../dialogs';
 import {
@@ -32,6 +34,22 @@ describe('the table of channel capabilities', () => {
     }
     expect(DEFAULT_CAPABILITIES).toMatchObject({ class: 'plain', markdown: false });
     expect(DEFAULT_CAPABILITIES.buttons).toBeUndefined();
+  });
+
+  it('is the table docs/channels.md shows', () => {
+    const doc = fs.readFileSync(path.resolve(__dirname, '../../docs/channels.md'), 'utf8');
+    for (const [id, capabilities] of Object.entries(CHANNEL_CAPABILITIES)) {
+      const row = doc.split('\n').find((line) => line.startsWith('|') && line.includes(`\`${id}\``)) ?? '';
+      const cells = row.split('|').map((cell) => cell.trim());
+      expect({ id, cells: cells.slice(2, 3).concat(cells.slice(4, 6)) }).toEqual({
+        id,
+        cells: [
+          capabilities.class,
+          capabilities.markdown ? 'yes' : 'no',
+          capabilities.maxTextLength.toLocaleString('en'),
+        ],
+      });
+    }
   });
 
   it('is consistent: plain channels show no buttons, and every limit is positive', () => {
