@@ -17,3 +17,4 @@ export {
   type WhatsAppDeps,
   type WhatsAppSettings,
 } from './whatsappWebhook';
+export { graphMessagesFor, type GraphMessage } from './whatsappMessages';

@@ -49,6 +49,14 @@ function choicesAction(actions: CardAction[], listButton: string): { type: strin
   return { type: 'list', action: { button: shorten(listButton, LIMITS.buttonTitle), sections: [{ rows }] } };
 }
 
+/** A text too long for an interactive body: its last paragraph (else its last words) as the body. */
+function withLastPart(text: string, max: number): { before: string; body: string } {
+  if (text.length <= max) return { before: '', body: text };
+  const lastParagraph = text.slice(text.lastIndexOf('\n\n') + 1).trim();
+  const body = lastParagraph.length <= max ? lastParagraph : splitText(text, max).at(-1)!;
+  return { before: text.slice(0, text.lastIndexOf(body)), body };
+}
+
 /**
  * The WhatsApp messages for one bot message (already rendered for the channel: plain text, at
  * most ten choices of at most 72 characters): its text, and its choices as an interactive message
@@ -62,8 +70,7 @@ export function graphMessagesFor(
   const actions = activity.suggestedActions?.actions ?? [];
   const text = activity.text ?? '';
   if (actions.length === 0) return splitText(text, LIMITS.text).map((body) => textMessage(to, body));
-  const body = splitText(text, LIMITS.interactiveBody).at(-1) ?? listButton;
-  const before = text.slice(0, text.lastIndexOf(body));
+  const { before, body } = withLastPart(text, LIMITS.interactiveBody);
   const { type, action } = choicesAction(actions, listButton);
   return [
     ...splitText(before, LIMITS.text).map((part) => textMessage(to, part)),
@@ -72,7 +79,7 @@ export function graphMessagesFor(
       recipient_type: 'individual',
       to,
       type: 'interactive',
-      interactive: { type, body: { text: body }, action },
+      interactive: { type, body: { text: body || listButton }, action },
     },
   ];
 }
