@@ -124,9 +124,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
   );
   const conversationState = new ConversationState(storage);
-  adapter.use(
-    new ChannelRendering(conversationState.createProperty<string[] | undefined>('numberedChoices')),
+  const rendering = new ChannelRendering(
+    conversationState.createProperty<string[] | undefined>('numberedChoices'),
   );
+  adapter.use(rendering);
   const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
   const desk = new HandoffDesk(
     new Tickets(cipher),
@@ -148,7 +149,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
   const turns = new ConversationQueue();
   const runTurn = (context: TurnContext) =>
-    turns.run(context.activity.conversation.id, () => bot.run(context));
+    turns.run(context.activity.conversation.id, async () => {
+      await rendering.readChoiceNumber(context);
+      await bot.run(context);
+    });
   localChannels.connect(adapter, runTurn);
   const whatsAppConfig = whatsAppSettings(config);
   const whatsApp =

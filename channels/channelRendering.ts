@@ -23,8 +23,8 @@ export function isProactiveTurn(activity: Partial<Activity>): boolean {
  * Adapts every message the bot sends, in a citizen's turn or proactively, to what the
  * conversation's channel can show (capabilities.ts, replyRendering.ts). Where choices went into
  * the text as a numbered list, the list is kept in conversation state, and a citizen who answers
- * with its number is understood as having said the choice: the dialogs, which compare what the
- * citizen says with the offered titles, need to know nothing about channels.
+ * with its number is understood as having said the choice (`readChoiceNumber`): the dialogs,
+ * which compare what the citizen says with the offered titles, need to know nothing about channels.
  */
 export class ChannelRendering implements Middleware {
   /** `numberedChoices` of conversation state: the list offered in the bot's last reply. */
@@ -33,7 +33,6 @@ export class ChannelRendering implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const capabilities = capabilitiesOf(context.activity.channelId);
     const withState = !isProactiveTurn(context.activity);
-    if (context.activity.type === ActivityTypes.Message) await this.readChoiceNumber(context);
 
     context.onSendActivities(async (ctx, activities, sendNext) => {
       const rendered = activities.map((activity) =>
@@ -49,8 +48,13 @@ export class ChannelRendering implements Middleware {
     await next();
   }
 
-  /** "2" after a numbered list means its second choice; any message ends the list's validity. */
-  private async readChoiceNumber(context: TurnContext): Promise<void> {
+  /**
+   * "2" after a numbered list means its second choice; any message ends the list's validity.
+   * It reads and changes conversation state, so it runs in the turn, after the conversation's
+   * earlier turns: the caller queues it with the bot, unlike middleware, which runs before.
+   */
+  async readChoiceNumber(context: TurnContext): Promise<void> {
+    if (context.activity.type !== ActivityTypes.Message) return;
     const offered = await this.numberedChoices.get(context);
     if (!offered || offered.length === 0) return;
     await this.numberedChoices.delete(context);
