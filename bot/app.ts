@@ -9,7 +9,13 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { InteractionLog } from '../accounting';
-import { keepEntityProperties, LocalChannels } from '../channels';
+import {
+  ConversationStarts,
+  DirectLine,
+  DirectLineTokens,
+  keepEntityProperties,
+  LocalChannels,
+} from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
   Accounts,
@@ -124,6 +130,23 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
   );
   const conversationState = new ConversationState(storage);
+
+  // The bot's own Direct Line endpoint, for web chat without Azure.
+  const starts = new ConversationStarts(config.DIRECT_LINE_STARTS_PER_MINUTE);
+  const directLine = new DirectLine({
+    localChannels,
+    tokens: new DirectLineTokens(
+      cipher.deriveKey('direct-line-tokens'),
+      Math.round(config.DIRECT_LINE_TOKEN_MINUTES * 60),
+      config.DIRECT_LINE_RETENTION_HOURS * 3600,
+    ),
+    cipher,
+    starts,
+    pollMs: config.DIRECT_LINE_POLL_MS,
+    publicUrl: config.PUBLIC_URL,
+    logger,
+  });
+
   const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
   const desk = new HandoffDesk(
     new Tickets(cipher),
@@ -169,6 +192,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     Promise.all([
       purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }),
       sessions.purgeExpired(),
+      directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
   let sweeping = false;
@@ -201,6 +225,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerWebApp(server, path.join(root, 'web'), 'studio');
       registerWebApp(server, path.join(root, 'web'), 'shared');
       registerApiDocs(server, OPERATIONS);
+      directLine.register(server);
     },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
@@ -215,6 +240,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       clearInterval(retention);
       clearInterval(handoffSweep);
       closeStreams();
+      directLine.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       live.stop();
       await interactionLog.close();

@@ -78,6 +78,21 @@ const configSchema = z.object({
   HANDOFF_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   HANDOFF_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   EVENTS_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Fractions allowed (down to 3 s), so tests can watch a token expire.
+  DIRECT_LINE_TOKEN_MINUTES: z.coerce
+    .number()
+    .min(0.05)
+    .max(24 * 60)
+    .default(30),
+  DIRECT_LINE_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  DIRECT_LINE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+  DIRECT_LINE_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,2 +1,6 @@
 export { keepEntityProperties } from './entitySerialization';
 export { LocalChannels, isLocalServiceUrl, localServiceUrl, type LocalChannelHandler } from './localChannels';
+export { LANGUAGE_EVENT } from './clientEvents';
+export { DirectLine } from './directLine';
+export { DirectLineTokens } from './directLineTokens';
+export { ConversationStarts } from './conversationStarts';

@@ -18,3 +18,4 @@ export { SessionModel } from './session';
 export { AuthorityModel, type AuthorityDoc } from './authority';
 export { DraftEntryModel, type DraftEntryDoc } from './draftEntry';
 export { DraftCrisisModel, type DraftCrisisDoc } from './draftCrisis';
+export { DirectLineActivityModel, type DirectLineActivityDoc } from './directLineActivity';
