@@ -10,11 +10,14 @@ import {
 import type { Logger } from 'pino';
 import { InteractionLog } from '../accounting';
 import {
+  AzureDirectLine,
+  chatPageSecurityPolicy,
   ConversationStarts,
   DirectLine,
   DirectLineTokens,
   keepEntityProperties,
   LocalChannels,
+  registerWebChatPage,
 } from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
@@ -131,7 +134,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   );
   const conversationState = new ConversationState(storage);
 
-  // The bot's own Direct Line endpoint, for web chat without Azure.
+  // Web chat: the bot's own Direct Line endpoint, and the page at / that uses it (or Azure's).
   const starts = new ConversationStarts(config.DIRECT_LINE_STARTS_PER_MINUTE);
   const directLine = new DirectLine({
     localChannels,
@@ -146,6 +149,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     publicUrl: config.PUBLIC_URL,
     logger,
   });
+  const azureDirectLine = config.DIRECT_LINE_AZURE_SECRET
+    ? new AzureDirectLine(config.DIRECT_LINE_AZURE_SECRET, config.DIRECT_LINE_AZURE_URL)
+    : undefined;
+  const webChatScript = path.join(
+    path.dirname(require.resolve('botframework-webchat')),
+    '..',
+    'dist',
+    'webchat.js',
+  );
 
   const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
   const desk = new HandoffDesk(
@@ -226,6 +238,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerWebApp(server, path.join(root, 'web'), 'shared');
       registerApiDocs(server, OPERATIONS);
       directLine.register(server);
+      registerWebChatPage(server, { live, directLine, azure: azureDirectLine, starts, logger });
+      registerWebApp(server, path.join(root, 'web'), 'chat', {
+        contentSecurityPolicy: chatPageSecurityPolicy(config.CHAT_FRAME_ANCESTORS, azureDirectLine),
+        indexAlsoAt: ['/'],
+        extraFiles: { 'vendor/webchat.js': webChatScript },
+      });
     },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));

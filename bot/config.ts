@@ -93,6 +93,16 @@ const configSchema = z.object({
     .default(24),
   DIRECT_LINE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
   DIRECT_LINE_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  DIRECT_LINE_AZURE_SECRET: optionalText,
+  DIRECT_LINE_AZURE_URL: z.url({ protocol: /^https?$/ }).default('https://directline.botframework.com'),
+  CHAT_FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .regex(
+      /^('self'|'none'|\*|https?:\/\/[^\s;,']+)( ('self'|https?:\/\/[^\s;,']+))*$/,
+      "must be 'none', *, or 'self' and origins separated by spaces",
+    )
+    .default('*'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -254,6 +254,12 @@ describe('Direct Line tokens: expiry, refresh, and the limit on new conversation
     const res = await fetch(`${bot.app.url}/v3/directline/conversations`, { method: 'POST' });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const page = await fetch(`${bot.app.url}/chat/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(page.status).toBe(429);
   });
 });
 
