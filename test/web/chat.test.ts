@@ -106,6 +106,22 @@ describe('citizen chat page in a browser, against the whole bot over its own Dir
     expect(problems).toEqual([]);
   });
 
+  it('serves Web Chat from the bot itself (no CDN), compressed and revalidated', async () => {
+    const page = await (await fetch(`${bot.app.url}/`)).text();
+    const scripts = [...page.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(['/chat/vendor/webchat.js', '/chat/chat.js']);
+    const script = await fetch(`${bot.app.url}/chat/vendor/webchat.js`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-encoding')).toBe('gzip');
+    expect(await script.text()).toContain('renderWebChat');
+    const again = await fetch(`${bot.app.url}/chat/vendor/webchat.js`, {
+      headers: { 'if-none-match': script.headers.get('etag')! },
+    });
+    expect(again.status).toBe(304);
+  });
+
   it('fits a phone screen and works from the keyboard alone', async () => {
     const opened = await openPhonePage({ locale: 'nl-BE' });
     browsers.push(opened.browser);
