@@ -9,7 +9,18 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { InteractionLog } from '../accounting';
-import { ChannelRendering, keepEntityProperties, LocalChannels, WhatsAppChannel } from '../channels';
+import {
+  AzureDirectLine,
+  ChannelRendering,
+  chatPageSecurityPolicy,
+  ConversationStarts,
+  DirectLine,
+  DirectLineTokens,
+  keepEntityProperties,
+  LocalChannels,
+  registerWebChatPage,
+  WhatsAppChannel,
+} from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
   Accounts,
@@ -128,6 +139,32 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     conversationState.createProperty<string[] | undefined>('numberedChoices'),
   );
   adapter.use(rendering);
+
+  // Web chat: the bot's own Direct Line endpoint, and the page at / that uses it (or Azure's).
+  const starts = new ConversationStarts(config.DIRECT_LINE_STARTS_PER_MINUTE);
+  const directLine = new DirectLine({
+    localChannels,
+    tokens: new DirectLineTokens(
+      cipher.deriveKey('direct-line-tokens'),
+      Math.round(config.DIRECT_LINE_TOKEN_MINUTES * 60),
+      config.DIRECT_LINE_RETENTION_HOURS * 3600,
+    ),
+    cipher,
+    starts,
+    pollMs: config.DIRECT_LINE_POLL_MS,
+    publicUrl: config.PUBLIC_URL,
+    logger,
+  });
+  const azureDirectLine = config.DIRECT_LINE_AZURE_SECRET
+    ? new AzureDirectLine(config.DIRECT_LINE_AZURE_SECRET, config.DIRECT_LINE_AZURE_URL)
+    : undefined;
+  const webChatScript = path.join(
+    path.dirname(require.resolve('botframework-webchat')),
+    '..',
+    'dist',
+    'webchat.js',
+  );
+
   const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
   const desk = new HandoffDesk(
     new Tickets(cipher),
@@ -186,6 +223,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     Promise.all([
       purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }),
       sessions.purgeExpired(),
+      directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
   let sweeping = false;
@@ -219,6 +257,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerWebApp(server, path.join(root, 'web'), 'shared');
       whatsApp?.routes(server);
       registerApiDocs(server, OPERATIONS);
+      directLine.register(server);
+      registerWebChatPage(server, { live, directLine, azure: azureDirectLine, starts, logger });
+      registerWebApp(server, path.join(root, 'web'), 'chat', {
+        contentSecurityPolicy: chatPageSecurityPolicy(config.CHAT_FRAME_ANCESTORS, azureDirectLine),
+        indexAlsoAt: ['/'],
+        extraFiles: { 'vendor/webchat.js': webChatScript },
+      });
     },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
@@ -233,6 +278,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       clearInterval(retention);
       clearInterval(handoffSweep);
       closeStreams();
+      directLine.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await whatsApp?.close();
       live.stop();

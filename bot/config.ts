@@ -97,6 +97,31 @@ const configSchema = z.object({
       .regex(/^v\d+\.\d+$/, 'must be a Graph API version such as v23.0')
       .default('v23.0'),
   ),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Fractions allowed (down to 3 s), so tests can watch a token expire.
+  DIRECT_LINE_TOKEN_MINUTES: z.coerce
+    .number()
+    .min(0.05)
+    .max(24 * 60)
+    .default(30),
+  DIRECT_LINE_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  DIRECT_LINE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+  DIRECT_LINE_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  DIRECT_LINE_AZURE_SECRET: optionalText,
+  DIRECT_LINE_AZURE_URL: z.url({ protocol: /^https?$/ }).default('https://directline.botframework.com'),
+  CHAT_FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .regex(
+      /^('self'|'none'|\*|https?:\/\/[^\s;,']+)( ('self'|https?:\/\/[^\s;,']+))*$/,
+      "must be 'none', *, or 'self' and origins separated by spaces",
+    )
+    .default('*'),
 });
 
 const WHATSAPP_SECRETS = [

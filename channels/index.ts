@@ -18,3 +18,9 @@ export {
   type WhatsAppSettings,
 } from './whatsappWebhook';
 export { graphMessagesFor, type GraphMessage } from './whatsappMessages';
+export { LANGUAGE_EVENT } from './clientEvents';
+export { DirectLine } from './directLine';
+export { DirectLineTokens } from './directLineTokens';
+export { ConversationStarts } from './conversationStarts';
+export { AzureDirectLine } from './azureDirectLine';
+export { chatPageSecurityPolicy, registerWebChatPage } from './webChatPage';

@@ -19,7 +19,7 @@ export type Reach =
 export class WhatsAppContacts {
   constructor(
     /** Keys the conversation ids: without it, numbers could be recovered from them by trying them all. */
-    private readonly pseudonymKey: string,
+    private readonly pseudonymKey: Uint8Array,
     private readonly cipher: IntakeCipher,
   ) {}
 

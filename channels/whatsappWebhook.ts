@@ -79,8 +79,7 @@ export class WhatsAppChannel {
 
   constructor(private readonly deps: WhatsAppDeps) {
     const { settings, logger } = deps;
-    // The app secret keys the conversation ids: a new secret starts new conversations.
-    this.contacts = new WhatsAppContacts(settings.appSecret, deps.cipher);
+    this.contacts = new WhatsAppContacts(deps.cipher.deriveKey('whatsapp-conversations'), deps.cipher);
     const graph = new WhatsAppGraph({
       baseUrl: settings.graphUrl,
       version: settings.apiVersion,

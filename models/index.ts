@@ -19,3 +19,4 @@ export { AuthorityModel, type AuthorityDoc } from './authority';
 export { DraftEntryModel, type DraftEntryDoc } from './draftEntry';
 export { DraftCrisisModel, type DraftCrisisDoc } from './draftCrisis';
 export { WhatsAppContactModel, type WhatsAppContactDoc } from './whatsappContact';
+export { DirectLineActivityModel, type DirectLineActivityDoc } from './directLineActivity';
