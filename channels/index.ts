@@ -11,12 +11,7 @@ export { renderReply, type RenderedReply, type RenderOptions } from './replyRend
 export { markdownToPlainText } from './plainText';
 export { splitText } from './textSplitting';
 export { LocalChannels, isLocalServiceUrl, localServiceUrl, type LocalChannelHandler } from './localChannels';
-export {
-  WhatsAppChannel,
-  WHATSAPP_WEBHOOK_PATH,
-  type WhatsAppDeps,
-  type WhatsAppSettings,
-} from './whatsappWebhook';
+export { WhatsAppChannel, type WhatsAppDeps, type WhatsAppSettings } from './whatsappWebhook';
 export { graphMessagesFor, type GraphMessage } from './whatsappMessages';
 export { LANGUAGE_EVENT } from './clientEvents';
 export { DirectLine } from './directLine';

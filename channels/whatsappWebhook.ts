@@ -18,8 +18,8 @@ import {
 import { WhatsAppSender } from './whatsappSender';
 import { isSignedByMeta } from './whatsappSignature';
 
-export const WHATSAPP_WEBHOOK_PATH = '/whatsapp/webhook';
-export const WHATSAPP_CHANNEL_ID = 'whatsapp';
+const WEBHOOK_PATH = '/whatsapp/webhook';
+const CHANNEL_ID = 'whatsapp';
 
 export interface WhatsAppSettings {
   verifyToken: string;
@@ -88,7 +88,7 @@ export class WhatsAppChannel {
       logger,
     });
     this.serviceUrl = deps.localChannels.register(
-      WHATSAPP_CHANNEL_ID,
+      CHANNEL_ID,
       new WhatsAppSender(this.contacts, graph, deps.translate, logger),
     );
     this.sweep = setInterval(() => {
@@ -97,8 +97,8 @@ export class WhatsAppChannel {
   }
 
   routes(server: Server): void {
-    server.get(WHATSAPP_WEBHOOK_PATH, async (req: Request, res: Response) => this.handshake(req, res));
-    server.post(WHATSAPP_WEBHOOK_PATH, async (req: Request, res: Response) => this.notification(req, res));
+    server.get(WEBHOOK_PATH, async (req: Request, res: Response) => this.handshake(req, res));
+    server.post(WEBHOOK_PATH, async (req: Request, res: Response) => this.notification(req, res));
   }
 
   /** Stops the sweep and waits for the notifications being processed. */
@@ -108,7 +108,7 @@ export class WhatsAppChannel {
   }
 
   /** Numbers whose window has closed, and the record of message ids Meta can no longer redeliver. */
-  async purge(now: Date): Promise<void> {
+  private async purge(now: Date): Promise<void> {
     await this.contacts.purgeClosed(now);
     await this.seen.purgeOlderThan(new Date(now.getTime() - REDELIVERY_DAYS * 24 * 60 * 60 * 1000));
   }
@@ -185,7 +185,7 @@ export class WhatsAppChannel {
     await this.deps.localChannels.deliver({
       type: 'message',
       id: message.id,
-      channelId: WHATSAPP_CHANNEL_ID,
+      channelId: CHANNEL_ID,
       serviceUrl: this.serviceUrl,
       timestamp: message.at,
       conversation: { id: conversationId },
