@@ -8,7 +8,7 @@ export { registerAuthorityRoutes } from './authorityRoutes';
 export { registerCrisisRoutes } from './crisisRoutes';
 export { registerTicketRoutes } from './ticketRoutes';
 export { registerEventStream } from './events';
-export { registerVendorScript, registerWebApp } from './webApps';
+export { registerWebApp } from './webApps';
 export { OPERATIONS, registerApiDocs, type Operation } from './openapi';
 export { registerStudioRoutes } from './studioRoutes';
 export { registerReportRoutes } from './reportRoutes';

@@ -9,7 +9,18 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { InteractionLog, purgeOldInteractions, Reports, Tariffs } from '../accounting';
-import { keepEntityProperties } from '../channels';
+import {
+  AzureDirectLine,
+  ChannelRendering,
+  chatPageSecurityPolicy,
+  ConversationStarts,
+  DirectLine,
+  DirectLineTokens,
+  keepEntityProperties,
+  LocalChannels,
+  registerWebChatPage,
+  WhatsAppChannel,
+} from '../channels';
 import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
   Accounts,
@@ -22,7 +33,6 @@ import {
   registerReportRoutes,
   registerStudioRoutes,
   registerTicketRoutes,
-  registerVendorScript,
   registerWebApp,
   OPERATIONS,
   SecondFactor,
@@ -41,7 +51,8 @@ import {
   validateContent,
 } from '../knowledge';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
-import { languageModelEnabled, type Config } from './config';
+import { languageModelEnabled, whatsAppSettings, type Config } from './config';
+import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
 import { createTranslator } from './i18n';
 import { InteractionLogging } from './interactionLogging';
@@ -56,6 +67,8 @@ import { getTurnInfo } from './turnInfo';
 
 export interface App {
   url: string;
+  /** Channels served in-process (Direct Line, WhatsApp): register a handler, deliver citizens' activities. */
+  localChannels: LocalChannels;
   /** Graceful stop: no new messages, in-flight turns finish, logs flushed, database closed. */
   close(): Promise<void>;
 }
@@ -103,12 +116,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const interactionLog = new InteractionLog({ logger });
   const translate = await createTranslator(path.join(root, 'locales'));
 
-  const botAuth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MicrosoftAppId,
-    MicrosoftAppPassword: config.MicrosoftAppPassword,
-    MicrosoftAppType: config.MicrosoftAppType,
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-  });
+  const localChannels = new LocalChannels(config.MicrosoftAppId);
+  const botAuth = localChannels.authentication(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.MicrosoftAppId,
+      MicrosoftAppPassword: config.MicrosoftAppPassword,
+      MicrosoftAppType: config.MicrosoftAppType,
+      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    }),
+  );
   keepEntityProperties();
   const adapter = new CloudAdapter(botAuth);
   adapter.use(new InteractionLogging(interactionLog));
@@ -129,6 +145,36 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
   );
   const conversationState = new ConversationState(storage);
+  const rendering = new ChannelRendering(
+    conversationState.createProperty<string[] | undefined>('numberedChoices'),
+  );
+  adapter.use(rendering);
+
+  // Web chat: the bot's own Direct Line endpoint, and the page at / that uses it (or Azure's).
+  const starts = new ConversationStarts(config.DIRECT_LINE_STARTS_PER_MINUTE);
+  const directLine = new DirectLine({
+    localChannels,
+    tokens: new DirectLineTokens(
+      cipher.deriveKey('direct-line-tokens'),
+      Math.round(config.DIRECT_LINE_TOKEN_MINUTES * 60),
+      config.DIRECT_LINE_RETENTION_HOURS * 3600,
+    ),
+    cipher,
+    starts,
+    pollMs: config.DIRECT_LINE_POLL_MS,
+    publicUrl: config.PUBLIC_URL,
+    logger,
+  });
+  const azureDirectLine = config.DIRECT_LINE_AZURE_SECRET
+    ? new AzureDirectLine(config.DIRECT_LINE_AZURE_SECRET, config.DIRECT_LINE_AZURE_URL)
+    : undefined;
+  const webChatScript = path.join(
+    path.dirname(require.resolve('botframework-webchat')),
+    '..',
+    'dist',
+    'webchat.js',
+  );
+
   const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
   const desk = new HandoffDesk(
     new Tickets(cipher),
@@ -160,6 +206,24 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     grounded: model && new GroundedAnswers(model, logger),
   });
   const bot = new CrisisBot({ conversationState, live, translate, router, logger });
+  // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
+  const turns = new ConversationQueue();
+  const runTurn = (context: TurnContext) =>
+    turns.run(context.activity.conversation.id, async () => {
+      await rendering.readChoiceNumber(context);
+      await bot.run(context);
+    });
+  localChannels.connect(adapter, runTurn);
+  const whatsAppConfig = whatsAppSettings(config);
+  const whatsApp =
+    whatsAppConfig &&
+    new WhatsAppChannel({
+      settings: whatsAppConfig,
+      localChannels,
+      cipher,
+      translate,
+      logger,
+    });
 
   const accounts = new Accounts();
   await accounts.ensureFirstAdmin(
@@ -185,6 +249,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }),
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
+      directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
   let sweeping = false;
@@ -199,7 +264,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   let closeStreams = () => {};
   const { server, drain } = createServer({
     adapter,
-    logic: (context) => bot.run(context),
+    logic: runTurn,
     logger,
     allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
     isHealthy: async () => {
@@ -223,14 +288,21 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
       registerWebApp(server, path.join(root, 'web'), 'shared');
-      registerWebApp(server, path.join(root, 'web'), 'reports');
-      // chart.js exports only its module builds; its browser build sits beside them.
-      registerVendorScript(
-        server,
-        'chart.umd.js',
-        path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'),
-      );
+      registerWebApp(server, path.join(root, 'web'), 'reports', {
+        // chart.js exports only its module builds; its browser build sits beside them.
+        extraFiles: {
+          'vendor/chart.umd.js': path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'),
+        },
+      });
+      whatsApp?.routes(server);
       registerApiDocs(server, OPERATIONS);
+      directLine.register(server);
+      registerWebChatPage(server, { live, directLine, azure: azureDirectLine, starts, logger });
+      registerWebApp(server, path.join(root, 'web'), 'chat', {
+        contentSecurityPolicy: chatPageSecurityPolicy(config.CHAT_FRAME_ANCESTORS, azureDirectLine),
+        indexAlsoAt: ['/'],
+        extraFiles: { 'vendor/webchat.js': webChatScript },
+      });
     },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, '0.0.0.0', resolve));
@@ -247,12 +319,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    localChannels,
     async close() {
       drain();
       clearInterval(retention);
       clearInterval(handoffSweep);
       closeStreams();
+      directLine.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await whatsApp?.close();
       live.stop();
       await interactionLog.close();
       await disconnectDatabase();

@@ -82,7 +82,58 @@ const configSchema = z.object({
   HANDOFF_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   HANDOFF_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   EVENTS_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+  // WhatsApp Business Cloud API webhook: on when the four secrets and ids are set, all together.
+  WHATSAPP_VERIFY_TOKEN: optionalText,
+  WHATSAPP_APP_SECRET: optionalText,
+  WHATSAPP_ACCESS_TOKEN: optionalText,
+  WHATSAPP_PHONE_NUMBER_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,32}$/, 'must be the numeric phone number ID from the WhatsApp Manager')
+      .optional(),
+  ),
+  WHATSAPP_GRAPH_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://graph.facebook.com'),
+  ),
+  WHATSAPP_API_VERSION: optionalText.pipe(
+    z
+      .string()
+      .regex(/^v\d+\.\d+$/, 'must be a Graph API version such as v23.0')
+      .default('v23.0'),
+  ),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Fractions allowed (down to 3 s), so tests can watch a token expire.
+  DIRECT_LINE_TOKEN_MINUTES: z.coerce
+    .number()
+    .min(0.05)
+    .max(24 * 60)
+    .default(30),
+  DIRECT_LINE_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  DIRECT_LINE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+  DIRECT_LINE_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  DIRECT_LINE_AZURE_SECRET: optionalText,
+  DIRECT_LINE_AZURE_URL: z.url({ protocol: /^https?$/ }).default('https://directline.botframework.com'),
+  CHAT_FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .regex(
+      /^('self'|'none'|\*|https?:\/\/[^\s;,']+)( ('self'|https?:\/\/[^\s;,']+))*$/,
+      "must be 'none', *, or 'self' and origins separated by spaces",
+    )
+    .default('*'),
 });
+
+const WHATSAPP_SECRETS = [
+  'WHATSAPP_VERIFY_TOKEN',
+  'WHATSAPP_APP_SECRET',
+  'WHATSAPP_ACCESS_TOKEN',
+  'WHATSAPP_PHONE_NUMBER_ID',
+] as const;
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -108,6 +159,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (config.MicrosoftAppType === 'SingleTenant' && config.MicrosoftAppId && !config.MicrosoftAppTenantId) {
     throw new ConfigError('Invalid configuration:\n  MicrosoftAppTenantId: required for SingleTenant');
   }
+  const whatsAppMissing = WHATSAPP_SECRETS.filter((name) => !config[name]);
+  if (whatsAppMissing.length > 0 && whatsAppMissing.length < WHATSAPP_SECRETS.length) {
+    const lines = whatsAppMissing.map(
+      (name) => `  ${name}: required when any WHATSAPP_ secret is set (the webhook needs all four)`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
   if (config.NODE_ENV === 'production' && !config.D2_ENCRYPTION_KEY) {
     throw new ConfigError(
       'Invalid configuration:\n  D2_ENCRYPTION_KEY: required in production (victim inquiry data is encrypted with it)',
@@ -124,4 +182,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 /** A key (OpenAI, Azure) or a base URL alone (a local OpenAI-compatible server needs no key) turns the model on. */
 export function languageModelEnabled(config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL'>): boolean {
   return Boolean(config.OPENAI_API_KEY ?? config.OPENAI_BASE_URL);
+}
+
+/** The WhatsApp webhook's settings, when it is on (loadConfig has checked the secrets come together). */
+export function whatsAppSettings(config: Config) {
+  const verifyToken = config.WHATSAPP_VERIFY_TOKEN;
+  const appSecret = config.WHATSAPP_APP_SECRET;
+  const accessToken = config.WHATSAPP_ACCESS_TOKEN;
+  const phoneNumberId = config.WHATSAPP_PHONE_NUMBER_ID;
+  if (!verifyToken || !appSecret || !accessToken || !phoneNumberId) return undefined;
+  const graphUrl = config.WHATSAPP_GRAPH_URL;
+  return {
+    verifyToken,
+    appSecret,
+    accessToken,
+    phoneNumberId,
+    graphUrl,
+    apiVersion: config.WHATSAPP_API_VERSION,
+  };
 }

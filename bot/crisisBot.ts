@@ -24,6 +24,7 @@ import {
   type Translate,
 } from '../dialogs';
 import { classifyInquiry } from '../triage';
+import { LANGUAGE_EVENT } from '../channels';
 import { resolveCrisis, type CrisisResolution } from './crisisResolver';
 import { setTurnInfo } from './turnInfo';
 
@@ -55,6 +56,10 @@ export class CrisisBot extends ActivityHandler {
       await this.handleMessage(context);
       await next();
     });
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === LANGUAGE_EVENT) await this.switchLanguage(context);
+      await next();
+    });
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       if (context.activity.membersAdded?.some((m) => m.id !== botId)) await this.greet(context);
@@ -76,6 +81,18 @@ export class CrisisBot extends ActivityHandler {
       return;
     }
     await this.sendGreeting(context, data, resolution.crisis, fallback);
+  }
+
+  /** The citizen picked a language in the chat page: an order, where a message's locale is a hint. */
+  private async switchLanguage(context: TurnContext): Promise<void> {
+    const lang = langFromLocale(String(context.activity.value ?? ''));
+    if (!lang) return;
+    const data = await this.data.get(context, {});
+    data.lang = lang;
+    setTurnInfo(context, { crisisSlug: data.crisisSlug, lang });
+    await context.sendActivity(
+      reply(this.deps.translate(lang, 'languageSwitched'), { kind: 'language', lang }),
+    );
   }
 
   /** The crisis title and summary, in the citizen's language when the crisis has it. */

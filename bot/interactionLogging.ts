@@ -1,5 +1,6 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { InteractionLog } from '../accounting';
+import { isProactiveTurn } from '../channels';
 import { modelUsageOf, replyMetaOf } from '../dialogs';
 import { getTurnInfo } from './turnInfo';
 
@@ -16,7 +17,7 @@ export class InteractionLogging implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const { activity } = context;
     // A proactive turn (an operator's reply, a queue update) has no message in, only out.
-    const proactive = activity.type === ActivityTypes.Event && activity.name === 'ContinueConversation';
+    const proactive = isProactiveTurn(activity);
     if (activity.type !== ActivityTypes.Message && !proactive) return next();
     const started = Date.now();
     const base = {

@@ -1,14 +1,15 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
+import { isLocalServiceUrl } from '../channels';
 import { activityProblems } from './activitySchema';
-import { ConversationQueue } from './conversationQueue';
 
 /** Largest request body accepted; a Bot Framework activity with a 2,000-character message is far below it. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface ServerDeps {
   adapter: CloudAdapter;
+  /** The turn: serialised per conversation by the caller, since local channels run turns too. */
   logic: (context: TurnContext) => Promise<void>;
   logger: Logger;
   /** Hosts the bot may answer to when authentication is off (no open relay). */
@@ -30,7 +31,6 @@ function problem(res: Response, status: number, error: string, details?: string[
 
 export function createServer(deps: ServerDeps): BotServer {
   const server = restify.createServer({ name: 'crisis-contact-bot', handleUncaughtExceptions: false });
-  const queue = new ConversationQueue();
   let draining = false;
 
   // A request without a body (a DELETE from fetch sends neither header) has nothing to parse;
@@ -50,16 +50,19 @@ export function createServer(deps: ServerDeps): BotServer {
     if (draining) return problem(res, 503, 'shutting down');
     const problems = activityProblems(req.body);
     if (problems.length > 0) return problem(res, 400, 'invalid activity', problems);
-    const body = req.body as { serviceUrl: string; conversation: { id: string } };
+    const body = req.body as { serviceUrl: string };
+    // Replies to these go in-process to a channel the bot serves itself; from outside, with or
+    // without authentication, claiming one would inject messages into a citizen's conversation.
+    if (isLocalServiceUrl(body.serviceUrl)) {
+      return problem(res, 403, 'serviceUrl reserved for channels this bot serves itself');
+    }
     if (deps.allowedServiceUrlHosts !== 'any') {
       const host = new URL(body.serviceUrl).hostname.toLowerCase();
       if (!deps.allowedServiceUrlHosts.includes(host)) {
         return problem(res, 403, 'serviceUrl host not allowed', [host]);
       }
     }
-    await deps.adapter.process(req, res, (context) =>
-      queue.run(body.conversation.id, () => deps.logic(context)),
-    );
+    await deps.adapter.process(req, res, deps.logic);
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {

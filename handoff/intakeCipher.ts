@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 export interface SealedIntake {
   iv: string;
@@ -31,6 +31,11 @@ export class IntakeCipher {
 
   static generateKey(): string {
     return randomBytes(32).toString('base64');
+  }
+
+  /** A key for another purpose (HKDF-SHA256 of this one): every process that can read the state derives the same. */
+  deriveKey(purpose: string): Uint8Array {
+    return new Uint8Array(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, 32));
   }
 
   seal(value: unknown, boundTo: string): SealedIntake {

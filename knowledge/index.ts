@@ -19,7 +19,7 @@ export { Retriever, type SearchOutcome, type Candidate, type FaqView, type Decis
 export { detectLanguage, requestedLanguage, langFromLocale, isLang, type LanguageHints } from './language';
 export { foldAccents } from './textAnalysis';
 export { loadTemplates, type CrisisTemplate } from './templates';
-export { faqSchema, faqIdSchema, crisisSchema, CONTENT_LIMITS } from './contentSchema';
+export { faqSchema, faqIdSchema, slugSchema, crisisSchema, CONTENT_LIMITS } from './contentSchema';
 export { unsafeTextProblems, isHttpsUrl } from './contentSafety';
 export {
   diffContent,

@@ -22,3 +22,5 @@ export { TariffModel, type TariffDoc } from './tariff';
 export { UsageRollupModel, type UsageRollupDoc } from './usageRollup';
 export { ConversationMarkModel } from './conversationMark';
 export { IssuedReportModel, type IssuedReportDoc } from './issuedReport';
+export { WhatsAppContactModel, type WhatsAppContactDoc } from './whatsappContact';
+export { DirectLineActivityModel, type DirectLineActivityDoc } from './directLineActivity';

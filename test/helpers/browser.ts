@@ -22,10 +22,19 @@ export interface LaptopPage {
   cspViolations: string[];
 }
 
-/** A headless Chromium page the size of a laptop screen (1366 x 768), in the machine's time zone unless given. */
-export async function openLaptopPage(options: { timezoneId?: string } = {}): Promise<LaptopPage> {
+export interface PageOptions {
+  /** The browser's language (navigator.languages), e.g. `nl-BE`. */
+  locale?: string;
+  /** The browser's time zone, e.g. `Europe/Brussels`; the machine's when unset. */
+  timezoneId?: string;
+}
+
+async function openPage(
+  viewport: { width: number; height: number },
+  extra: { isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number } & PageOptions,
+): Promise<LaptopPage> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, ...options });
+  const page = await browser.newPage({ viewport, ...extra });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const cspViolations: string[] = [];
@@ -38,4 +47,17 @@ export async function openLaptopPage(options: { timezoneId?: string } = {}): Pro
     });
   });
   return { browser, page, pageErrors, cspViolations };
+}
+
+/** A headless Chromium page the size of a laptop screen (1366 x 768). */
+export function openLaptopPage(options: PageOptions = {}): Promise<LaptopPage> {
+  return openPage({ width: 1366, height: 768 }, options);
+}
+
+/** A headless Chromium page as a phone shows it (390 x 844 CSS pixels, touch, high density). */
+export function openPhonePage(options: PageOptions = {}): Promise<LaptopPage> {
+  return openPage(
+    { width: 390, height: 844 },
+    { isMobile: true, hasTouch: true, deviceScaleFactor: 2, ...options },
+  );
 }

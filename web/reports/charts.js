@@ -1,4 +1,4 @@
-// The report's four charts. Chart.js comes from /vendor/chart.umd.js, a classic script loaded before
+// The report's four charts. Chart.js comes from ./vendor/chart.umd.js (the project's own chart.js), a classic script loaded before
 // this module (window.Chart). Each canvas is an image with a label, described by its caption, and
 // followed by a visually hidden table of the same numbers for screen readers.
 
