@@ -273,6 +273,10 @@ export class DirectLine {
     };
     const unsubscribe = this.activities.onAppend(conversationId, () => void push());
     const poll = setInterval(() => void push(), this.deps.pollMs);
+    // Without a listener, a socket's error (a malformed frame, a reset) would throw and end the process.
+    ws.on('error', (error) =>
+      this.deps.logger.debug({ err: error, conversationId }, 'Direct Line stream error'),
+    );
     ws.on('close', () => {
       unsubscribe();
       clearInterval(poll);

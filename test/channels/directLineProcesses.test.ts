@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import WebSocket from 'ws';
 import { connectDatabase, disconnectDatabase } from '../../scripts/embeddedDb';
 import { adminEnv, signedInStaff } from '../helpers/api';
 import { spawnBot, testEnv, type BotProcess } from '../helpers/bot';
@@ -63,5 +64,18 @@ describe('one Direct Line conversation served by two bot processes on one databa
     } finally {
       await stream.close();
     }
+  });
+
+  it('drops a stream whose client sends an oversized frame, and the process goes on', async () => {
+    const dl = new DirectLineClient(`${first.url}/v3/directline`);
+    expect((await dl.start()).status).toBe(201);
+    const socket = new WebSocket(dl.streamUrl);
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('x'.repeat(4096));
+    expect(await closed).toBe(1009);
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    expect(first.child.exitCode).toBeNull();
   });
 });

@@ -9,6 +9,8 @@ import { startTestBot, type TestBot } from '../helpers/bot';
 
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const WAIT = { timeout: 20_000 };
+/** A browser test waits several times; on a loaded machine it needs more than jest's default. */
+const TEST_TIMEOUT = 60_000;
 const demo = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../../content/demo-chemical-fire.json'), 'utf8'),
 ) as {
@@ -71,40 +73,44 @@ describe('citizen chat page in a browser, against the whole bot over its own Dir
     await bot?.stop();
   });
 
-  it('opens in the browser language for the crisis of the link, switches to Nederlands and answers in Dutch', async () => {
-    const opened = await openLaptopPage({ locale: 'fr-BE' });
-    browsers.push(opened.browser);
-    const problems = watchProblems(opened);
-    const { page } = opened;
-    await page.goto(`${bot.app.url}/?crisis=${demo.crisis.slug}`);
+  it(
+    'opens in the browser language for the crisis of the link, switches to Nederlands and answers in Dutch',
+    async () => {
+      const opened = await openLaptopPage({ locale: 'fr-BE' });
+      browsers.push(opened.browser);
+      const problems = watchProblems(opened);
+      const { page } = opened;
+      await page.goto(`${bot.app.url}/?crisis=${demo.crisis.slug}`);
 
-    await page.getByRole('heading', { level: 1, name: demo.crisis.title.fr }).waitFor(WAIT);
-    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
-    const infoNumber = page.getByRole('link', { name: demo.crisis.infoNumber });
-    expect(await infoNumber.getAttribute('href')).toBe(
-      `tel:${demo.crisis.infoNumber.replace(/[^+0-9]/g, '')}`,
-    );
-    // The welcome, in the browser's language, names the crisis.
-    await said(page, demo.crisis.title.fr!).waitFor(WAIT);
+      await page.getByRole('heading', { level: 1, name: demo.crisis.title.fr }).waitFor(WAIT);
+      expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+      const infoNumber = page.getByRole('link', { name: demo.crisis.infoNumber });
+      expect(await infoNumber.getAttribute('href')).toBe(
+        `tel:${demo.crisis.infoNumber.replace(/[^+0-9]/g, '')}`,
+      );
+      // The welcome, in the browser's language, names the crisis.
+      await said(page, demo.crisis.title.fr!).waitFor(WAIT);
 
-    await page.getByLabel('Langue').selectOption({ label: 'Nederlands' });
-    await page.getByRole('heading', { level: 1, name: demo.crisis.title.nl }).waitFor(WAIT);
-    expect(await page.locator('html').getAttribute('lang')).toBe('nl');
-    expect(await page.getByLabel('Taal').inputValue()).toBe('nl');
-    await said(page, botText('nl').languageSwitched!).waitFor(WAIT);
+      await page.getByLabel('Langue').selectOption({ label: 'Nederlands' });
+      await page.getByRole('heading', { level: 1, name: demo.crisis.title.nl }).waitFor(WAIT);
+      expect(await page.locator('html').getAttribute('lang')).toBe('nl');
+      expect(await page.getByLabel('Taal').inputValue()).toBe('nl');
+      await said(page, botText('nl').languageSwitched!).waitFor(WAIT);
 
-    await ask(page, DUTCH_QUESTION);
-    await said(page, DUTCH_QUESTION).waitFor(WAIT);
-    await said(page, ANSWER.answer.nl!.slice(0, 40)).waitFor(WAIT);
-    // Links of the answer are links; quick replies are buttons.
-    const link = transcript(page).getByRole('link', { name: ANSWER.links![0]!.label.nl });
-    await link.waitFor(WAIT);
-    expect(await link.getAttribute('href')).toBe(ANSWER.links![0]!.url);
-    await suggested(page, botText('nl').helpfulYes!).waitFor(WAIT);
+      await ask(page, DUTCH_QUESTION);
+      await said(page, DUTCH_QUESTION).waitFor(WAIT);
+      await said(page, ANSWER.answer.nl!.slice(0, 40)).waitFor(WAIT);
+      // Links of the answer are links; quick replies are buttons.
+      const link = transcript(page).getByRole('link', { name: ANSWER.links![0]!.label.nl });
+      await link.waitFor(WAIT);
+      expect(await link.getAttribute('href')).toBe(ANSWER.links![0]!.url);
+      await suggested(page, botText('nl').helpfulYes!).waitFor(WAIT);
 
-    await page.screenshot({ path: path.join(ARTIFACTS, 'chat-desktop.png') });
-    expect(problems).toEqual([]);
-  });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'chat-desktop.png') });
+      expect(problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
 
   it('serves Web Chat from the bot itself (no CDN), compressed and revalidated', async () => {
     const page = await (await fetch(`${bot.app.url}/`)).text();
@@ -122,38 +128,42 @@ describe('citizen chat page in a browser, against the whole bot over its own Dir
     expect(again.status).toBe(304);
   });
 
-  it('fits a phone screen and works from the keyboard alone', async () => {
-    const opened = await openPhonePage({ locale: 'nl-BE' });
-    browsers.push(opened.browser);
-    const problems = watchProblems(opened);
-    const { page } = opened;
-    await page.goto(`${bot.app.url}/?crisis=${demo.crisis.slug}`);
-    await page.getByRole('heading', { level: 1, name: demo.crisis.title.nl }).waitFor(WAIT);
-    await said(page, demo.crisis.title.nl!).waitFor(WAIT);
+  it(
+    'fits a phone screen and works from the keyboard alone',
+    async () => {
+      const opened = await openPhonePage({ locale: 'nl-BE' });
+      browsers.push(opened.browser);
+      const problems = watchProblems(opened);
+      const { page } = opened;
+      await page.goto(`${bot.app.url}/?crisis=${demo.crisis.slug}`);
+      await page.getByRole('heading', { level: 1, name: demo.crisis.title.nl }).waitFor(WAIT);
+      await said(page, demo.crisis.title.nl!).waitFor(WAIT);
 
-    // Keyboard: the first stop is the information number, then the language picker, with a visible focus ring.
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    const picker = page.getByLabel('Taal');
-    expect(await picker.evaluate((el) => el === document.activeElement)).toBe(true);
-    const outline = await picker.evaluate((el) => getComputedStyle(el).outlineWidth);
-    expect(parseFloat(outline)).toBeGreaterThanOrEqual(2);
+      // Keyboard: the first stop is the information number, then the language picker, with a visible focus ring.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      const picker = page.getByLabel('Taal');
+      expect(await picker.evaluate((el) => el === document.activeElement)).toBe(true);
+      const outline = await picker.evaluate((el) => getComputedStyle(el).outlineWidth);
+      expect(parseFloat(outline)).toBeGreaterThanOrEqual(2);
 
-    // Nothing wider than the screen; the send box is on it.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    const box = await sendBox(page).boundingBox();
-    expect(box).not.toBeNull();
-    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+      // Nothing wider than the screen; the send box is on it.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const box = await sendBox(page).boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.y + box!.height).toBeLessThanOrEqual(844);
 
-    await sendBox(page).focus();
-    await page.keyboard.type(faq('drinking-water').question.nl!);
-    await page.keyboard.press('Enter');
-    await said(page, faq('drinking-water').answer.nl!.slice(0, 40)).waitFor(WAIT);
-    await suggested(page, botText('nl').helpfulYes!).waitFor(WAIT);
+      await sendBox(page).focus();
+      await page.keyboard.type(faq('drinking-water').question.nl!);
+      await page.keyboard.press('Enter');
+      await said(page, faq('drinking-water').answer.nl!.slice(0, 40)).waitFor(WAIT);
+      await suggested(page, botText('nl').helpfulYes!).waitFor(WAIT);
 
-    await page.screenshot({ path: path.join(ARTIFACTS, 'chat-phone.png') });
-    expect(problems).toEqual([]);
-  });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'chat-phone.png') });
+      expect(problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 /** A local stand-in of Azure's Direct Line: trades the secret for a token, then sees what the browser sends. */
@@ -226,37 +236,43 @@ describe('the chat page with Azure Direct Line configured', () => {
     await azure.stop();
   });
 
-  it('gets a token from Azure for the page, which connects to Azure with it and never sees the secret', async () => {
-    opened = await openLaptopPage({ locale: 'en-GB' });
-    const { page } = opened;
-    const received: string[] = [];
-    page.on('response', (response) => {
-      void response.text().then(
-        (text) => received.push(`${response.url()}\n${JSON.stringify(response.headers())}\n${text}`),
-        () => undefined,
-      );
-    });
-    const diagnostics: string[] = [];
-    page.on('console', (m) => diagnostics.push(m.text()));
-    page.on('requestfailed', (r) => diagnostics.push(`${r.url()}: ${r.failure()?.errorText}`));
-    await page.goto(`${bot.app.url}/?crisis=${demo.crisis.slug}`);
-    await page.getByRole('heading', { level: 1, name: demo.crisis.title.en }).waitFor(WAIT);
+  it(
+    'gets a token from Azure for the page, which connects to Azure with it and never sees the secret',
+    async () => {
+      opened = await openLaptopPage({ locale: 'en-GB' });
+      const { page } = opened;
+      const received: string[] = [];
+      page.on('response', (response) => {
+        void response.text().then(
+          (text) => received.push(`${response.url()}\n${JSON.stringify(response.headers())}\n${text}`),
+          () => undefined,
+        );
+      });
+      const diagnostics: string[] = [];
+      page.on('console', (m) => diagnostics.push(m.text()));
+      page.on('requestfailed', (r) => diagnostics.push(`${r.url()}: ${r.failure()?.errorText}`));
+      await page.goto(`${bot.app.url}/?crisis=${demo.crisis.slug}`);
+      await page.getByRole('heading', { level: 1, name: demo.crisis.title.en }).waitFor(WAIT);
 
-    const deadline = Date.now() + WAIT.timeout;
-    while (!azure.browserCalls.some((c) => c.method === 'POST' && c.url === '/v3/directline/conversations')) {
-      if (Date.now() > deadline) throw new Error(`the page never called Azure:\n${diagnostics.join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(azure.generated).toHaveLength(1);
-    expect(azure.generated[0]!.authorization).toBe(`Bearer ${azure.secret}`);
-    const start = azure.browserCalls.find((c) => c.method === 'POST')!;
-    expect(start.authorization).toBe(`Bearer ${azure.token}`);
-    expect(azure.browserCalls.every((c) => c.authorization !== `Bearer ${azure.secret}`)).toBe(true);
+      const deadline = Date.now() + WAIT.timeout;
+      while (
+        !azure.browserCalls.some((c) => c.method === 'POST' && c.url === '/v3/directline/conversations')
+      ) {
+        if (Date.now() > deadline) throw new Error(`the page never called Azure:\n${diagnostics.join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(azure.generated).toHaveLength(1);
+      expect(azure.generated[0]!.authorization).toBe(`Bearer ${azure.secret}`);
+      const start = azure.browserCalls.find((c) => c.method === 'POST')!;
+      expect(start.authorization).toBe(`Bearer ${azure.token}`);
+      expect(azure.browserCalls.every((c) => c.authorization !== `Bearer ${azure.secret}`)).toBe(true);
 
-    await page.waitForLoadState('networkidle');
-    expect(received.length).toBeGreaterThan(3);
-    expect(received.some((r) => r.includes(azure.token))).toBe(true);
-    expect(received.filter((r) => r.includes(azure.secret))).toEqual([]);
-    expect(await page.content()).not.toContain(azure.secret);
-  });
+      await page.waitForLoadState('networkidle');
+      expect(received.length).toBeGreaterThan(3);
+      expect(received.some((r) => r.includes(azure.token))).toBe(true);
+      expect(received.filter((r) => r.includes(azure.secret))).toEqual([]);
+      expect(await page.content()).not.toContain(azure.secret);
+    },
+    TEST_TIMEOUT,
+  );
 });
