@@ -75,7 +75,8 @@ describe('machine translation in the studio page, with a language model', () => 
     // Publishing is refused, naming the entry.
     await page.getByLabel('Note (what changed, required)').fill('sandbags');
     await page.getByRole('button', { name: 'Publish draft' }).click();
-    await page.locator('#status', { hasText: 'machine translation' }).waitFor(WAIT);
+    // The status said "machine translation" already before publishing: wait for the refusal's details.
+    await page.locator('#status-details', { hasText: 'not approved' }).waitFor(WAIT);
     expect(await page.locator('#status-details').textContent()).toBe(
       'sandbags: machine translation not approved (nl, de)',
     );
