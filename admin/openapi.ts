@@ -269,7 +269,12 @@ export const OPERATIONS: Operation[] = [
     summary: 'Reply to the citizen',
     roles: STAFF,
     body: messageBody,
-    responses: { 201: 'Message', 409: 'not your ticket', ...ticketErrors },
+    responses: {
+      201: 'Message',
+      409: 'not your ticket',
+      502: 'the channel did not take it (e.g. WhatsApp window closed); not recorded',
+      ...ticketErrors,
+    },
   },
   {
     method: 'post',

@@ -6,6 +6,7 @@ import {
   canServe,
   queuePositions,
   TicketConflict,
+  CitizenUnreachable,
   TicketNotFound,
   type HandoffDesk,
   type Ticket,
@@ -37,6 +38,7 @@ export interface TicketRouteDeps {
 
 export function classifyTicketError(error: unknown): HttpError | undefined {
   if (error instanceof TicketNotFound) return new HttpError(404, 'no such ticket');
+  if (error instanceof CitizenUnreachable) return new HttpError(502, error.message);
   if (error instanceof AtCapacity) return new HttpError(409, error.message);
   if (error instanceof TicketConflict) return new HttpError(409, error.message);
   return undefined;

@@ -1,5 +1,10 @@
 import { ActivityTypes, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import type { CitizenChannel, CitizenNotice, ConversationRef } from '../handoff';
+import {
+  CitizenUnreachable,
+  type CitizenChannel,
+  type CitizenNotice,
+  type ConversationRef,
+} from '../handoff';
 import { noticeActivity, type Translate } from '../dialogs';
 import type { Lang } from '../knowledge';
 import { setTurnInfo } from './turnInfo';
@@ -16,15 +21,29 @@ export class ProactiveChannel implements CitizenChannel {
     private readonly translate: Translate,
   ) {}
 
+  /**
+   * Throws CitizenUnreachable when the channel does not take the message. Caught inside the turn:
+   * left to the adapter, the failure would end in its turn-error handler and the caller (an
+   * operator replying) would never learn that the citizen did not get it.
+   */
   async notify(reference: ConversationRef, notice: CitizenNotice): Promise<void> {
+    let failure: unknown;
     await this.adapter.continueConversationAsync(
       this.appId,
       reference as Partial<ConversationReference>,
       async (context) => {
         setTurnInfo(context, { crisisSlug: notice.crisisSlug, lang: notice.lang as Lang });
-        await context.sendActivity(noticeActivity(notice, this.translate));
+        try {
+          await context.sendActivity(noticeActivity(notice, this.translate));
+        } catch (error) {
+          failure = error;
+        }
       },
     );
+    if (failure !== undefined) {
+      const reason = failure instanceof Error ? failure.message : String(failure);
+      throw new CitizenUnreachable(`the message did not reach the citizen: ${reason}`, { cause: failure });
+    }
   }
 
   async typing(reference: ConversationRef): Promise<void> {

@@ -12,6 +12,7 @@ export {
   QUEUE_ROLE,
   TicketConflict,
   TicketNotFound,
+  CitizenUnreachable,
   type Author,
   type ConversationRef,
   type Outcome,

@@ -73,5 +73,7 @@ export function canServe(staff: Pick<Staff, 'roles' | 'languages'>, queue: Queue
 }
 
 export class TicketNotFound extends Error {}
+/** The citizen's channel did not take a message (it is away, or refuses it: a closed WhatsApp window). */
+export class CitizenUnreachable extends Error {}
 /** The ticket moved on (taken, closed) or the move is not allowed from where it is. */
 export class TicketConflict extends Error {}

@@ -454,8 +454,12 @@ describe('WhatsApp Business Cloud API webhook', () => {
       const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
       await WhatsAppContactModel.updateOne({ _id: conversation }, { $set: { lastInboundAt: dayAgo } });
       const count = graph.to(citizen.waId).length;
-      // The API answers once the send was attempted (a failed proactive turn ends in the bot's error handler).
-      await operator.post(`/api/tickets/${ticketId}/messages`, { text: 'Bent u er nog?' });
+      // The operator is told the reply did not reach the citizen, and it is not kept as sent.
+      const late = await operator.post<{ error: string }>(`/api/tickets/${ticketId}/messages`, {
+        text: 'Bent u er nog?',
+      });
+      expect(late.status).toBe(502);
+      expect(late.body.error).toMatch(/did not reach the citizen: .*24-hour window has closed/);
       expect(graph.to(citizen.waId)).toHaveLength(count);
 
       // The citizen writes again: the window opens again and the bot answers.
