@@ -2,6 +2,7 @@ export { InteractionLog, type InteractionEntry, type InteractionLogOptions } fro
 export { countedUsage, UsageCounters } from './usageCounters';
 export { usageFromLog } from './usageFromLog';
 export { type HourUsage } from './usage';
+export { HOUR_MS, wholeHourInstant } from './hours';
 export { Tariffs, tariffInputSchema, pricesAt, type TariffInput, type TariffVersion } from './tariffs';
 export { buildReport, type Report, type CostLine } from './report';
 export { Reports, ReportNotFound, type ReportRequest, type IssuedReport } from './reports';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { InteractionModel } from '../models';
+import { InteractionModel, onlyDuplicates } from '../models';
 import { UsageCounters } from './usageCounters';
 
 /** One message in or out, as the bot reports it; the log adds the id and the time buckets. */
@@ -41,7 +41,6 @@ export interface InteractionLogOptions {
   counters?: UsageCounters;
 }
 
-const DUPLICATE_KEY = 11000;
 const CONNECTED = 1;
 const DROP_LOG_INTERVAL_MS = 1000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
@@ -71,18 +70,6 @@ function known(entry: InteractionEntry): Omit<InteractionEntry, 'at'> {
     if (entry[field] !== undefined) picked[field] = entry[field];
   }
   return picked as Omit<InteractionEntry, 'at'>;
-}
-
-/**
- * A batch fails "only on duplicates" when every entry the server refused was already there: the
- * ids are ours, so that is an earlier attempt whose acknowledgement was lost, not a failure.
- */
-function onlyDuplicates(error: unknown): boolean {
-  const { code, writeErrors } = error as { code?: unknown; writeErrors?: Array<{ code?: unknown }> };
-  if (Array.isArray(writeErrors) && writeErrors.length > 0) {
-    return writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY);
-  }
-  return code === DUPLICATE_KEY;
 }
 
 /**
@@ -231,6 +218,8 @@ export class InteractionLog {
     const insert = InteractionModel.insertMany(batch, { ordered: false, lean: true }).then(
       () => undefined,
       (error: unknown) => {
+        // Every refused entry already there: the ids are ours, so that is an earlier attempt whose
+        // acknowledgement was lost, not a failure.
         if (!onlyDuplicates(error)) throw error;
       },
     );

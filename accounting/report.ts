@@ -1,3 +1,4 @@
+import { HOUR_MS } from './hours';
 import { pricesAt, type Prices, type TariffVersion } from './tariffs';
 import {
   handedConversations,
@@ -115,7 +116,6 @@ export interface Report {
   warnings: string[];
 }
 
-const HOUR_MS = 3_600_000;
 /** What the bot did with a message in (its first reply's kind) says who answered it. */
 const ANSWERED_BY_BOT = new Set(['answer', 'greeting', 'info', 'language']);
 const UNANSWERED = new Set(['clarify']);
@@ -166,11 +166,10 @@ const sortedCounts = (map: Map<string, Count>) =>
  */
 export function buildReport(input: ReportInput): Report {
   const { period, now, tariffs, authorityNis } = input;
-  const priceAt = (at: Date): Prices => pricesAt(tariffs, authorityNis, at);
   const lines: CostLine[] = [];
   const untariffed: Date[] = [];
   const priced = (at: Date): Prices => {
-    const prices = priceAt(at);
+    const prices = pricesAt(tariffs, authorityNis, at);
     if (!prices.tariff) untariffed.push(at);
     return prices;
   };
@@ -194,7 +193,7 @@ export function buildReport(input: ReportInput): Report {
   }
   const byChannel = new Map<string, Count>();
   const byLanguage = new Map<string, Count>();
-  const messages = { in: 0, out: 0, answeredByBot: 0, handedToPeople: 0, unanswered: 0, fromOperators: 0 };
+  let fromOperators = 0;
   const tokens = { in: 0, out: 0 };
   let started = 0;
   for (const hour of input.hours) {
@@ -202,17 +201,11 @@ export function buildReport(input: ReportInput): Report {
     if (!point) continue; // outside the period
     const prices = priced(hour.hourStart);
     for (const row of hour.messages) {
-      messages[row.direction] += row.count;
       point[row.direction] += row.count;
       counts(byChannel, row.channel, row.direction, row.count);
       counts(byLanguage, row.lang || 'unknown', row.direction, row.count);
-      if (row.direction === 'in') {
-        const who = answeredBy(row.kind);
-        point[who] += row.count;
-        if (who === 'bot') messages.answeredByBot += row.count;
-        else if (who === 'people') messages.handedToPeople += row.count;
-        else messages.unanswered += row.count;
-      } else if (row.kind === 'operator') messages.fromOperators += row.count;
+      if (row.direction === 'in') point[answeredBy(row.kind)] += row.count;
+      else if (row.kind === 'operator') fromOperators += row.count;
       const perMessage = prices.messageCents[row.channel];
       if (perMessage !== undefined) {
         charge(lines, {
@@ -296,6 +289,10 @@ export function buildReport(input: ReportInput): Report {
     });
   }
 
+  // The period's totals are the sums of its hours.
+  const points = [...hourly.values()];
+  const total = (key: 'in' | 'out' | 'bot' | 'people' | 'unanswered') =>
+    points.reduce((sum, point) => sum + point[key], 0);
   const handed = handedConversations(input.tickets, period);
   const { waits, unclaimed } = waitingSeconds(input.tickets, period);
   let lower = -Infinity;
@@ -323,7 +320,16 @@ export function buildReport(input: ReportInput): Report {
       handedToD2: handed.d2,
       handledByPeople: handledAt.length,
     },
-    messages: { ...messages, byChannel: sortedCounts(byChannel), byLanguage: sortedCounts(byLanguage) },
+    messages: {
+      in: total('in'),
+      out: total('out'),
+      answeredByBot: total('bot'),
+      handedToPeople: total('people'),
+      unanswered: total('unanswered'),
+      fromOperators,
+      byChannel: sortedCounts(byChannel),
+      byLanguage: sortedCounts(byLanguage),
+    },
     operators,
     waiting: {
       claimed: waits.length,
@@ -333,7 +339,7 @@ export function buildReport(input: ReportInput): Report {
       histogram,
     },
     tokens,
-    hourly: [...hourly.values()],
+    hourly: points,
     costLines: lines,
     totalCents: lines.reduce((sum, line) => sum + line.amountCents, 0),
     warnings: untariffed.length

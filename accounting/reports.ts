@@ -3,10 +3,8 @@ import { CrisisModel, IssuedReportModel, TicketModel } from '../models';
 import { buildReport, type Activation, type Report } from './report';
 import type { Tariffs } from './tariffs';
 import type { Period, TicketFacts } from './ticketMeasures';
-import { hourStartOf } from './usage';
+import { ceilHour, hourStartOf } from './hours';
 import { countedUsage } from './usageCounters';
-
-const HOUR_MS = 3_600_000;
 
 export type ReportRequest =
   { scope: 'activation'; slug: string } | { scope: 'authority'; nis: string; from: Date; to: Date };
@@ -18,13 +16,13 @@ export interface IssuedReport {
   report: Report;
 }
 
+export interface BuildOptions {
+  now?: Date;
+  mayRead?: (authorityNis: string | undefined) => boolean;
+}
+
 /** The report asked for does not exist (unknown crisis) or is not the caller's to see. */
 export class ReportNotFound extends Error {}
-
-function ceilHour(at: Date): Date {
-  const start = hourStartOf(at);
-  return start.getTime() === at.getTime() ? start : new Date(start.getTime() + HOUR_MS);
-}
 
 async function ticketsOf(slugs: string[]): Promise<TicketFacts[]> {
   const docs = await TicketModel.find(
@@ -62,16 +60,17 @@ function activationOf(doc: {
 export class Reports {
   constructor(private readonly tariffs: Tariffs) {}
 
-  /** The authority an activation belongs to, to check who may see its report; undefined if unknown. */
-  async authorityOf(slug: string): Promise<{ authorityNis?: string } | undefined> {
-    const crisis = await CrisisModel.findOne({ slug }, { authorityNis: 1 }).lean();
-    return crisis ? { ...(crisis.authorityNis ? { authorityNis: crisis.authorityNis } : {}) } : undefined;
-  }
-
-  async build(request: ReportRequest, now = new Date()): Promise<Report> {
+  /**
+   * `mayRead` says whether the caller may see reports of an authority; it is asked as soon as the
+   * authority is known, before anything else is read. A report the caller may not see is as unknown.
+   */
+  async build(request: ReportRequest, options: BuildOptions = {}): Promise<Report> {
+    const { now = new Date(), mayRead = () => true } = options;
     if (request.scope === 'activation') {
       const crisis = await CrisisModel.findOne({ slug: request.slug }).lean();
-      if (!crisis) throw new ReportNotFound(`no activation ${request.slug}`);
+      if (!crisis || !mayRead(crisis.authorityNis ?? undefined)) {
+        throw new ReportNotFound(`no activation ${request.slug}`);
+      }
       const activation = activationOf(crisis);
       const end = activation.deactivatedAt ?? now;
       const period = { from: hourStartOf(activation.activatedAt), to: ceilHour(end) };
@@ -85,6 +84,7 @@ export class Reports {
         now,
       );
     }
+    if (!mayRead(request.nis)) throw new ReportNotFound(`no authority ${request.nis}`);
     const period = { from: request.from, to: request.to };
     const crises = await CrisisModel.find({ authorityNis: request.nis }).lean();
     const activations = crises
@@ -94,8 +94,9 @@ export class Reports {
   }
 
   /** Builds the report and keeps it as issued: later tariff versions never change it. */
-  async issue(request: ReportRequest, issuedBy: string, now = new Date()): Promise<IssuedReport> {
-    const report = await this.build(request, now);
+  async issue(request: ReportRequest, issuedBy: string, options: BuildOptions = {}): Promise<IssuedReport> {
+    const now = options.now ?? new Date();
+    const report = await this.build(request, { ...options, now });
     const id = `R-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
     await IssuedReportModel.create({
       _id: id,

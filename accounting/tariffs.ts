@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isDuplicateKey, TariffModel } from '../models';
+import { wholeHourInstant } from './hours';
 
-const HOUR_MS = 3_600_000;
 const MAX_VERSION_ATTEMPTS = 5;
 export const DEFAULT_SCOPE = 'default';
 
@@ -37,9 +37,7 @@ export const tariffInputSchema = pricesSchema
     /** `default`, or the NIS code of the authority whose prices it overrides. */
     scope: z.union([z.literal(DEFAULT_SCOPE), z.string().regex(/^\d{5}$/, 'a 5-digit NIS code')]),
     /** On a whole hour: usage is counted per hour, so a price can only change between hours. */
-    validFrom: z.iso
-      .datetime({ offset: true })
-      .refine((value) => new Date(value).getTime() % HOUR_MS === 0, 'must be on a whole hour'),
+    validFrom: wholeHourInstant,
     note: z.string().max(500).optional(),
   })
   .strict()

@@ -41,12 +41,6 @@ export interface UsageEvent {
   tokensOut?: number;
 }
 
-const HOUR_MS = 3_600_000;
-
-export function hourStartOf(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
-}
-
 /** The counts of an hour as stored in a usage rollup document (models/usageRollup.ts). */
 export function encodeCounts(hour: HourUsage): string {
   return JSON.stringify({ messages: hour.messages, conversations: hour.conversations });

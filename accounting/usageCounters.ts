@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { ConversationMarkModel, UsageRollupModel } from '../models';
+import { ConversationMarkModel, duplicateIndexes, UsageRollupModel } from '../models';
 import {
   addConversations,
   addMessages,
   decodeHour,
   emptyHour,
   encodeCounts,
-  hourStartOf,
   mergeHours,
   messageRowOf,
   type HourUsage,
   type UsageEvent,
 } from './usage';
+import { hourStartOf } from './hours';
 
 /** The usage of the crises in the period, from the counters of every process. */
 export async function countedUsage(slugs: string[], period: { from: Date; to: Date }): Promise<HourUsage[]> {
@@ -40,13 +40,6 @@ interface OwnHour {
   id: string;
   usage: HourUsage;
   dirty: boolean;
-}
-
-function writeErrorIndexes(error: unknown): number[] | undefined {
-  const { writeErrors } = error as { writeErrors?: Array<{ code?: unknown; index?: unknown }> };
-  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return undefined;
-  if (!writeErrors.every((e) => e.code === 11000 && typeof e.index === 'number')) return undefined;
-  return writeErrors.map((e) => e.index as number);
 }
 
 /**
@@ -132,7 +125,7 @@ export class UsageCounters {
     try {
       await ConversationMarkModel.insertMany(marks, { ordered: false, lean: true });
     } catch (error) {
-      const duplicates = writeErrorIndexes(error);
+      const duplicates = duplicateIndexes(error);
       if (!duplicates) throw error;
       refused = duplicates;
     }

@@ -18,7 +18,7 @@ interface ConversationHour {
 }
 
 /** The hour a log entry was bucketed in, from its stored `day` and `hour` (FerretDB v1 cannot bucket dates). */
-const hourStartOf = ({ day, hour }: HourKey) =>
+const bucketStart = ({ day, hour }: HourKey) =>
   new Date(`${day}T${String(hour).padStart(2, '0')}:00:00.000Z`);
 
 const earlier = (a: HourKey, b: HourKey) => a.day < b.day || (a.day === b.day && a.hour < b.hour);
@@ -32,14 +32,14 @@ const earlier = (a: HourKey, b: HourKey) => a.day < b.day || (a.day === b.day &&
 export async function usageFromLog(slugs: string[], period: Period): Promise<HourUsage[]> {
   const hours = new Map<string, HourUsage>();
   const hourOf = (key: HourKey) => {
-    const hourStart = hourStartOf(key);
+    const hourStart = bucketStart(key);
     const id = `${key.crisisSlug}|${hourStart.toISOString()}`;
     let hour = hours.get(id);
     if (!hour) hours.set(id, (hour = emptyHour(key.crisisSlug, hourStart)));
     return hour;
   };
   const inPeriod = (key: HourKey) => {
-    const start = hourStartOf(key);
+    const start = bucketStart(key);
     return start >= period.from && start < period.to;
   };
   const match = { crisisSlug: { $in: slugs }, at: { $gte: period.from, $lt: period.to } };

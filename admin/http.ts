@@ -12,17 +12,26 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads a JSON body against a schema: 400 naming every problem, nothing done. */
-export function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
-  const parsed = schema.safeParse(req.body ?? {});
+function parseInput<T>(schema: z.ZodType<T>, input: unknown, whole: string, error: string): T {
+  const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) {
     throw new HttpError(
       400,
-      'invalid request',
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+      error,
+      parsed.error.issues.map((i) => `${i.path.join('.') || whole}: ${i.message}`),
     );
   }
   return parsed.data;
+}
+
+/** Reads a JSON body against a schema: 400 naming every problem, nothing done. */
+export function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
+  return parseInput(schema, req.body, '(body)', 'invalid request');
+}
+
+/** Reads the query string against a schema, like parseBody; `error` says what was wrong in it. */
+export function parseQuery<T>(schema: z.ZodType<T>, req: Request, error = 'invalid query'): T {
+  return parseInput(schema, req.query, '(query)', error);
 }
 
 export type Handler = (req: Request, res: Response) => Promise<unknown>;

@@ -5,6 +5,7 @@ import {
   reportCsv,
   ReportNotFound,
   tariffInputSchema,
+  wholeHourInstant,
   type Report,
   type ReportRequest,
   type Reports,
@@ -13,20 +14,17 @@ import {
 import { writeAudit as audit } from '../models';
 import type { User } from './accounts';
 import type { Auth } from './auth';
-import { HttpError, jsonRoute, parseBody } from './http';
+import { HttpError, jsonRoute, parseBody, parseQuery } from './http';
 
-const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const MAX_PERIOD_DAYS = 400;
 const READERS = ['admin', 'authority'];
 
-const wholeHour = z.iso
-  .datetime({ offset: true })
-  .refine((value) => new Date(value).getTime() % HOUR_MS === 0, 'must be on a whole hour');
-const periodFields = { from: wholeHour, to: wholeHour };
+const periodFields = { from: wholeHourInstant, to: wholeHourInstant };
 const checkPeriod = (p: { from: string; to: string }, ctx: z.RefinementCtx) => {
   const span = new Date(p.to).getTime() - new Date(p.from).getTime();
   if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-  if (span > MAX_PERIOD_DAYS * 24 * HOUR_MS) {
+  if (span > MAX_PERIOD_DAYS * DAY_MS) {
     ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_PERIOD_DAYS} days after from` });
   }
 };
@@ -60,16 +58,9 @@ function sendCsv(res: Response, report: Report, name: string): void {
   res.end(body);
 }
 
-function parseQuery(req: Request) {
-  const parsed = periodQuery.safeParse(req.query ?? {});
-  if (!parsed.success) {
-    throw new HttpError(
-      400,
-      'invalid period',
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-    );
-  }
-  return { from: new Date(parsed.data.from), to: new Date(parsed.data.to) };
+function periodOf(req: Request): { from: Date; to: Date } {
+  const { from, to } = parseQuery(periodQuery, req, 'invalid period');
+  return { from: new Date(from), to: new Date(to) };
 }
 
 /** Tariffs (admins) and cost reports (admins, and an authority's users for their own authority). */
@@ -83,17 +74,10 @@ export function registerReportRoutes(
       error instanceof ReportNotFound ? new HttpError(404, 'no such report') : undefined,
     );
 
-  /** The request a route's parameters describe, once the caller is known to be allowed to read it. */
-  const readable = async (req: Request, request: ReportRequest): Promise<User> => {
+  /** The caller, if allowed to read reports at all, and what it may read of them. */
+  const reader = async (req: Request) => {
     const { user } = await auth.requireRole(req, ...READERS);
-    let authorityNis = request.scope === 'authority' ? request.nis : undefined;
-    if (request.scope === 'activation') {
-      const activation = await reports.authorityOf(request.slug);
-      if (!activation) throw new ReportNotFound();
-      authorityNis = activation.authorityNis;
-    }
-    if (!mayRead(user, authorityNis)) throw new ReportNotFound();
-    return user;
+    return { user, mayRead: (authorityNis: string | undefined) => mayRead(user, authorityNis) };
   };
   const activationRequest = (req: Request): ReportRequest => ({
     scope: 'activation',
@@ -102,7 +86,7 @@ export function registerReportRoutes(
   const authorityRequest = (req: Request): ReportRequest => ({
     scope: 'authority',
     nis: String(req.params.nis),
-    ...parseQuery(req),
+    ...periodOf(req),
   });
 
   server.get(
@@ -135,16 +119,14 @@ export function registerReportRoutes(
       path,
       route(async (req) => {
         const request = requestOf(req);
-        await readable(req, request);
-        return reports.build(request);
+        return reports.build(request, await reader(req));
       }),
     );
     server.get(
       `${path}/csv`,
       route(async (req, res) => {
         const request = requestOf(req);
-        await readable(req, request);
-        const report = await reports.build(request);
+        const report = await reports.build(request, await reader(req));
         sendCsv(res, report, `report-${report.subject}`);
       }),
     );
@@ -158,8 +140,8 @@ export function registerReportRoutes(
         body.scope === 'activation'
           ? body
           : { scope: 'authority', nis: body.nis, from: new Date(body.from), to: new Date(body.to) };
-      const user = await readable(req, request);
-      const issued = await reports.issue(request, user.id);
+      const { user, mayRead: allowed } = await reader(req);
+      const issued = await reports.issue(request, user.id, { mayRead: allowed });
       await audit(user, 'report.issue', `report:${issued.id}`, 'allowed', { subject: issued.report.subject });
       res.status(201);
       return issued;
@@ -176,9 +158,9 @@ export function registerReportRoutes(
   );
 
   const issuedReadable = async (req: Request) => {
-    const { user } = await auth.requireRole(req, ...READERS);
+    const { mayRead: allowed } = await reader(req);
     const issued = await reports.issued(String(req.params.id));
-    if (!issued || !mayRead(user, issued.report.authorityNis)) throw new ReportNotFound();
+    if (!issued || !allowed(issued.report.authorityNis)) throw new ReportNotFound();
     return issued;
   };
   server.get('/api/reports/issued/:id', route(issuedReadable));

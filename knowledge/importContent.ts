@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { AuthorityModel, ContentVersionModel, CrisisModel } from '../models';
+import { AuthorityModel, ContentVersionModel, CrisisModel, isDuplicateKey } from '../models';
 import type { ContentFile } from './contentSchema';
 
 /** A content file that cannot be read or is not JSON; the message says where. */
@@ -51,10 +51,6 @@ export interface PublishResult {
 
 /** Two publishers racing for the same version number: the loser takes the next one. */
 const MAX_VERSION_ATTEMPTS = 5;
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 11000;
-}
 
 /**
  * Publishes a validated file as a new immutable version and makes it live. There are no

@@ -11,7 +11,7 @@ export {
   TICKET_REASONS,
 } from './ticket';
 export { AuditLogModel, writeAudit, type AuditLogDoc } from './auditLog';
-export { InsertLocks, isDuplicateKey } from './insertLock';
+export { duplicateIndexes, InsertLocks, isDuplicateKey, onlyDuplicates } from './insertLock';
 export { TicketMessageModel, type TicketMessageDoc, MESSAGE_AUTHORS } from './ticketMessage';
 export { UserModel, type UserDoc, ROLES, PRESENCES } from './user';
 export { SessionModel } from './session';

@@ -11,6 +11,28 @@ export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === DUPLICATE_KEY;
 }
 
+interface BulkWriteFailure {
+  writeErrors?: Array<{ code?: unknown; index?: unknown }>;
+}
+
+/**
+ * For an unordered insertMany the server refused only because some documents were already
+ * there: the indexes of those documents. Undefined for any other failure.
+ */
+export function duplicateIndexes(error: unknown): number[] | undefined {
+  const { writeErrors } = (error ?? {}) as BulkWriteFailure;
+  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return undefined;
+  if (!writeErrors.every((e) => e.code === DUPLICATE_KEY && typeof e.index === 'number')) return undefined;
+  return writeErrors.map((e) => e.index as number);
+}
+
+/** An insert (of one document, or unordered of many) refused only on duplicate keys. */
+export function onlyDuplicates(error: unknown): boolean {
+  const { writeErrors } = (error ?? {}) as BulkWriteFailure;
+  if (Array.isArray(writeErrors) && writeErrors.length > 0) return duplicateIndexes(error) !== undefined;
+  return isDuplicateKey(error);
+}
+
 /**
  * Locks only one caller in any process can hold: taking one inserts a document with the lock's
  * name as `_id`. FerretDB v1 runs a conditional update as a read then a separate write, so two

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
-import { countedUsage, InteractionLog, Reports, Tariffs, usageFromLog } from '../accounting';
+import { countedUsage, HOUR_MS, InteractionLog, Reports, Tariffs, usageFromLog } from '../accounting';
 import { CrisisModel, TicketModel, UsageRollupModel } from '../models';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from './embeddedDb';
 import { freePort } from './freePort';
@@ -28,7 +28,6 @@ const KINDS = ['answer', 'answer', 'answer', 'clarify', 'info', 'handoff', 'd2']
 const CHUNK = 20_000;
 const SLUG = 'bench-activation';
 const NIS = '99009';
-const HOUR_MS = 3_600_000;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InteractionLog, type InteractionEntry } from '../../accounting';
-import { InteractionModel } from '../../models';
+import { countedUsage, InteractionLog, usageFromLog, type InteractionEntry } from '../../accounting';
+import { ConversationMarkModel, InteractionModel } from '../../models';
 import {
   connectDatabase,
   disconnectDatabase,
@@ -18,6 +18,15 @@ const entry = (crisisSlug: string, i: number): InteractionEntry => ({
   direction: i % 2 ? 'out' : 'in',
   lang: 'fr',
 });
+
+const ALL_TIME = { from: new Date(0), to: new Date('2100-01-01T00:00:00Z') };
+
+/** The counters the log kept for cost reports agree with the log itself: nothing counted twice or missed. */
+async function expectCountersToMatchLog(crisisSlug: string): Promise<void> {
+  const counted = await countedUsage([crisisSlug], ALL_TIME);
+  expect(counted.length).toBeGreaterThan(0);
+  expect(counted).toEqual(await usageFromLog([crisisSlug], ALL_TIME));
+}
 
 /** How many times each conversationId is stored: an entry written twice shows up as a 2. */
 async function storedCounts(crisisSlug: string): Promise<Map<string, number>> {
@@ -111,6 +120,29 @@ describe('InteractionLog', () => {
     expect(attempts).toBe(2);
     expect(log.pending).toBe(0);
     expectEachOnce(await storedCounts('retry'), 20);
+    await expectCountersToMatchLog('retry');
+  });
+
+  it('counts each conversation as started once when its mark was written but not acknowledged', async () => {
+    const log = newLog({ flushIntervalMs: 60_000, retryBaseMs: 10 });
+    for (let i = 0; i < 20; i++) log.record({ ...entry('marks', i), direction: 'in' });
+    const realInsertMany = ConversationMarkModel.insertMany.bind(ConversationMarkModel);
+    // The marks are stored, then the reply is lost: the retry finds them already there.
+    const spy = jest.spyOn(ConversationMarkModel, 'insertMany').mockImplementationOnce((async (
+      docs: unknown[],
+      options: object,
+    ) => {
+      await realInsertMany(docs as never, options);
+      throw Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' });
+    }) as never);
+    try {
+      await log.flush();
+    } finally {
+      spy.mockRestore();
+    }
+    const [usage] = await countedUsage(['marks'], ALL_TIME);
+    expect(usage!.conversations).toEqual([{ channel: 'test', lang: 'fr', count: 20 }]);
+    await expectCountersToMatchLog('marks');
   });
 
   it('keeps at most maxBuffer entries, dropping the oldest and saying how many', async () => {
@@ -191,5 +223,6 @@ describe('InteractionLog through a database outage', () => {
 
     expect(log.pending).toBe(0);
     expectEachOnce(await storedCounts('outage'), n);
+    await expectCountersToMatchLog('outage');
   }, 60_000);
 });

@@ -98,36 +98,32 @@ const TICKETS: TicketSpec[] = [
   },
 ];
 
+const DEFAULT_TARIFF = {
+  scope: 'default',
+  validFrom: '2026-01-01T00:00:00Z',
+  activationCents: 5000,
+  operatorQuarterHourD5Cents: 1000,
+  operatorQuarterHourD2Cents: 1500,
+  personConversationCents: 300,
+  messageCents: [
+    { channel: 'whatsapp', cents: 5 },
+    { channel: 'sms', cents: 8 },
+  ],
+  tokensInPerMillionCents: 25_000,
+  tokensOutPerMillionCents: 100_000,
+};
 const TARIFFS = [
-  {
-    scope: 'default',
-    validFrom: '2026-01-01T00:00:00Z',
-    activationCents: 5000,
-    operatorQuarterHourD5Cents: 1000,
-    operatorQuarterHourD2Cents: 1500,
-    personConversationCents: 300,
-    messageCents: [
-      { channel: 'whatsapp', cents: 5 },
-      { channel: 'sms', cents: 8 },
-    ],
-    tokensInPerMillionCents: 25_000,
-    tokensOutPerMillionCents: 100_000,
-  },
+  DEFAULT_TARIFF,
   { scope: NIS, validFrom: '2026-01-01T00:00:00Z', activationCents: 4000 },
-  // From midnight on: D5 time and SMS dearer.
+  // From midnight on: D5 time and SMS dearer (a default version sets every price again).
   {
-    scope: 'default',
+    ...DEFAULT_TARIFF,
     validFrom: '2026-03-10T00:00:00+00:00',
-    activationCents: 5000,
     operatorQuarterHourD5Cents: 1200,
-    operatorQuarterHourD2Cents: 1500,
-    personConversationCents: 300,
     messageCents: [
       { channel: 'whatsapp', cents: 5 },
       { channel: 'sms', cents: 10 },
     ],
-    tokensInPerMillionCents: 25_000,
-    tokensOutPerMillionCents: 100_000,
   },
 ];
 const OLD = 'default:v1 + 99002:v1';

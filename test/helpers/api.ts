@@ -2,6 +2,16 @@ import { randomUUID } from 'node:crypto';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 
+/** A communicator of the demo crisis's authority, as the studio tests create it. */
+export const DEMO_COMMUNICATOR = {
+  username: 'chloe',
+  password: 'chloe-communicator-password',
+  displayName: 'Chloé',
+  roles: ['communicator'],
+  languages: ['nl', 'fr'],
+  authorityNis: '99001',
+};
+
 /** The admin account test bots start with (first admin from the environment). */
 export const adminEnv = { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password };
 

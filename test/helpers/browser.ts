@@ -61,3 +61,17 @@ export function openPhonePage(options: PageOptions = {}): Promise<LaptopPage> {
     { isMobile: true, hasTouch: true, deviceScaleFactor: 2, ...options },
   );
 }
+
+/**
+ * Signs in through the page's sign-in form, by keyboard (Enter in the password field submits), and
+ * waits until the page shows the user's name.
+ */
+export async function signInOnPage(
+  page: Page,
+  user: { username: string; password: string; displayName: string },
+): Promise<void> {
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByLabel('Password').press('Enter');
+  await page.locator('#user-name', { hasText: user.displayName }).waitFor({ timeout: 15_000 });
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
-import { openLaptopPage } from '../helpers/browser';
+import { openLaptopPage, signInOnPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
 
@@ -59,11 +59,7 @@ describe('operator console in a browser, against the whole bot', () => {
   it('signs in, takes a citizen from the queue, replies and closes the ticket', async () => {
     await page.goto(`${bot.app.url}/console`);
 
-    // Sign in through the form, by keyboard: Enter in the password field submits.
-    await page.getByLabel('Username').fill(OPERATOR.username);
-    await page.getByLabel('Password').fill(OPERATOR.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.locator('#user-name', { hasText: OPERATOR.displayName }).waitFor(WAIT);
+    await signInOnPage(page, OPERATOR);
     // Signing in makes the operator available, and the live stream must be open before a citizen
     // asks: with nobody online the bot offers a callback instead of queueing.
     expect(await page.getByLabel('Presence').inputValue()).toBe('available');

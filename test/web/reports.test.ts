@@ -3,7 +3,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
-import { openLaptopPage } from '../helpers/browser';
+import { openLaptopPage, signInOnPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { waitFor } from '../helpers/db';
 import { crisisReplyOf } from '../helpers/testChannel';
@@ -101,13 +101,6 @@ async function fetchInPage(page: Page, href: string) {
   }, href);
 }
 
-async function signIn(page: Page, username: string, password: string, displayName: string) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Password').press('Enter');
-  await page.locator('#user-name', { hasText: displayName }).waitFor(WAIT);
-}
-
 describe('cost report page in a browser, against the whole bot', () => {
   let bot: TestBot;
   let admin: ApiClient;
@@ -198,7 +191,7 @@ describe('cost report page in a browser, against the whole bot', () => {
 
   it('shows the activation report with its totals, four charts and a CSV, and screenshots it', async () => {
     await page.goto(`${bot.app.url}/reports/`);
-    await signIn(page, ADMIN.username, ADMIN.password, 'Administrator');
+    await signInOnPage(page, { ...ADMIN, displayName: 'Administrator' });
 
     const activation = page.getByLabel('Activation', { exact: true });
     await page
@@ -408,7 +401,7 @@ describe('cost report page in a browser, against the whole bot', () => {
   it("shows another authority's user nothing of the demo activation", async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.locator('#status', { hasText: 'Signed out.' }).waitFor(WAIT);
-    await signIn(page, OTHER_USER.username, OTHER_USER.password, OTHER_USER.displayName);
+    await signInOnPage(page, OTHER_USER);
 
     // No activation to choose: the page offers the user's own authority over a period instead.
     await page.locator('#no-activations:not([hidden])').waitFor(WAIT);

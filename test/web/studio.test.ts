@@ -2,21 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
-import { openLaptopPage } from '../helpers/browser';
+import { ADMIN, adminEnv, ApiClient, DEMO_COMMUNICATOR } from '../helpers/api';
+import { openLaptopPage, signInOnPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import type { ReceivedActivity } from '../helpers/testChannel';
 
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const CRISIS = 'demo-chemical-fire';
-const COMMUNICATOR = {
-  username: 'chloe',
-  password: 'chloe-communicator-password',
-  displayName: 'Chloé',
-  roles: ['communicator'],
-  languages: ['nl', 'fr'],
-  authorityNis: '99001',
-};
+const COMMUNICATOR = DEMO_COMMUNICATOR;
 const COLLEAGUE = {
   ...COMMUNICATOR,
   username: 'dirk',
@@ -79,11 +72,7 @@ describe('content studio in a browser, against the whole bot', () => {
 
     await page.goto(`${bot.app.url}/studio/?crisis=${CRISIS}`);
 
-    // Sign in through the form, by keyboard: Enter in the password field submits.
-    await page.getByLabel('Username').fill(COMMUNICATOR.username);
-    await page.getByLabel('Password').fill(COMMUNICATOR.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.locator('#user-name', { hasText: COMMUNICATOR.displayName }).waitFor(WAIT);
+    await signInOnPage(page, COMMUNICATOR);
 
     // The entries, grouped by category; open drinking-water.
     const row = page.locator('#entry-groups [data-entry-id="drinking-water"] button');

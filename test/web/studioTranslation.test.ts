@@ -1,20 +1,13 @@
 import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
-import { openLaptopPage } from '../helpers/browser';
+import { ADMIN, adminEnv, ApiClient, DEMO_COMMUNICATOR } from '../helpers/api';
+import { openLaptopPage, signInOnPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { FakeOpenAi } from '../helpers/fakeOpenAi';
 import { SANDBAGS, TRANSLATIONS } from '../helpers/translationFixture';
 
 const CRISIS = 'demo-chemical-fire';
-const COMMUNICATOR = {
-  username: 'chloe',
-  password: 'chloe-communicator-password',
-  displayName: 'Chloé',
-  roles: ['communicator'],
-  languages: ['nl', 'fr'],
-  authorityNis: '99001',
-};
+const COMMUNICATOR = DEMO_COMMUNICATOR;
 const WAIT = { timeout: 15_000 };
 
 describe('machine translation in the studio page, with a language model', () => {
@@ -42,10 +35,7 @@ describe('machine translation in the studio page, with a language model', () => 
 
   it('drafts the missing languages, marks them, and lets the communicator approve them', async () => {
     await page.goto(`${bot.app.url}/studio/?crisis=${CRISIS}`);
-    await page.getByLabel('Username').fill(COMMUNICATOR.username);
-    await page.getByLabel('Password').fill(COMMUNICATOR.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.locator('#user-name', { hasText: COMMUNICATOR.displayName }).waitFor(WAIT);
+    await signInOnPage(page, COMMUNICATOR);
 
     // A complete entry offers nothing to translate.
     await page.locator('#entry-groups [data-entry-id="stay-indoors"] button').click();
