@@ -1,9 +1,14 @@
 /**
  * `npm run bench`: drives N concurrent conversations through /api/messages of the real bot
  * (embedded database, interaction logging on) and of a bare echo bot in the same run, and
- * prints throughput and latency percentiles of both.
+ * prints throughput and latency percentiles of both, in two rounds:
+ * - saturated: each conversation sends its next message as soon as the last is answered, which
+ *   measures the most messages a second a bot takes (and latency that is mostly queueing);
+ * - paced: each conversation waits a random pause (exponential, mean BENCH_PAUSE_MS) before its
+ *   next message, as people do, which measures the latency citizens see at that many conversations.
  *
  *   BENCH_CONVERSATIONS (50)  BENCH_MESSAGES (20 per conversation)  BENCH_TARGET (a running bot's URL; default: start one)
+ *   BENCH_PAUSE_MS (2000)  BENCH_PACED_MESSAGES (10 per conversation)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +21,8 @@ import { freePort } from './freePort';
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 2000);
+const PACED_MESSAGES = Number(process.env.BENCH_PACED_MESSAGES ?? 10);
 const QUESTIONS = [
   'Moet ik binnen blijven?',
   'Dois-je rester à la maison ?',
@@ -79,7 +86,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function drive(name: string, botUrl: string, serviceUrl: string): Promise<Result> {
+interface Round {
+  messages: number;
+  /** Mean pause before each message; 0 sends each message as soon as the previous one is answered. */
+  pauseMs: number;
+}
+
+const SATURATED: Round = { messages: MESSAGES, pauseMs: 0 };
+const PACED: Round = { messages: PACED_MESSAGES, pauseMs: PAUSE_MS };
+
+/** Exponentially distributed, as the gaps between independent people's messages are. */
+function pause(meanMs: number): Promise<void> {
+  if (meanMs <= 0) return Promise.resolve();
+  return new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * meanMs));
+}
+
+async function drive(name: string, botUrl: string, serviceUrl: string, round: Round): Promise<Result> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONVERSATIONS });
   const latencies: number[] = [];
   let failed = 0;
@@ -98,7 +120,8 @@ async function drive(name: string, botUrl: string, serviceUrl: string): Promise<
     });
   const conversation = async (n: number) => {
     const conversationId = `bench-${name}-${n}-${randomUUID()}`;
-    for (let i = 0; i < MESSAGES; i++) {
+    for (let i = 0; i < round.messages; i++) {
+      await pause(round.pauseMs);
       const body = JSON.stringify({
         type: 'message',
         id: randomUUID(),
@@ -121,7 +144,7 @@ async function drive(name: string, botUrl: string, serviceUrl: string): Promise<
   agent.destroy();
   return {
     name,
-    messages: CONVERSATIONS * MESSAGES,
+    messages: CONVERSATIONS * round.messages,
     failed,
     seconds,
     latencies: latencies.sort((a, b) => a - b),
@@ -150,19 +173,28 @@ async function main(): Promise<void> {
     const echo = await startProcess('scripts/echoBot.js', {});
     children.push(echo.child);
 
+    console.log(`${os.cpus().length} cores, Node ${process.version}`);
+    // A warm-up so that JIT and connection pools are not measured.
+    await drive('warm-up', bot.url, channel.serviceUrl, SATURATED);
+    await drive('warm-up', echo.url, channel.serviceUrl, SATURATED);
     console.log(
-      `${CONVERSATIONS} concurrent conversations x ${MESSAGES} messages, ${os.cpus().length} cores, Node ${process.version}`,
+      `saturated: ${CONVERSATIONS} concurrent conversations x ${MESSAGES} messages, each sent once the previous one is answered`,
     );
-    // A short warm-up so that JIT and connection pools are not measured.
-    await drive('warm-up', bot.url, channel.serviceUrl);
-    await drive('warm-up', echo.url, channel.serviceUrl);
-    const echoResult = await drive('echo', echo.url, channel.serviceUrl);
-    const botResult = await drive('crisis-bot', bot.url, channel.serviceUrl);
+    const echoResult = await drive('echo', echo.url, channel.serviceUrl, SATURATED);
+    const botResult = await drive('crisis-bot', bot.url, channel.serviceUrl, SATURATED);
     console.log(row(echoResult));
     console.log(row(botResult));
     const ratio = botResult.messages / botResult.seconds / (echoResult.messages / echoResult.seconds);
     console.log(`throughput ratio crisis-bot / echo: ${ratio.toFixed(2)}`);
-    if (botResult.failed > 0 || echoResult.failed > 0) process.exitCode = 1;
+    console.log(
+      `paced: ${CONVERSATIONS} concurrent conversations x ${PACED_MESSAGES} messages, a pause of ${PAUSE_MS} ms on average before each`,
+    );
+    const echoPaced = await drive('echo', echo.url, channel.serviceUrl, PACED);
+    const botPaced = await drive('crisis-bot', bot.url, channel.serviceUrl, PACED);
+    console.log(row(echoPaced));
+    console.log(row(botPaced));
+    const results = [echoResult, botResult, echoPaced, botPaced];
+    if (results.some((r) => r.failed > 0)) process.exitCode = 1;
   } finally {
     for (const child of children) child.kill('SIGTERM');
     channel.close();
