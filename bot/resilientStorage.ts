@@ -28,8 +28,15 @@ function isUnavailable(error: unknown): boolean {
  * Keeps the bot answering while the database is briefly away: content is in memory, so a
  * turn can run without its conversation state. Reads then start from empty state and writes
  * are skipped (logged); conversations resume their stored state once the database is back.
+ *
+ * A write that outlasts the turn's wait goes on in the background (a busy database, not a lost
+ * one); the conversation's next read waits for it first, within the same limit, so that a slow
+ * write is never overtaken by a read of the state it replaces.
  */
 export class ResilientStorage implements Storage {
+  /** The latest write of each key still under way. */
+  private readonly writing = new Map<string, Promise<void>>();
+
   /** `connected` lets turns skip the database at once while it is known to be away. */
   constructor(
     private readonly inner: Storage,
@@ -40,7 +47,11 @@ export class ResilientStorage implements Storage {
   async read(keys: string[]): Promise<StoreItems> {
     try {
       if (!this.connected()) throw new StorageUnavailable('database disconnected');
-      return await withTimeout(this.inner.read(keys), 'state read');
+      const earlier = keys.flatMap((key) => this.writing.get(key) ?? []);
+      return await withTimeout(
+        Promise.all(earlier).then(() => this.inner.read(keys)),
+        'state read',
+      );
     } catch (error) {
       if (!isUnavailable(error)) throw error;
       this.logger.warn(
@@ -54,17 +65,30 @@ export class ResilientStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     try {
       if (!this.connected()) throw new StorageUnavailable('database disconnected');
-      await withTimeout(this.inner.write(changes), 'state write');
+      await withTimeout(this.track(Object.keys(changes), this.inner.write(changes)), 'state write');
     } catch (error) {
       if (!isUnavailable(error)) throw error;
       this.logger.warn(
         { err: error, keys: Object.keys(changes).length },
-        'conversation state not saved: database unavailable',
+        'conversation state not saved in time: database unavailable or slow',
       );
     }
   }
 
   async delete(keys: string[]): Promise<void> {
     await this.inner.delete(keys);
+  }
+
+  private track(keys: string[], write: Promise<void>): Promise<void> {
+    // Whoever waits for it only needs it over: its failure is the writer's to report.
+    const settled = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const key of keys) this.writing.set(key, settled);
+    void settled.then(() => {
+      for (const key of keys) if (this.writing.get(key) === settled) this.writing.delete(key);
+    });
+    return write;
   }
 }
