@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { freePort } from './freePort';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -48,16 +49,40 @@ async function startChannel(): Promise<{ serviceUrl: string; received: () => num
   return { serviceUrl: `http://127.0.0.1:${port}`, received: () => count, close: () => server.close() };
 }
 
+/** Counts a process's warnings and errors (pino's JSON lines) by message, to report them per round. */
+class WarningCount {
+  private readonly counts = new Map<string, number>();
+
+  constructor(child: ChildProcess) {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const { level, msg } = JSON.parse(line) as { level?: number; msg?: string };
+        if ((level ?? 0) >= 40) this.counts.set(msg ?? '', (this.counts.get(msg ?? '') ?? 0) + 1);
+      } catch {
+        // Not a log line: nothing to count.
+      }
+    });
+  }
+
+  /** What was counted since the last call, as printable lines. */
+  take(): string[] {
+    const lines = [...this.counts].map(([msg, n]) => `  ${n} x "${msg}"`);
+    this.counts.clear();
+    return lines;
+  }
+}
+
 async function startProcess(
   script: string,
   env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
+): Promise<{ url: string; child: ChildProcess; warnings: WarningCount }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const warnings = new WarningCount(child);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (
@@ -70,7 +95,7 @@ async function startProcess(
     if (Date.now() > deadline) throw new Error(`${script} not healthy in time`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, child };
+  return { url, child, warnings };
 }
 
 interface Result {
@@ -170,6 +195,13 @@ async function main(): Promise<void> {
           MONGODB_URI: process.env.MONGODB_URI ?? '',
         });
     if ('child' in bot) children.push(bot.child);
+    const botWarnings = 'warnings' in bot ? bot.warnings : undefined;
+    // Only for a bot the bench started: a running one (BENCH_TARGET) keeps its logs.
+    const printWarnings = (round: string) => {
+      const lines = botWarnings?.take();
+      if (lines)
+        console.log(`crisis-bot warnings, ${round}: ${lines.length ? `\n${lines.join('\n')}` : 'none'}`);
+    };
     const echo = await startProcess('scripts/echoBot.js', {});
     children.push(echo.child);
 
@@ -177,6 +209,7 @@ async function main(): Promise<void> {
     // A warm-up so that JIT and connection pools are not measured.
     await drive('warm-up', bot.url, channel.serviceUrl, SATURATED);
     await drive('warm-up', echo.url, channel.serviceUrl, SATURATED);
+    printWarnings('start-up and warm-up');
     console.log(
       `saturated: ${CONVERSATIONS} concurrent conversations x ${MESSAGES} messages, each sent once the previous one is answered`,
     );
@@ -184,6 +217,7 @@ async function main(): Promise<void> {
     const botResult = await drive('crisis-bot', bot.url, channel.serviceUrl, SATURATED);
     console.log(row(echoResult));
     console.log(row(botResult));
+    printWarnings('saturated');
     const ratio = botResult.messages / botResult.seconds / (echoResult.messages / echoResult.seconds);
     console.log(`throughput ratio crisis-bot / echo: ${ratio.toFixed(2)}`);
     console.log(
@@ -193,6 +227,7 @@ async function main(): Promise<void> {
     const botPaced = await drive('crisis-bot', bot.url, channel.serviceUrl, PACED);
     console.log(row(echoPaced));
     console.log(row(botPaced));
+    printWarnings('paced');
     const results = [echoResult, botResult, echoPaced, botPaced];
     if (results.some((r) => r.failed > 0)) process.exitCode = 1;
   } finally {
