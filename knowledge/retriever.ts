@@ -1,6 +1,7 @@
 import MiniSearch, { type SearchResult as MiniSearchResult } from 'minisearch';
 import type { Lang } from '../models';
 import type { ContentFile, Faq, LocalizedText } from './contentSchema';
+import { RelatedTerms } from './concepts';
 import { TermAnalyzer, tokenize } from './textAnalysis';
 
 export type Decision = 'answer' | 'clarify' | 'none';
@@ -40,6 +41,8 @@ const FIELD_CREDIT: Record<string, number> = { question: 1, alternatives: 1, cat
 /** Credit kept when a word matched only approximately (typo, prefix) or only through a compound part. */
 const APPROXIMATE_CREDIT = 0.7;
 const COMPOUND_PART_CREDIT = 0.8;
+/** Credit kept when a word matched only through a related word (lexicon/concepts.json). */
+const RELATED_CREDIT = 0.7;
 /**
  * Weight of a question word the content never uses, relative to a word specific to one entry.
  * Such words dilute the confidence without vetoing it: citizens add context the FAQ cannot anticipate.
@@ -75,6 +78,7 @@ interface IndexedFaq {
 interface LanguageIndex {
   search: MiniSearch<IndexedFaq>;
   analyzer: TermAnalyzer;
+  related: RelatedTerms;
 }
 
 /** What one question word contributes to one entry. */
@@ -146,7 +150,7 @@ export class Retriever {
       searchOptions: { tokenize: (term) => [term], processTerm: (term) => term, boost: BOOST, fuzzy, prefix },
     });
     search.addAll(docs);
-    return { search, analyzer };
+    return { search, analyzer, related: new RelatedTerms(lang, analyzer) };
   }
 
   private searchIndex(index: LanguageIndex, text: string, lang: Lang): SearchOutcome {
@@ -155,7 +159,8 @@ export class Retriever {
     const support = new Map<string, number>();
     let informative = 0;
     for (const terms of index.analyzer.words(text)) {
-      const matches = this.matchWord(index.search, terms);
+      let matches = this.matchWord(index.search, terms);
+      if (matches.size === 0) matches = this.matchRelated(index, terms[0]!);
       if (matches.size === 0) {
         informative += UNKNOWN_WORD_WEIGHT;
         continue;
@@ -201,6 +206,20 @@ export class Retriever {
           matches.set(result.id as string, { score: result.score, credit });
       }
     });
+    return matches;
+  }
+
+  /** The entries that state a word related to one the content never uses, exactly, at a discount. */
+  private matchRelated(index: LanguageIndex, term: string): Map<string, WordMatch> {
+    const matches = new Map<string, WordMatch>();
+    for (const related of index.related.of(term)) {
+      for (const result of index.search.search(related, { fuzzy: false, prefix: false })) {
+        const credit = RELATED_CREDIT * matchCredit(result, related);
+        const previous = matches.get(result.id as string);
+        if (!previous || credit > previous.credit)
+          matches.set(result.id as string, { score: result.score, credit });
+      }
+    }
     return matches;
   }
 

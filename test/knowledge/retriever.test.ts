@@ -39,6 +39,18 @@ describe('Retriever', () => {
     expect(answer(text, lang)).toBe(faqId);
   });
 
+  it.each([
+    ['what about the horses', 'en', 'pets-livestock'],
+    ['wo kann ich übernachten', 'de', 'reception-centre'],
+    ['où trouver un hébergement', 'fr', 'reception-centre'],
+    ['wo gibt es neuigkeiten', 'de', 'updates'],
+  ] as const)(
+    "answers through a related word when the content never uses the citizen's: %s",
+    (text, lang, faqId) => {
+      expect(answer(text, lang)).toBe(faqId);
+    },
+  );
+
   it('finds a word inside a compound, and a road number in an answer', () => {
     expect(answer('Gehört die Mühlenstraße zum Sperrgebiet?', 'de')).toBe('confinement-zone');
     expect(answer('N63?', 'en')).toBe('roads-transport');
