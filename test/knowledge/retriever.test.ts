@@ -11,6 +11,15 @@ function demo(): ContentFile {
   return result.content;
 }
 
+function template(name: string): ContentFile {
+  const raw = JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, `../../content/templates/${name}.json`), 'utf8'),
+  );
+  const result = validateContent(raw);
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.content;
+}
+
 describe('Retriever', () => {
   const retriever = new Retriever(demo());
   const answer = (text: string, lang: Lang) => {
@@ -50,6 +59,11 @@ describe('Retriever', () => {
       expect(answer(text, lang)).toBe(faqId);
     },
   );
+
+  it('does so in other crises too (power-outage template: "Empfang" and "Handy" for the phone entry)', () => {
+    const outcome = new Retriever(template('power-outage')).search('kein Empfang auf dem Handy', 'de');
+    expect(outcome.decision === 'answer' && outcome.best?.faqId).toBe('phone-emergency-calls');
+  });
 
   it('finds a word inside a compound, and a road number in an answer', () => {
     expect(answer('Gehört die Mühlenstraße zum Sperrgebiet?', 'de')).toBe('confinement-zone');
