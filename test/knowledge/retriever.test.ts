@@ -2,23 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Retriever, validateContent, type ContentFile, type Lang } from '../../knowledge';
 
-function demo(): ContentFile {
-  const raw = JSON.parse(
-    fs.readFileSync(path.resolve(__dirname, '../../content/demo-chemical-fire.json'), 'utf8'),
-  );
+/** A content file of the project (`content/…`), validated. */
+function content(file: string): ContentFile {
+  const raw = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../content', file), 'utf8'));
   const result = validateContent(raw);
   if (!result.ok) throw new Error(result.problems.join('\n'));
   return result.content;
 }
 
-function template(name: string): ContentFile {
-  const raw = JSON.parse(
-    fs.readFileSync(path.resolve(__dirname, `../../content/templates/${name}.json`), 'utf8'),
-  );
-  const result = validateContent(raw);
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.content;
-}
+const demo = () => content('demo-chemical-fire.json');
+const template = (name: string) => content(`templates/${name}.json`);
 
 describe('Retriever', () => {
   const retriever = new Retriever(demo());
