@@ -197,30 +197,18 @@ export class Retriever {
 
   /** The entries one question word matches, keeping for each the best of the word's terms. */
   private matchWord(search: MiniSearch<IndexedFaq>, terms: string[]): Map<string, WordMatch> {
-    const matches = new Map<string, WordMatch>();
-    terms.forEach((term, i) => {
-      for (const result of search.search(term)) {
-        const credit = (i === 0 ? 1 : COMPOUND_PART_CREDIT) * matchCredit(result, term);
-        const previous = matches.get(result.id as string);
-        if (!previous || credit > previous.credit)
-          matches.set(result.id as string, { score: result.score, credit });
-      }
-    });
-    return matches;
+    return bestMatches(
+      search,
+      terms.map((term, i) => ({ term, weight: i === 0 ? 1 : COMPOUND_PART_CREDIT })),
+    );
   }
 
   /** The entries that state a word related to one the content never uses, exactly, at a discount. */
   private matchRelated(index: LanguageIndex, term: string): Map<string, WordMatch> {
-    const matches = new Map<string, WordMatch>();
-    for (const related of index.related.of(term)) {
-      for (const result of index.search.search(related, { fuzzy: false, prefix: false })) {
-        const credit = RELATED_CREDIT * matchCredit(result, related);
-        const previous = matches.get(result.id as string);
-        if (!previous || credit > previous.credit)
-          matches.set(result.id as string, { score: result.score, credit });
-      }
-    }
-    return matches;
+    return bestMatches(
+      index.search,
+      index.related.of(term).map((related) => ({ term: related, weight: RELATED_CREDIT, exact: true })),
+    );
   }
 
   /** The text in the first of `preferred`, then of the crisis's languages, that has it. */
@@ -233,6 +221,27 @@ export class Retriever {
     const order = [...preferred, ...this.languages].filter((l) => this.languages.includes(l));
     return order.find((l) => text[l] !== undefined) ?? this.languages[0]!;
   }
+}
+
+/**
+ * Searches each term (weighted; `exact`: no typo or prefix matching) and keeps, for each entry,
+ * its best-supported match.
+ */
+function bestMatches(
+  search: MiniSearch<IndexedFaq>,
+  queries: { term: string; weight: number; exact?: boolean }[],
+): Map<string, WordMatch> {
+  const matches = new Map<string, WordMatch>();
+  for (const { term, weight, exact } of queries) {
+    const results = exact ? search.search(term, { fuzzy: false, prefix: false }) : search.search(term);
+    for (const result of results) {
+      const credit = weight * matchCredit(result, term);
+      const previous = matches.get(result.id as string);
+      if (!previous || credit > previous.credit)
+        matches.set(result.id as string, { score: result.score, credit });
+    }
+  }
+  return matches;
 }
 
 /** How well one search result supports its entry: by the best field matched, discounted when approximate. */

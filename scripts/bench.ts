@@ -72,17 +72,19 @@ class WarningCount {
   }
 }
 
+/** Starts a built script on a free port; with `countWarnings`, its logged warnings are counted from the start. */
 async function startProcess(
   script: string,
   env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess; warnings: WarningCount }> {
+  countWarnings = false,
+): Promise<{ url: string; child: ChildProcess; warnings?: WarningCount }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', countWarnings ? 'pipe' : 'ignore', 'inherit'],
   });
-  const warnings = new WarningCount(child);
+  const warnings = countWarnings ? new WarningCount(child) : undefined;
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (
@@ -112,13 +114,26 @@ function percentile(sorted: number[], p: number): number {
 }
 
 interface Round {
+  name: string;
+  /** What the round does, as printed above its figures. */
+  description: string;
   messages: number;
   /** Mean pause before each message; 0 sends each message as soon as the previous one is answered. */
   pauseMs: number;
 }
 
-const SATURATED: Round = { messages: MESSAGES, pauseMs: 0 };
-const PACED: Round = { messages: PACED_MESSAGES, pauseMs: PAUSE_MS };
+const SATURATED: Round = {
+  name: 'saturated',
+  description: `${CONVERSATIONS} concurrent conversations x ${MESSAGES} messages, each sent once the previous one is answered`,
+  messages: MESSAGES,
+  pauseMs: 0,
+};
+const PACED: Round = {
+  name: 'paced',
+  description: `${CONVERSATIONS} concurrent conversations x ${PACED_MESSAGES} messages, a pause of ${PAUSE_MS} ms on average before each`,
+  messages: PACED_MESSAGES,
+  pauseMs: PAUSE_MS,
+};
 
 /** Exponentially distributed, as the gaps between independent people's messages are. */
 function pause(meanMs: number): Promise<void> {
@@ -189,18 +204,21 @@ async function main(): Promise<void> {
   try {
     const bot = process.env.BENCH_TARGET
       ? { url: process.env.BENCH_TARGET }
-      : await startProcess('bot/main.js', {
-          DATA_DIR: dataDir,
-          EMBEDDED_DB_PORT: String(await freePort()),
-          MONGODB_URI: process.env.MONGODB_URI ?? '',
-        });
+      : await startProcess(
+          'bot/main.js',
+          {
+            DATA_DIR: dataDir,
+            EMBEDDED_DB_PORT: String(await freePort()),
+            MONGODB_URI: process.env.MONGODB_URI ?? '',
+          },
+          true,
+        );
     if ('child' in bot) children.push(bot.child);
-    const botWarnings = 'warnings' in bot ? bot.warnings : undefined;
     // Only for a bot the bench started: a running one (BENCH_TARGET) keeps its logs.
-    const printWarnings = (round: string) => {
-      const lines = botWarnings?.take();
+    const printWarnings = (when: string) => {
+      const lines = 'warnings' in bot ? bot.warnings?.take() : undefined;
       if (lines)
-        console.log(`crisis-bot warnings, ${round}: ${lines.length ? `\n${lines.join('\n')}` : 'none'}`);
+        console.log(`crisis-bot warnings, ${when}: ${lines.length ? `\n${lines.join('\n')}` : 'none'}`);
     };
     const echo = await startProcess('scripts/echoBot.js', {});
     children.push(echo.child);
@@ -210,26 +228,19 @@ async function main(): Promise<void> {
     await drive('warm-up', bot.url, channel.serviceUrl, SATURATED);
     await drive('warm-up', echo.url, channel.serviceUrl, SATURATED);
     printWarnings('start-up and warm-up');
-    console.log(
-      `saturated: ${CONVERSATIONS} concurrent conversations x ${MESSAGES} messages, each sent once the previous one is answered`,
-    );
-    const echoResult = await drive('echo', echo.url, channel.serviceUrl, SATURATED);
-    const botResult = await drive('crisis-bot', bot.url, channel.serviceUrl, SATURATED);
-    console.log(row(echoResult));
-    console.log(row(botResult));
-    printWarnings('saturated');
-    const ratio = botResult.messages / botResult.seconds / (echoResult.messages / echoResult.seconds);
-    console.log(`throughput ratio crisis-bot / echo: ${ratio.toFixed(2)}`);
-    console.log(
-      `paced: ${CONVERSATIONS} concurrent conversations x ${PACED_MESSAGES} messages, a pause of ${PAUSE_MS} ms on average before each`,
-    );
-    const echoPaced = await drive('echo', echo.url, channel.serviceUrl, PACED);
-    const botPaced = await drive('crisis-bot', bot.url, channel.serviceUrl, PACED);
-    console.log(row(echoPaced));
-    console.log(row(botPaced));
-    printWarnings('paced');
-    const results = [echoResult, botResult, echoPaced, botPaced];
-    if (results.some((r) => r.failed > 0)) process.exitCode = 1;
+    for (const round of [SATURATED, PACED]) {
+      console.log(`${round.name}: ${round.description}`);
+      const echoResult = await drive('echo', echo.url, channel.serviceUrl, round);
+      const botResult = await drive('crisis-bot', bot.url, channel.serviceUrl, round);
+      console.log(row(echoResult));
+      console.log(row(botResult));
+      printWarnings(round.name);
+      if (round === SATURATED) {
+        const ratio = botResult.messages / botResult.seconds / (echoResult.messages / echoResult.seconds);
+        console.log(`throughput ratio crisis-bot / echo: ${ratio.toFixed(2)}`);
+      }
+      if (echoResult.failed > 0 || botResult.failed > 0) process.exitCode = 1;
+    }
   } finally {
     for (const child of children) child.kill('SIGTERM');
     channel.close();
