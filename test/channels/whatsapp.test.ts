@@ -1,7 +1,5 @@
 import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { createTranslator } from '../../bot/i18n';
@@ -12,6 +10,7 @@ import { InteractionModel, WhatsAppContactModel } from '../../models';
 import { adminEnv, signedInStaff } from '../helpers/api';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { waitFor } from '../helpers/db';
+import { StandInServer } from '../helpers/standIn';
 
 const PHONE_NUMBER_ID = '106540352242922';
 const APP_SECRET = 'app-secret-for-tests';
@@ -47,42 +46,37 @@ interface GraphCall {
 class GraphStandIn {
   readonly calls: GraphCall[] = [];
   private failures: number[] = [];
-  private server?: http.Server;
+  private server?: StandInServer;
   url = '';
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      req.on('end', () => {
-        const call: GraphCall = {
-          path: req.url ?? '',
-          authorization: req.headers.authorization,
-          body: JSON.parse(raw) as GraphCall['body'],
-        };
-        this.calls.push(call);
-        res.setHeader('content-type', 'application/json');
-        const failure = this.failures.shift();
-        if (failure) {
-          res.statusCode = failure;
-          res.end(JSON.stringify({ error: { message: 'stand-in failure', code: failure } }));
-          return;
-        }
-        res.end(
-          JSON.stringify({
-            messaging_product: 'whatsapp',
-            contacts: [{ input: call.body.to, wa_id: call.body.to }],
-            messages: [{ id: `wamid.out-${this.calls.length}` }],
-          }),
-        );
-      });
+    this.server = new StandInServer((req, raw, res) => {
+      const call: GraphCall = {
+        path: req.url ?? '',
+        authorization: req.headers.authorization,
+        body: JSON.parse(raw) as GraphCall['body'],
+      };
+      this.calls.push(call);
+      res.setHeader('content-type', 'application/json');
+      const failure = this.failures.shift();
+      if (failure) {
+        res.statusCode = failure;
+        res.end(JSON.stringify({ error: { message: 'stand-in failure', code: failure } }));
+        return;
+      }
+      res.end(
+        JSON.stringify({
+          messaging_product: 'whatsapp',
+          contacts: [{ input: call.body.to, wa_id: call.body.to }],
+          messages: [{ id: `wamid.out-${this.calls.length}` }],
+        }),
+      );
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await this.server.start();
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 
   /** The next requests answer these statuses, one each. */

@@ -1,5 +1,5 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { StandInServer } from './standIn';
 
 /** What a chat completion request carries (the part the tests look at). */
 export interface ChatRequest {
@@ -41,33 +41,27 @@ export class FakeOpenAi {
   readonly requests: RecordedRequest[] = [];
   private readonly script: (ScriptedReply | Responder)[] = [];
   private responder: Responder | undefined;
-  private server: http.Server | undefined;
+  private server: StandInServer | undefined;
   url = '';
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      req.on('end', () => {
-        if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-          res.statusCode = 404;
-          res.end();
-          return;
-        }
-        const body = JSON.parse(raw) as ChatRequest;
-        this.requests.push({ path: req.url, headers: req.headers, body });
-        const next = this.script.shift() ?? this.responder;
-        const reply = typeof next === 'function' ? next(body) : next;
-        setTimeout(() => this.send(res, body, reply), reply?.delayMs ?? 0).unref();
-      });
+    this.server = new StandInServer((req, raw, res) => {
+      if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      const body = JSON.parse(raw) as ChatRequest;
+      this.requests.push({ path: req.url, headers: req.headers, body });
+      const next = this.script.shift() ?? this.responder;
+      const reply = typeof next === 'function' ? next(body) : next;
+      setTimeout(() => this.send(res, body, reply), reply?.delayMs ?? 0).unref();
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    this.url = `${await this.server.start()}/v1`;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 
   /** Replies for the next requests, in order. */
@@ -86,7 +80,7 @@ export class FakeOpenAi {
     this.responder = undefined;
   }
 
-  private send(res: http.ServerResponse, body: ChatRequest, reply: ScriptedReply | undefined): void {
+  private send(res: ServerResponse, body: ChatRequest, reply: ScriptedReply | undefined): void {
     if (res.destroyed || res.writableEnded) return;
     // Status set as a property: restify, loaded in the same process, replaces writeHead.
     res.setHeader('content-type', 'application/json');

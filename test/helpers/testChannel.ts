@@ -1,6 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { StandInServer } from './standIn';
 
 export interface ReceivedActivity {
   type: string;
@@ -31,7 +30,7 @@ export function crisisReplyOf(activity: ReceivedActivity): CrisisReply | undefin
  * /api/messages and receives the bot's replies on the Connector API routes.
  */
 export class TestChannel {
-  private server?: http.Server;
+  private server?: StandInServer;
   private readonly received = new Map<string, ReceivedActivity[]>();
   private readonly waiters: (() => void)[] = [];
   /** Conversations whose next reply the channel refuses (403: the connector retries 5xx, not this). */
@@ -42,36 +41,31 @@ export class TestChannel {
   constructor(public botUrl: string) {}
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
+    this.server = new StandInServer((req, body, res) => {
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match) {
         res.writeHead(404).end();
         return;
       }
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      req.on('end', () => {
-        const conversationId = decodeURIComponent(match[1]!);
-        if (this.refuseNext.delete(conversationId)) {
-          res.statusCode = 403;
-          res.end('{"error":"refused"}');
-          return;
-        }
-        const activity = JSON.parse(body) as ReceivedActivity;
-        const list = this.received.get(conversationId) ?? [];
-        list.push(activity);
-        this.received.set(conversationId, list);
-        this.waiters.splice(0).forEach((wake) => wake());
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ id: randomUUID() }));
-      });
+      const conversationId = decodeURIComponent(match[1]!);
+      if (this.refuseNext.delete(conversationId)) {
+        res.statusCode = 403;
+        res.end('{"error":"refused"}');
+        return;
+      }
+      const activity = JSON.parse(body) as ReceivedActivity;
+      const list = this.received.get(conversationId) ?? [];
+      list.push(activity);
+      this.received.set(conversationId, list);
+      this.waiters.splice(0).forEach((wake) => wake());
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: randomUUID() }));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.serviceUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.serviceUrl = await this.server.start();
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 
   refuseNextReply(conversationId: string): void {

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
 import { openLaptopPage, openPhonePage, type LaptopPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
+import { StandInServer } from '../helpers/standIn';
 
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 const WAIT = { timeout: 20_000 };
@@ -170,37 +169,31 @@ describe('citizen chat page in a browser, against the whole bot over its own Dir
 class AzureStandIn {
   readonly generated: { authorization?: string; body: string }[] = [];
   readonly browserCalls: { method: string; url: string; authorization?: string }[] = [];
-  private readonly server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      // The browser calls Direct Line across origins: answer as Azure does, for any origin.
-      res.setHeader('access-control-allow-origin', '*');
-      res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? '*');
-      res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
-      if (req.method === 'OPTIONS') {
-        res.statusCode = 204;
-        return res.end();
+  private readonly server = new StandInServer((req, body, res) => {
+    // The browser calls Direct Line across origins: answer as Azure does, for any origin.
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? '*');
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    if (req.method === 'OPTIONS') {
+      res.statusCode = 204;
+      return res.end();
+    }
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/v3/directline/tokens/generate' && req.method === 'POST') {
+      this.generated.push({ authorization: req.headers.authorization, body });
+      if (req.headers.authorization !== `Bearer ${this.secret}`) {
+        res.statusCode = 403;
+        return res.end('{}');
       }
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/v3/directline/tokens/generate' && req.method === 'POST') {
-        this.generated.push({ authorization: req.headers.authorization, body });
-        if (req.headers.authorization !== `Bearer ${this.secret}`) {
-          res.statusCode = 403;
-          return res.end('{}');
-        }
-        return res.end(
-          JSON.stringify({ conversationId: 'azure-conv-1', token: this.token, expires_in: 1800 }),
-        );
-      }
-      this.browserCalls.push({
-        method: req.method!,
-        url: req.url!,
-        authorization: req.headers.authorization,
-      });
-      res.statusCode = 503;
-      res.end('{}');
+      return res.end(JSON.stringify({ conversationId: 'azure-conv-1', token: this.token, expires_in: 1800 }));
+    }
+    this.browserCalls.push({
+      method: req.method!,
+      url: req.url!,
+      authorization: req.headers.authorization,
     });
+    res.statusCode = 503;
+    res.end('{}');
   });
   url = '';
 
@@ -210,12 +203,11 @@ class AzureStandIn {
   ) {}
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await this.server.start();
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.stop();
   }
 }
 
