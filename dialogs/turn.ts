@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { TranscriptEntry } from '../handoff';
 import { addUsage, NO_USAGE, type Lang, type LiveCrisis, type ModelUsage } from '../knowledge';
+import type { Vector } from '../semantic';
 import type { InquiryClassification } from '../triage';
 
 /** What the bot keeps per conversation (in the `botstate` collection, through ConversationState). */
@@ -23,6 +24,8 @@ export interface Turn {
   data: ConversationData;
   /** Whether the message is about a person who may be affected (D2), decided before anything else. */
   inquiry: InquiryClassification;
+  /** The message's embedding, when the model answered in time; absent means word search alone. */
+  queryVector?: Vector;
 }
 
 const TURN_KEY = Symbol('crisis.turn');

@@ -1,0 +1,253 @@
+import OpenAI from 'openai';
+import {
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleAll,
+  timeout,
+  TimeoutStrategy,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { normalize, type Vector } from './vectors';
+
+/** e5-style models embed a question and the passages that may answer it differently. */
+export type EmbeddingKind = 'query' | 'passage';
+
+/**
+ * How the kind reaches the endpoint: `field` sends `input_type` (the embedded model, and servers
+ * such as Cohere-style ones), `prefix` writes e5's "query: "/"passage: " into the text, `none`
+ * sends the text alone (OpenAI and Azure OpenAI models, which reject unknown fields).
+ */
+export type InputTypeMode = 'field' | 'prefix' | 'none';
+
+export interface EmbeddingsClientOptions {
+  /** Base URL of an OpenAI-compatible API, ending in /v1. */
+  url: string;
+  model: string;
+  /** Unset for a server that needs no key. */
+  apiKey?: string;
+  inputType: InputTypeMode;
+  /** How long a citizen's message may wait for its vector before the bot answers without it. */
+  queryTimeoutMs: number;
+  /** Consecutive failed requests that open the circuit, and how long it stays open. */
+  breakerFailures: number;
+  breakerResetMs: number;
+  /** Query vectors kept, by normalised text. */
+  cacheSize: number;
+  /** Queries sent together at most in one request. */
+  maxBatch: number;
+  logger: Logger;
+}
+
+export interface EmbeddingsStats {
+  queries: number;
+  cacheHits: number;
+  /** Requests sent for queries, and the queries they carried. */
+  batches: number;
+  batchedQueries: number;
+  /** Queries answered without a vector: timed out, failed, or skipped while the circuit was open. */
+  unanswered: number;
+  /** Wall time spent in query requests, summed over requests. */
+  requestMs: number;
+}
+
+export interface EmbedderStatus {
+  model: string;
+  /** `open`: the model failed repeatedly and is not asked until a trial request succeeds. */
+  circuit: 'closed' | 'open' | 'half-open';
+}
+
+/** What the rest of the bot needs of an embeddings model. */
+export interface Embedder {
+  /** Vectors of different models are never compared: stored vectors are keyed by this name. */
+  readonly model: string;
+  /** The vector of a citizen's message, or undefined when the model is slow or down (never throws). */
+  embedQuery(text: string): Promise<Vector | undefined>;
+  /** Vectors of content passages, in order; throws when the model cannot make them. */
+  embedPassages(texts: string[], options?: { timeoutMs?: number }): Promise<Vector[]>;
+  status(): EmbedderStatus;
+  stats(): EmbeddingsStats;
+}
+
+/** Passages go in requests of this size: the embedded model runs one inference at a time. */
+const PASSAGE_BATCH = 32;
+const DEFAULT_PASSAGE_TIMEOUT_MS = 120_000;
+const NO_KEY = 'no-key';
+const E5_PREFIX: Record<EmbeddingKind, string> = { query: 'query: ', passage: 'passage: ' };
+
+/** The text a vector is cached under and made from: case and spacing do not change what a citizen means. */
+export function queryKey(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+interface PendingQuery {
+  text: string;
+  resolve: (vector: Vector | undefined) => void;
+}
+
+/**
+ * Any OpenAI-compatible embeddings endpoint, asked through the `openai` package. Citizens' messages
+ * are cached by normalised text and micro-batched: while one request is under way, the messages
+ * that arrive wait and go together in the next one, so a burst costs one model call instead of
+ * many. Each message waits at most `queryTimeoutMs`; a circuit breaker stops asking a model that
+ * keeps failing. Either way the caller gets undefined and answers with word search alone.
+ */
+export class EmbeddingsClient implements Embedder {
+  readonly model: string;
+  private readonly client: OpenAI;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly cache: LRUCache<string, Vector>;
+  /** Messages whose vector is already being made: a second asker waits for the same one. */
+  private readonly inFlight = new Map<string, Promise<Vector | undefined>>();
+  private queue: PendingQuery[] = [];
+  private sending = false;
+  private readonly counters: EmbeddingsStats = {
+    queries: 0,
+    cacheHits: 0,
+    batches: 0,
+    batchedQueries: 0,
+    unanswered: 0,
+    requestMs: 0,
+  };
+
+  constructor(private readonly options: EmbeddingsClientOptions) {
+    this.model = options.model;
+    this.client = new OpenAI({
+      apiKey: options.apiKey ?? NO_KEY,
+      baseURL: options.url,
+      // A retry would only hide a failing model from the breaker; the caller has its own deadline.
+      maxRetries: 0,
+      organization: null,
+      project: null,
+    });
+    this.cache = new LRUCache({ max: options.cacheSize });
+    this.breaker = circuitBreaker(handleAll, {
+      halfOpenAfter: options.breakerResetMs,
+      breaker: new ConsecutiveBreaker(options.breakerFailures),
+    });
+    this.breaker.onBreak(() =>
+      options.logger.warn(
+        { model: this.model, retryInMs: options.breakerResetMs },
+        'embeddings model failing: circuit open, answering with word search alone',
+      ),
+    );
+    this.breaker.onReset(() =>
+      options.logger.info({ model: this.model }, 'embeddings model answers again: circuit closed'),
+    );
+  }
+
+  embedQuery(text: string): Promise<Vector | undefined> {
+    const key = queryKey(text);
+    this.counters.queries++;
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.counters.cacheHits++;
+      return Promise.resolve(cached);
+    }
+    const running = this.inFlight.get(key);
+    if (running) return this.withDeadline(running);
+    if (this.breaker.state === CircuitState.Open) {
+      this.counters.unanswered++;
+      return Promise.resolve(undefined);
+    }
+    const made = new Promise<Vector | undefined>((resolve) => {
+      this.queue.push({ text: key, resolve });
+    }).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, made);
+    this.sendQueued();
+    return this.withDeadline(made);
+  }
+
+  async embedPassages(texts: string[], { timeoutMs = DEFAULT_PASSAGE_TIMEOUT_MS } = {}): Promise<Vector[]> {
+    const vectors: Vector[] = [];
+    for (let start = 0; start < texts.length; start += PASSAGE_BATCH) {
+      const batch = texts.slice(start, start + PASSAGE_BATCH);
+      vectors.push(...(await this.request(batch, 'passage', timeoutMs)));
+    }
+    return vectors;
+  }
+
+  status(): EmbedderStatus {
+    const circuit =
+      this.breaker.state === CircuitState.Open || this.breaker.state === CircuitState.Isolated
+        ? 'open'
+        : this.breaker.state === CircuitState.HalfOpen
+          ? 'half-open'
+          : 'closed';
+    return { model: this.model, circuit };
+  }
+
+  stats(): EmbeddingsStats {
+    return { ...this.counters };
+  }
+
+  /** The vector, or undefined once the caller's deadline passes (the request goes on and fills the cache). */
+  private withDeadline(made: Promise<Vector | undefined>): Promise<Vector | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.options.queryTimeoutMs);
+    });
+    return Promise.race([made, late]).then((vector) => {
+      clearTimeout(timer);
+      if (!vector) this.counters.unanswered++;
+      return vector;
+    });
+  }
+
+  /** One request at a time: what queued meanwhile goes together in the next. */
+  private sendQueued(): void {
+    if (this.sending || this.queue.length === 0) return;
+    this.sending = true;
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    const started = performance.now();
+    this.counters.batches++;
+    this.counters.batchedQueries += batch.length;
+    // A request may outlive the citizen's wait, but not by much: its results only fill the cache.
+    this.request(
+      batch.map((q) => q.text),
+      'query',
+      this.options.queryTimeoutMs * 4,
+    )
+      .then(
+        (vectors) =>
+          batch.forEach((q, i) => {
+            this.cache.set(q.text, vectors[i]!);
+            q.resolve(vectors[i]);
+          }),
+        () => batch.forEach((q) => q.resolve(undefined)),
+      )
+      .finally(() => {
+        this.counters.requestMs += performance.now() - started;
+        this.sending = false;
+        this.sendQueued();
+      });
+  }
+
+  private async request(texts: string[], kind: EmbeddingKind, timeoutMs: number): Promise<Vector[]> {
+    const { inputType } = this.options;
+    const input = inputType === 'prefix' ? texts.map((t) => E5_PREFIX[kind] + t) : texts;
+    // `input_type` is not in OpenAI's own parameters; the SDK sends extra fields as they are.
+    const extra = inputType === 'field' ? { input_type: kind } : {};
+    const deadline = timeout(timeoutMs, TimeoutStrategy.Aggressive);
+    try {
+      const response = await this.breaker.execute(() =>
+        deadline.execute(({ signal }) =>
+          this.client.embeddings.create(
+            { model: this.model, input, encoding_format: 'float', ...extra },
+            { signal },
+          ),
+        ),
+      );
+      const rows = [...response.data].sort((a, b) => a.index - b.index);
+      if (rows.length !== texts.length)
+        throw new Error(`embeddings endpoint returned ${rows.length} vectors for ${texts.length} texts`);
+      return rows.map((row) => normalize(row.embedding));
+    } catch (error) {
+      if (this.breaker.state !== CircuitState.Open)
+        this.options.logger.warn({ err: error, kind, texts: texts.length }, 'embeddings request failed');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,11 @@
+export {
+  EmbeddingsClient,
+  queryKey,
+  type Embedder,
+  type EmbedderStatus,
+  type EmbeddingKind,
+  type EmbeddingsClientOptions,
+  type EmbeddingsStats,
+  type InputTypeMode,
+} from './embeddingsClient';
+export { normalize, similarity, packVectors, unpackVectors, type Vector } from './vectors';
