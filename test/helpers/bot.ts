@@ -12,7 +12,20 @@ export { testDatabaseUri };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Environment of a bot under test: its own database, a random port, quiet logs, fast content refresh. */
+/** The port of the embedded model globalSetup started for the run. */
+export function testModelPort(): string {
+  const port = process.env.TEST_EMBEDDED_MODEL_PORT;
+  if (!port)
+    throw new Error(
+      'TEST_EMBEDDED_MODEL_PORT not set: run the tests through jest (globalSetup starts the model)',
+    );
+  return port;
+}
+
+/**
+ * Environment of a bot under test: its own database, the run's embedded model (found running on
+ * its port and reused, as `npm start` would), a random port, quiet logs, fast content refresh.
+ */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'test',
@@ -20,6 +33,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     LOG_LEVEL: 'silent',
     CONTENT_REFRESH_MS: '200',
     MONGODB_URI: testDatabaseUri(`t_${randomUUID().slice(0, 8)}`),
+    EMBEDDED_MODEL_PORT: testModelPort(),
     D2_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   };

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import { connectDatabase, disconnectDatabase } from '../../scripts/embeddedDb';
+import { connectDatabase, disconnectDatabase } from '../../embedded';
 import { freePort } from '../../scripts/freePort';
 
 export { freePort };
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** The checkout under test: its .cache holds the embedded database binary and the model's virtualenv. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The server globalSetup started (or MONGODB_URI), with `name` as the database. */
 export function testDatabaseUri(name: string): string {
