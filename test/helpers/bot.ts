@@ -5,22 +5,12 @@ import mongoose from 'mongoose';
 import pino from 'pino';
 import { startApp, type App } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
-import { freePort, testDatabaseUri } from './db';
+import { freePort, testDatabaseUri, testModelPort } from './db';
 import { TestChannel } from './testChannel';
 
-export { testDatabaseUri };
+export { testDatabaseUri, testModelPort };
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** The port of the embedded model globalSetup started for the run. */
-export function testModelPort(): string {
-  const port = process.env.TEST_EMBEDDED_MODEL_PORT;
-  if (!port)
-    throw new Error(
-      'TEST_EMBEDDED_MODEL_PORT not set: run the tests through jest (globalSetup starts the model)',
-    );
-  return port;
-}
 
 /**
  * Environment of a bot under test: its own database, the run's embedded model (found running on

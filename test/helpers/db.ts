@@ -22,6 +22,16 @@ export function testDatabaseUri(name: string): string {
   return url.toString();
 }
 
+/** The port of the embedded model globalSetup started for the run. */
+export function testModelPort(): string {
+  const port = process.env.TEST_EMBEDDED_MODEL_PORT;
+  if (!port)
+    throw new Error(
+      'TEST_EMBEDDED_MODEL_PORT not set: run the tests through jest (globalSetup starts the model)',
+    );
+  return port;
+}
+
 /**
  * Connects mongoose to a database of this test file's own, so test files running in parallel
  * never see each other's documents, and drops it at the end. Call at the top of a file or describe.
