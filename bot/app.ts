@@ -50,8 +50,15 @@ import {
   seedDemoIfEmpty,
   validateContent,
 } from '../knowledge';
-import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
-import { languageModelEnabled, whatsAppSettings, type Config } from './config';
+import {
+  connectDatabase,
+  disconnectDatabase,
+  startEmbeddedDb,
+  startEmbeddedModel,
+  type EmbeddedModel,
+} from '../embedded';
+import { EmbeddingsClient, type Embedder } from '../semantic';
+import { embeddingsSettings, languageModelEnabled, whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
 import { createTranslator } from './i18n';
@@ -69,6 +76,8 @@ export interface App {
   url: string;
   /** Channels served in-process (Direct Line, WhatsApp): register a handler, deliver citizens' activities. */
   localChannels: LocalChannels;
+  /** The embeddings model's client (undefined with EMBEDDINGS=off): tests and the bench read its stats. */
+  embedder: Embedder | undefined;
   /** Graceful stop: no new messages, in-flight turns finish, logs flushed, database closed. */
   close(): Promise<void>;
 }
@@ -94,6 +103,46 @@ async function databasePing(): Promise<boolean> {
   ]);
 }
 
+/** What /healthz says about understanding: word search alone while the model is off or failing. */
+type Understanding = 'hybrid' | 'word search only: model unavailable' | 'word search only: off';
+
+function understandingOf(embedder: Embedder | undefined): Understanding {
+  if (!embedder) return 'word search only: off';
+  return embedder.status().circuit === 'closed' ? 'hybrid' : 'word search only: model unavailable';
+}
+
+/** The embeddings client, and the embedded model it talks to when no EMBEDDINGS_URL is set. */
+async function startEmbeddings(
+  config: Config,
+  rootDir: string,
+  logger: Logger,
+): Promise<{ embedder?: EmbeddingsClient; embeddedModel?: EmbeddedModel }> {
+  const settings = embeddingsSettings(config);
+  if (!settings) return {};
+  const embeddedModel = settings.url
+    ? undefined
+    : await startEmbeddedModel({
+        rootDir,
+        port: config.EMBEDDED_MODEL_PORT,
+        threads: config.EMBEDDED_MODEL_THREADS,
+        logger,
+      });
+  const embedder = new EmbeddingsClient({
+    // loadConfig requires EMBEDDINGS_MODEL with EMBEDDINGS_URL.
+    url: embeddedModel?.url ?? settings.url!,
+    model: embeddedModel?.model ?? settings.model!,
+    apiKey: settings.apiKey,
+    inputType: settings.inputType,
+    queryTimeoutMs: config.EMBEDDINGS_QUERY_TIMEOUT_MS,
+    breakerFailures: config.EMBEDDINGS_BREAKER_FAILURES,
+    breakerResetMs: config.EMBEDDINGS_BREAKER_RESET_MS,
+    cacheSize: config.EMBEDDINGS_CACHE_SIZE,
+    maxBatch: config.EMBEDDINGS_MAX_BATCH,
+    logger,
+  });
+  return { embedder, embeddedModel };
+}
+
 /** The composition root: builds every component from the configuration and starts serving. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const root = projectRoot();
@@ -103,9 +152,16 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         dataDir: path.resolve(root, config.DATA_DIR),
         port: config.EMBEDDED_DB_PORT,
         logger,
+        rootDir: root,
       });
   const uri = config.MONGODB_URI ?? embedded!.uri;
   await connectDatabase(uri, logger);
+  const { embedder, embeddedModel } = await startEmbeddings(config, root, logger);
+  // A configured endpoint is first asked here, so a wrong URL or key shows in the log at start.
+  void embedder?.probe(0);
+  const embeddingsHealth =
+    embedder &&
+    setInterval(() => void embedder.probe(config.EMBEDDINGS_HEALTH_MS), config.EMBEDDINGS_HEALTH_MS).unref();
 
   const demo = validateContent(await readContentFile(path.resolve(root, config.DEMO_CONTENT_FILE)));
   if (!demo.ok) throw new Error(`demo content invalid: ${demo.problems.join('; ')}`);
@@ -269,7 +325,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
     isHealthy: async () => {
       const database = await databasePing();
-      return { healthy: database, details: { database, crises: live.active().length } };
+      return {
+        healthy: database,
+        details: { database, crises: live.active().length, understanding: understandingOf(embedder) },
+      };
     },
     routes: (server) => {
       registerAccountRoutes(server, { auth, accounts, sessions, limiter, secondFactor, logger });
@@ -312,6 +371,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       port,
       auth: Boolean(config.MicrosoftAppId),
       embeddedDb: Boolean(embedded),
+      embeddings: embedder?.model ?? 'off',
       languageModel: Boolean(model),
     },
     'bot listening',
@@ -320,8 +380,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   return {
     url: `http://127.0.0.1:${port}`,
     localChannels,
+    embedder,
     async close() {
       drain();
+      clearInterval(embeddingsHealth);
       clearInterval(retention);
       clearInterval(handoffSweep);
       closeStreams();
@@ -331,6 +393,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       live.stop();
       await interactionLog.close();
       await disconnectDatabase();
+      await embeddedModel?.stop();
       await embedded?.stop();
     },
   };

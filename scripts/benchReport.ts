@@ -12,7 +12,8 @@ import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
 import { countedUsage, HOUR_MS, InteractionLog, Reports, Tariffs, usageFromLog } from '../accounting';
 import { CrisisModel, TicketModel, UsageRollupModel } from '../models';
-import { connectDatabase, disconnectDatabase, startEmbeddedDb } from './embeddedDb';
+import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedded';
+import { projectRoot } from '../bot/paths';
 import { freePort } from './freePort';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -88,7 +89,12 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-bench-report-'));
   const db = process.env.MONGODB_URI
     ? undefined
-    : await startEmbeddedDb({ dataDir: dir, port: await freePort(), logger: pino({ level: 'warn' }) });
+    : await startEmbeddedDb({
+        dataDir: dir,
+        port: await freePort(),
+        logger: pino({ level: 'warn' }),
+        rootDir: projectRoot(),
+      });
   await connectDatabase(process.env.MONGODB_URI ?? db!.uri, pino({ level: 'warn' }));
   try {
     const start = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - (HOURS + 24) * HOUR_MS);

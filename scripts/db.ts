@@ -5,13 +5,14 @@
  */
 import path from 'node:path';
 import pino from 'pino';
-import { startEmbeddedDb } from './embeddedDb';
+import { projectRoot } from '../bot/paths';
+import { startEmbeddedDb } from '../embedded';
 
 async function main(): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const dataDir = path.resolve(process.env.DATA_DIR ?? 'data');
   const port = Number(process.env.EMBEDDED_DB_PORT ?? 27018);
-  const db = await startEmbeddedDb({ dataDir, port, logger });
+  const db = await startEmbeddedDb({ dataDir, port, logger, rootDir: projectRoot() });
   if (!db.startedByUs) {
     logger.info({ uri: db.uri }, 'a database already answers on this port; nothing to do');
     return;

@@ -9,7 +9,7 @@ import { loadConfig } from '../bot/config';
 import { createLogger } from '../bot/logger';
 import { projectRoot } from '../bot/paths';
 import { ContentFileError, publishContent, readContentFile, validateContent } from '../knowledge';
-import { connectDatabase, disconnectDatabase, startEmbeddedDb } from './embeddedDb';
+import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedded';
 
 async function main(): Promise<number> {
   const file = process.argv[2];
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
         dataDir: path.resolve(projectRoot(), config.DATA_DIR),
         port: config.EMBEDDED_DB_PORT,
         logger,
+        rootDir: projectRoot(),
       });
   try {
     await connectDatabase(config.MONGODB_URI ?? embedded!.uri, logger);

@@ -75,6 +75,8 @@ export interface Embedder {
 const PASSAGE_BATCH = 32;
 const DEFAULT_PASSAGE_TIMEOUT_MS = 120_000;
 const NO_KEY = 'no-key';
+/** What a health probe embeds: one short word, the cheapest request the model can answer. */
+const PROBE_TEXT = 'ok';
 const E5_PREFIX: Record<EmbeddingKind, string> = { query: 'query: ', passage: 'passage: ' };
 
 /** The text a vector is cached under and made from: case and spacing do not change what a citizen means. */
@@ -103,6 +105,10 @@ export class EmbeddingsClient implements Embedder {
   private readonly inFlight = new Map<string, Promise<Vector | undefined>>();
   private queue: PendingQuery[] = [];
   private sending = false;
+  private probing = false;
+  /** When the circuit last opened, and when a request last succeeded (performance.now()). */
+  private openedAt = 0;
+  private lastSuccess = -Infinity;
   private readonly counters: EmbeddingsStats = {
     queries: 0,
     cacheHits: 0,
@@ -127,12 +133,13 @@ export class EmbeddingsClient implements Embedder {
       halfOpenAfter: options.breakerResetMs,
       breaker: new ConsecutiveBreaker(options.breakerFailures),
     });
-    this.breaker.onBreak(() =>
+    this.breaker.onBreak(() => {
+      this.openedAt = performance.now();
       options.logger.warn(
         { model: this.model, retryInMs: options.breakerResetMs },
         'embeddings model failing: circuit open, answering with word search alone',
-      ),
-    );
+      );
+    });
     this.breaker.onReset(() =>
       options.logger.info({ model: this.model }, 'embeddings model answers again: circuit closed'),
     );
@@ -148,7 +155,8 @@ export class EmbeddingsClient implements Embedder {
     }
     const running = this.inFlight.get(key);
     if (running) return this.withDeadline(running);
-    if (this.breaker.state === CircuitState.Open) {
+    // Once the circuit has been open long enough, this message's request is the trial that may close it.
+    if (this.breaker.state === CircuitState.Open && !this.trialDue()) {
       this.counters.unanswered++;
       return Promise.resolve(undefined);
     }
@@ -181,6 +189,28 @@ export class EmbeddingsClient implements Embedder {
 
   stats(): EmbeddingsStats {
     return { ...this.counters };
+  }
+
+  /**
+   * A light health check, run periodically: unless a request succeeded in the last `quietMs`, asks
+   * for one tiny vector through the circuit breaker. A model that went down while nobody asked
+   * thus opens the circuit, and one that came back closes it, with or without citizens' messages.
+   */
+  async probe(quietMs: number): Promise<void> {
+    if (this.probing || performance.now() - this.lastSuccess < quietMs) return;
+    if (this.breaker.state === CircuitState.Open && !this.trialDue()) return;
+    this.probing = true;
+    try {
+      await this.request([PROBE_TEXT], 'query', this.options.queryTimeoutMs * 4);
+    } catch {
+      // The breaker has counted it; the request logged it.
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private trialDue(): boolean {
+    return performance.now() - this.openedAt >= this.options.breakerResetMs;
   }
 
   /** The vector, or undefined once the caller's deadline passes (the request goes on and fills the cache). */
@@ -232,18 +262,21 @@ export class EmbeddingsClient implements Embedder {
     const extra = inputType === 'field' ? { input_type: kind } : {};
     const deadline = timeout(timeoutMs, TimeoutStrategy.Aggressive);
     try {
-      const response = await this.breaker.execute(() =>
-        deadline.execute(({ signal }) =>
-          this.client.embeddings.create(
+      // A malformed answer counts as a failure for the breaker, like no answer.
+      const vectors = await this.breaker.execute(() =>
+        deadline.execute(async ({ signal }) => {
+          const response = await this.client.embeddings.create(
             { model: this.model, input, encoding_format: 'float', ...extra },
             { signal },
-          ),
-        ),
+          );
+          const rows = [...response.data].sort((a, b) => a.index - b.index);
+          if (rows.length !== texts.length)
+            throw new Error(`embeddings endpoint returned ${rows.length} vectors for ${texts.length} texts`);
+          return rows.map((row) => normalize(row.embedding));
+        }),
       );
-      const rows = [...response.data].sort((a, b) => a.index - b.index);
-      if (rows.length !== texts.length)
-        throw new Error(`embeddings endpoint returned ${rows.length} vectors for ${texts.length} texts`);
-      return rows.map((row) => normalize(row.embedding));
+      this.lastSuccess = performance.now();
+      return vectors;
     } catch (error) {
       if (this.breaker.state !== CircuitState.Open)
         this.options.logger.warn({ err: error, kind, texts: texts.length }, 'embeddings request failed');

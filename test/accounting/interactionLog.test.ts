@@ -3,13 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { countedUsage, InteractionLog, usageFromLog, type InteractionEntry } from '../../accounting';
 import { ConversationMarkModel, InteractionModel } from '../../models';
-import {
-  connectDatabase,
-  disconnectDatabase,
-  startEmbeddedDb,
-  type EmbeddedDb,
-} from '../../scripts/embeddedDb';
-import { freePort, silentLogger, useTestDatabase, waitFor } from '../helpers/db';
+import { connectDatabase, disconnectDatabase, startEmbeddedDb, type EmbeddedDb } from '../../embedded';
+import { freePort, PROJECT_ROOT, silentLogger, useTestDatabase, waitFor } from '../helpers/db';
 
 const entry = (crisisSlug: string, i: number): InteractionEntry => ({
   crisisSlug,
@@ -181,7 +176,7 @@ describe('InteractionLog through a database outage', () => {
   let dir: string;
   let port: number;
   let db: EmbeddedDb | undefined;
-  const start = () => startEmbeddedDb({ dataDir: dir, port, logger: silentLogger });
+  const start = () => startEmbeddedDb({ dataDir: dir, port, logger: silentLogger, rootDir: PROJECT_ROOT });
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-outage-'));

@@ -1,4 +1,4 @@
-import { ConfigError, languageModelEnabled, loadConfig } from '../../bot/config';
+import { ConfigError, embeddingsSettings, languageModelEnabled, loadConfig } from '../../bot/config';
 
 describe('configuration', () => {
   it('has working defaults for a local run', () => {
@@ -25,6 +25,15 @@ describe('configuration', () => {
     [{ OPENAI_BASE_URL: 'not a url', OPENAI_MODEL: 'm' }, 'OPENAI_BASE_URL'],
     [{ OPENAI_TIMEOUT_MS: '0' }, 'OPENAI_TIMEOUT_MS'],
     [{ OPENAI_BREAKER_FAILURES: 'many' }, 'OPENAI_BREAKER_FAILURES'],
+    [{ EMBEDDINGS: 'maybe' }, 'EMBEDDINGS'],
+    [{ EMBEDDINGS_URL: 'http://127.0.0.1:8080/v1' }, 'EMBEDDINGS_MODEL'],
+    [{ EMBEDDINGS_MODEL: 'text-embedding-3-small' }, 'EMBEDDINGS_MODEL'],
+    [{ EMBEDDINGS_URL: 'ftp://host/v1', EMBEDDINGS_MODEL: 'm' }, 'EMBEDDINGS_URL'],
+    [{ EMBEDDINGS_INPUT_TYPE: 'header' }, 'EMBEDDINGS_INPUT_TYPE'],
+    [{ EMBEDDED_MODEL_PORT: '70000' }, 'EMBEDDED_MODEL_PORT'],
+    [{ EMBEDDED_MODEL_THREADS: '0' }, 'EMBEDDED_MODEL_THREADS'],
+    [{ EMBEDDINGS_QUERY_TIMEOUT_MS: 'soon' }, 'EMBEDDINGS_QUERY_TIMEOUT_MS'],
+    [{ EMBEDDINGS_MAX_BATCH: '0' }, 'EMBEDDINGS_MAX_BATCH'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
@@ -43,6 +52,35 @@ describe('configuration', () => {
       OPENAI_BREAKER_FAILURES: 3,
       OPENAI_BREAKER_RESET_MS: 30_000,
     });
+  });
+
+  it('uses the embedded model unless a URL is set, tells kinds apart to suit each, and is off on request', () => {
+    expect(embeddingsSettings(loadConfig({}))).toEqual({
+      url: undefined,
+      model: undefined,
+      apiKey: undefined,
+      inputType: 'field',
+    });
+    const azure = loadConfig({
+      EMBEDDINGS_URL: 'https://crisis.openai.azure.com/openai/v1',
+      EMBEDDINGS_MODEL: 'embeddings-small',
+      EMBEDDINGS_API_KEY: 'key',
+    });
+    expect(embeddingsSettings(azure)).toEqual({
+      url: 'https://crisis.openai.azure.com/openai/v1',
+      model: 'embeddings-small',
+      apiKey: 'key',
+      inputType: 'none',
+    });
+    const e5 = loadConfig({
+      EMBEDDINGS_URL: 'http://10.0.0.5:8080/v1',
+      EMBEDDINGS_MODEL: 'intfloat/multilingual-e5-large',
+      EMBEDDINGS_INPUT_TYPE: 'prefix',
+    });
+    expect(embeddingsSettings(e5)?.inputType).toBe('prefix');
+    expect(
+      embeddingsSettings(loadConfig({ EMBEDDINGS: 'off', EMBEDDINGS_URL: 'http://x/v1' })),
+    ).toBeUndefined();
   });
 
   it('treats empty values as unset, as .env files write them', () => {

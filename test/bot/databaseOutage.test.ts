@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { startEmbeddedDb, type EmbeddedDb } from '../../scripts/embeddedDb';
+import { startEmbeddedDb, type EmbeddedDb } from '../../embedded';
 import { startTestBot, type TestBot } from '../helpers/bot';
-import { freePort, silentLogger, waitFor } from '../helpers/db';
+import { freePort, PROJECT_ROOT, silentLogger, waitFor } from '../helpers/db';
 import { crisisReplyOf } from '../helpers/testChannel';
 
 const OUTAGE_MS = 10_000;
@@ -15,7 +15,14 @@ describe('a database outage', () => {
   let port: number;
   let db: EmbeddedDb | undefined;
   let bot: TestBot;
-  const start = () => startEmbeddedDb({ dataDir: dir, port, logger: silentLogger, ownProcessGroup: false });
+  const start = () =>
+    startEmbeddedDb({
+      dataDir: dir,
+      port,
+      logger: silentLogger,
+      rootDir: PROJECT_ROOT,
+      ownProcessGroup: false,
+    });
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-outage-'));

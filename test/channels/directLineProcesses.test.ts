@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import WebSocket from 'ws';
-import { connectDatabase, disconnectDatabase } from '../../scripts/embeddedDb';
+import { connectDatabase, disconnectDatabase } from '../../embedded';
 import { adminEnv, signedInStaff } from '../helpers/api';
 import { spawnBot, testEnv, type BotProcess } from '../helpers/bot';
 import { silentLogger } from '../helpers/db';

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { adminEnv, openEvents, signedInStaff, type EventStream } from '../helpers/api';
 import { spawnBot, testEnv, type BotProcess } from '../helpers/bot';
-import { connectDatabase, disconnectDatabase } from '../../scripts/embeddedDb';
+import { connectDatabase, disconnectDatabase } from '../../embedded';
 import { silentLogger } from '../helpers/db';
 import { crisisReplyOf, TestChannel } from '../helpers/testChannel';
 

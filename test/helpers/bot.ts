@@ -5,14 +5,17 @@ import mongoose from 'mongoose';
 import pino from 'pino';
 import { startApp, type App } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
-import { freePort, testDatabaseUri } from './db';
+import { freePort, testDatabaseUri, testModelPort } from './db';
 import { TestChannel } from './testChannel';
 
-export { testDatabaseUri };
+export { testDatabaseUri, testModelPort };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Environment of a bot under test: its own database, a random port, quiet logs, fast content refresh. */
+/**
+ * Environment of a bot under test: its own database, the run's embedded model (found running on
+ * its port and reused, as `npm start` would), a random port, quiet logs, fast content refresh.
+ */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'test',
@@ -20,6 +23,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     LOG_LEVEL: 'silent',
     CONTENT_REFRESH_MS: '200',
     MONGODB_URI: testDatabaseUri(`t_${randomUUID().slice(0, 8)}`),
+    EMBEDDED_MODEL_PORT: testModelPort(),
     D2_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   };

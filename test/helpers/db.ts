@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import { connectDatabase, disconnectDatabase } from '../../scripts/embeddedDb';
+import { connectDatabase, disconnectDatabase } from '../../embedded';
 import { freePort } from '../../scripts/freePort';
 
 export { freePort };
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** The checkout under test: its .cache holds the embedded database binary and the model's virtualenv. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The server globalSetup started (or MONGODB_URI), with `name` as the database. */
 export function testDatabaseUri(name: string): string {
@@ -16,6 +20,16 @@ export function testDatabaseUri(name: string): string {
   const url = new URL(base);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** The port of the embedded model globalSetup started for the run. */
+export function testModelPort(): string {
+  const port = process.env.TEST_EMBEDDED_MODEL_PORT;
+  if (!port)
+    throw new Error(
+      'TEST_EMBEDDED_MODEL_PORT not set: run the tests through jest (globalSetup starts the model)',
+    );
+  return port;
 }
 
 /**

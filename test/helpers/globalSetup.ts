@@ -2,24 +2,38 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { startEmbeddedDb } from '../../scripts/embeddedDb';
-import { freePort } from './db';
+import { startEmbeddedDb, startEmbeddedModel } from '../../embedded';
+import { freePort, PROJECT_ROOT } from './db';
 
-export interface TestDatabaseState {
-  pid: number | undefined;
-  dir: string;
+export interface TestServicesState {
+  dir: string | undefined;
   stop(): Promise<void>;
 }
 
 declare global {
   // Jest hands globals set in globalSetup to globalTeardown, and only there.
-  var __TEST_DATABASE__: TestDatabaseState | undefined;
+  var __TEST_SERVICES__: TestServicesState | undefined;
 }
 
-/** One FerretDB for the whole run, on a free port and a fresh directory; MONGODB_URI replaces it. */
+/**
+ * One FerretDB (unless MONGODB_URI names a server) and one embedded model for the whole run, each
+ * on a free port; workers are forked after this and find them through the environment.
+ */
 export default async function globalSetup(): Promise<void> {
+  const logger = pino({ level: 'warn' });
+  // The first run on a machine makes the model's virtualenv (a minute or two); later runs reuse it.
+  const model = await startEmbeddedModel({
+    rootDir: PROJECT_ROOT,
+    port: await freePort(),
+    threads: 1,
+    logger,
+    ownProcessGroup: false,
+  });
+  process.env.TEST_EMBEDDED_MODEL_PORT = new URL(model.url).port;
+
   if (process.env.MONGODB_URI) {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
+    globalThis.__TEST_SERVICES__ = { dir: undefined, stop: () => model.stop() };
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-test-db-'));
@@ -27,10 +41,15 @@ export default async function globalSetup(): Promise<void> {
   const db = await startEmbeddedDb({
     dataDir: dir,
     port,
-    logger: pino({ level: 'warn' }),
+    logger,
+    rootDir: PROJECT_ROOT,
     ownProcessGroup: false,
   });
-  // Workers are forked after this and inherit the environment.
   process.env.TEST_MONGODB_URI = `mongodb://127.0.0.1:${port}`;
-  globalThis.__TEST_DATABASE__ = { pid: db.pid, dir, stop: db.stop };
+  globalThis.__TEST_SERVICES__ = {
+    dir,
+    stop: async () => {
+      await Promise.all([db.stop(), model.stop()]);
+    },
+  };
 }

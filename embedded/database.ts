@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 // Registers every schema on the default connection, so connectDatabase can build all their indexes.
 import '../models';
-import { projectRoot } from '../bot/paths';
+import { runToEnd, startServiceProcess } from './childProcess';
 
 export interface EmbeddedDb {
   uri: string;
@@ -21,8 +20,8 @@ export interface EmbeddedDbOptions {
   dataDir: string;
   port: number;
   logger: Logger;
-  /** Project root holding scripts/build-ferretdb.sh and .cache/bin; found from this file when omitted. */
-  rootDir?: string;
+  /** Project root, holding scripts/build-ferretdb.sh and .cache/bin. */
+  rootDir: string;
   /**
    * Run FerretDB in its own process group (default), so Ctrl-C on the terminal reaches only this
    * process, which then writes what it still holds and stops the database last. Test runs pass
@@ -32,10 +31,6 @@ export interface EmbeddedDbOptions {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 10_000;
-const TAIL_CHARS = 4000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function acceptsConnections(port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -71,34 +66,15 @@ export async function answersPing(port: number, timeoutMs = 1000): Promise<boole
   }
 }
 
-/** Keeps the last characters of a stream: enough to explain a failure, bounded however chatty the child is. */
-function tailOf(child: ChildProcess): () => string {
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-TAIL_CHARS);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return () => tail.trim();
-}
-
 async function buildFerretDb(rootDir: string, logger: Logger): Promise<void> {
   logger.info('FerretDB binary missing: building it once (takes minutes on the first run)');
-  // process.env is passed explicitly so that a caller's changes to it (tests) reach the build.
-  const child = spawn('bash', [path.join(rootDir, 'scripts', 'build-ferretdb.sh')], {
+  const { code, output } = await runToEnd('bash', [path.join(rootDir, 'scripts', 'build-ferretdb.sh')], {
     cwd: rootDir,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tail = tailOf(child);
-  const code = await new Promise<number | null>((resolve) => {
-    child.once('error', () => resolve(null));
-    child.once('exit', (exitCode) => resolve(exitCode));
   });
   if (code === 0) return;
   if (code === 3)
     throw new Error('cannot start the embedded database: no Go toolchain: install Go or set MONGODB_URI');
-  throw new Error(`cannot build FerretDB (scripts/build-ferretdb.sh exited with ${code}):\n${tail()}`);
+  throw new Error(`cannot build FerretDB (scripts/build-ferretdb.sh exited with ${code}):\n${output}`);
 }
 
 /**
@@ -113,14 +89,15 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     return { uri, startedByUs: false, pid: undefined, stop: async () => undefined };
   }
 
-  const rootDir = opts.rootDir ?? projectRoot(__dirname);
+  const { rootDir } = opts;
   const bin = path.join(rootDir, '.cache', 'bin', 'ferretdb');
   if (!fs.existsSync(bin)) await buildFerretDb(rootDir, logger);
   fs.mkdirSync(dataDir, { recursive: true });
 
-  const child = spawn(
-    bin,
-    [
+  const ferretDb = await startServiceProcess({
+    name: 'FerretDB',
+    command: bin,
+    args: [
       '--handler=sqlite',
       `--sqlite-url=file:${dataDir}/`,
       `--listen-addr=127.0.0.1:${port}`,
@@ -130,67 +107,14 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
       // "-" turns the metrics/pprof listener off; its fixed default port would collide between instances.
       '--debug-addr=-',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownProcessGroup ?? true },
-  );
-  const tail = tailOf(child);
-  let spawnError: Error | undefined;
-  child.once('error', (error) => (spawnError = error));
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  let ready = false;
-  let stopping = false;
-  child.once('exit', (code, signal) => {
-    if (ready && !stopping)
-      logger.error({ code, signal, output: tail() }, 'embedded database exited unexpectedly');
+    answers: () => answersPing(port, 500),
+    readiness: `answer ping on port ${port}`,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    ownProcessGroup: opts.ownProcessGroup,
+    logger,
   });
-  // In its own process group, it would outlive a process that exits without calling stop().
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (spawnError) {
-      process.off('exit', killOnExit);
-      throw new Error(`cannot run ${bin}: ${spawnError.message}`);
-    }
-    if (child.exitCode !== null || child.signalCode !== null) {
-      process.off('exit', killOnExit);
-      throw new Error(`FerretDB exited (${child.exitCode ?? child.signalCode}) before answering:\n${tail()}`);
-    }
-    if (await answersPing(port, 500)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      process.off('exit', killOnExit);
-      throw new Error(
-        `FerretDB did not answer ping on port ${port} within ${READY_TIMEOUT_MS} ms:\n${tail()}`,
-      );
-    }
-    await sleep(100);
-  }
-  ready = true;
-  logger.info({ port, dataDir, ferretdbPid: child.pid }, 'embedded database started');
-
-  return {
-    uri,
-    startedByUs: true,
-    pid: child.pid,
-    async stop() {
-      stopping = true;
-      process.off('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      const tooSlow = new Promise<boolean>(
-        (resolve) => (timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS)),
-      );
-      const killed = await Promise.race([exited.then(() => false), tooSlow]);
-      clearTimeout(timer);
-      if (killed) {
-        logger.warn({ ferretdbPid: child.pid }, 'embedded database ignored SIGTERM; killing it');
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
+  logger.info({ port, dataDir, ferretdbPid: ferretDb.pid }, 'embedded database started');
+  return { uri, startedByUs: true, pid: ferretDb.pid, stop: () => ferretDb.stop() };
 }
 
 /** The URI without its password, for logs. */

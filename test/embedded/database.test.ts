@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { answersPing, startEmbeddedDb } from '../../scripts/embeddedDb';
-import { freePort, silentLogger } from '../helpers/db';
+import { answersPing, startEmbeddedDb } from '../../embedded';
+import { freePort, PROJECT_ROOT, silentLogger } from '../helpers/db';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const tempDirs: string[] = [];
 const tempDir = () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-embedded-'));
@@ -20,12 +19,22 @@ afterAll(() => {
 describe('startEmbeddedDb', () => {
   it('starts FerretDB, reuses it from a second caller, and only the starter stops it', async () => {
     const port = await freePort();
-    const first = await startEmbeddedDb({ dataDir: tempDir(), port, logger: silentLogger });
+    const first = await startEmbeddedDb({
+      dataDir: tempDir(),
+      port,
+      logger: silentLogger,
+      rootDir: PROJECT_ROOT,
+    });
     try {
       expect(first).toMatchObject({ startedByUs: true, uri: `mongodb://127.0.0.1:${port}/crisis` });
 
       const unusedDir = path.join(tempDir(), 'never-created');
-      const second = await startEmbeddedDb({ dataDir: unusedDir, port, logger: silentLogger });
+      const second = await startEmbeddedDb({
+        dataDir: unusedDir,
+        port,
+        logger: silentLogger,
+        rootDir: PROJECT_ROOT,
+      });
       expect(second).toMatchObject({ startedByUs: false, uri: first.uri });
       expect(fs.existsSync(unusedDir)).toBe(false);
 
@@ -42,7 +51,7 @@ describe('startEmbeddedDb', () => {
     const rootDir = tempDir();
     fs.mkdirSync(path.join(rootDir, 'scripts'));
     fs.copyFileSync(
-      path.join(ROOT, 'scripts', 'build-ferretdb.sh'),
+      path.join(PROJECT_ROOT, 'scripts', 'build-ferretdb.sh'),
       path.join(rootDir, 'scripts', 'build-ferretdb.sh'),
     );
     const savedPath = process.env.PATH;
@@ -71,9 +80,9 @@ describe('startEmbeddedDb', () => {
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const { port } = squatter.address() as net.AddressInfo;
     try {
-      await expect(startEmbeddedDb({ dataDir: tempDir(), port, logger: silentLogger })).rejects.toThrow(
-        /FerretDB exited[\s\S]*address already in use/,
-      );
+      await expect(
+        startEmbeddedDb({ dataDir: tempDir(), port, logger: silentLogger, rootDir: PROJECT_ROOT }),
+      ).rejects.toThrow(/FerretDB exited[\s\S]*address already in use/);
     } finally {
       await new Promise<void>((resolve) => squatter.close(() => resolve()));
     }

