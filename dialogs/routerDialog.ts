@@ -102,7 +102,9 @@ export class RouterDialog extends ComponentDialog {
         return step.endDialog();
       }
     }
-    const outcome = crisis.retriever.search(text, lang, queryVector);
+    // The turn's vector when triage made one; else asked now (the same message is then a cache hit).
+    const vector = queryVector ?? (await this.embedder?.embedQuery(text));
+    const outcome = crisis.retriever.search(text, lang, vector);
     return this.answer(step, outcome, await this.generate(step, text, outcome));
   }
 
