@@ -50,16 +50,10 @@ import {
   seedDemoIfEmpty,
   validateContent,
 } from '../knowledge';
-import {
-  connectDatabase,
-  disconnectDatabase,
-  startEmbeddedDb,
-  startEmbeddedModel,
-  type EmbeddedModel,
-} from '../embedded';
+import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedded';
 import type { Embedder } from '../semantic';
 import { startEmbeddings } from './embeddings';
-import { embeddingsSettings, languageModelEnabled, whatsAppSettings, type Config } from './config';
+import { languageModelEnabled, whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
 import { createTranslator } from './i18n';
