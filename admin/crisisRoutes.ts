@@ -144,6 +144,7 @@ export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): voi
       if (await CrisisModel.exists({ slug: content.crisis.slug })) {
         throw new HttpError(409, `a crisis ${content.crisis.slug} exists already`);
       }
+      await live.prepare(content);
       const { version } = await publishContent(content, {
         note: body.template ? `activation from template ${body.template}` : 'activation',
         createdBy: caller.user.username,

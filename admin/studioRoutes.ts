@@ -451,16 +451,18 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
         const faqs = content.faqs.filter((faq) =>
           content.crisis.languages.some((l) => typeof faq.answer[l] === 'string'),
         );
-        cached = {
-          stamp: draft.stamp,
-          retriever: faqs.length > 0 ? new Retriever({ ...content, faqs }) : undefined,
-        };
+        const preview = faqs.length > 0 ? { ...content, faqs } : undefined;
+        const retriever = preview ? new Retriever(preview) : undefined;
+        // The same retrieval as the bot's: by meaning too, once the draft's passages have vectors.
+        const meaning = preview ? await live.prepare(preview) : undefined;
+        if (retriever && meaning) retriever.useMeaning(meaning);
+        cached = { stamp: draft.stamp, retriever };
         previews.set(crisis.slug, cached);
       }
       const lang = body.lang ?? detectLanguage(body.text, {});
       const retriever = cached.retriever;
       if (!retriever) return { lang, decision: 'none', candidates: [] };
-      const outcome = retriever.search(body.text, lang);
+      const outcome = retriever.search(body.text, lang, await live.questionVector(body.text));
       const best = outcome.best;
       return {
         lang,
@@ -496,6 +498,7 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
       const result = validateContent(draftToContent(draft));
       if (!result.ok) throw new HttpError(400, 'the draft cannot be published', result.problems);
       const before = await liveFile(crisis.slug);
+      await live.prepare(result.content);
       const { version } = await publishContent(result.content, {
         note: body.note,
         createdBy: caller.user.username,
@@ -571,6 +574,7 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
         throw new HttpError(400, `version ${from} does not pass today's content rules`, result.problems);
       }
       const rollbackNote = body.note ?? `rollback to v${from}`;
+      await live.prepare(result.content);
       const { version } = await publishContent(result.content, {
         note: rollbackNote,
         createdBy: caller.user.username,

@@ -170,7 +170,10 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
       const question = query ?? transcript.filter((m) => m.from === 'citizen').at(-1)?.text;
       if (!crisis || !question) return { suggestions: [] };
       const lang = ticket.lang as Lang;
-      const outcome = crisis.retriever.search(question.slice(0, MAX_OPERATOR_MESSAGE), lang);
+      const text = question.slice(0, MAX_OPERATOR_MESSAGE);
+      // A D2 ticket's words are health data: they stay with the word search, never sent to a model.
+      const vector = ticket.queue === 'd5' ? await deps.live.questionVector(text) : undefined;
+      const outcome = crisis.retriever.search(text, lang, vector);
       const ids = [...new Set([outcome.best?.faqId, ...outcome.candidates.map((c) => c.faqId)])].filter(
         (id): id is string => Boolean(id),
       );

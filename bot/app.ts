@@ -50,15 +50,10 @@ import {
   seedDemoIfEmpty,
   validateContent,
 } from '../knowledge';
-import {
-  connectDatabase,
-  disconnectDatabase,
-  startEmbeddedDb,
-  startEmbeddedModel,
-  type EmbeddedModel,
-} from '../embedded';
-import { EmbeddingsClient, type Embedder } from '../semantic';
-import { embeddingsSettings, languageModelEnabled, whatsAppSettings, type Config } from './config';
+import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedded';
+import type { Embedder } from '../semantic';
+import { startEmbeddings } from './embeddings';
+import { languageModelEnabled, whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
 import { createTranslator } from './i18n';
@@ -111,40 +106,6 @@ function understandingOf(embedder: Embedder | undefined): Understanding {
   return embedder.status().circuit === 'closed' ? 'hybrid' : 'word search only: model unavailable';
 }
 
-/** The embeddings client, and the embedded model it talks to when no EMBEDDINGS_URL is set. */
-async function startEmbeddings(
-  config: Config,
-  rootDir: string,
-  logger: Logger,
-): Promise<{ embedder?: EmbeddingsClient; embeddedModel?: EmbeddedModel }> {
-  const settings = embeddingsSettings(config);
-  if (!settings) return {};
-  const embeddedModel = settings.url
-    ? undefined
-    : await startEmbeddedModel({
-        rootDir,
-        port: config.EMBEDDED_MODEL_PORT,
-        threads: config.EMBEDDED_MODEL_THREADS,
-        logger,
-        // A model that dies comes back when the circuit would next try it.
-        restartAfterMs: config.EMBEDDINGS_BREAKER_RESET_MS,
-      });
-  const embedder = new EmbeddingsClient({
-    // loadConfig requires EMBEDDINGS_MODEL with EMBEDDINGS_URL.
-    url: embeddedModel?.url ?? settings.url!,
-    model: embeddedModel?.model ?? settings.model!,
-    apiKey: settings.apiKey,
-    inputType: settings.inputType,
-    queryTimeoutMs: config.EMBEDDINGS_QUERY_TIMEOUT_MS,
-    breakerFailures: config.EMBEDDINGS_BREAKER_FAILURES,
-    breakerResetMs: config.EMBEDDINGS_BREAKER_RESET_MS,
-    cacheSize: config.EMBEDDINGS_CACHE_SIZE,
-    maxBatch: config.EMBEDDINGS_MAX_BATCH,
-    logger,
-  });
-  return { embedder, embeddedModel };
-}
-
 /** The composition root: builds every component from the configuration and starts serving. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const root = projectRoot();
@@ -169,7 +130,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   if (!demo.ok) throw new Error(`demo content invalid: ${demo.problems.join('; ')}`);
   await seedDemoIfEmpty(demo.content, logger);
 
-  const live = new LiveContent({ logger, refreshMs: config.CONTENT_REFRESH_MS });
+  const live = new LiveContent({ logger, refreshMs: config.CONTENT_REFRESH_MS, embedder });
   await live.start();
   const interactionLog = new InteractionLog({ logger });
   const translate = await createTranslator(path.join(root, 'locales'));
@@ -262,6 +223,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     retentionDays: config.D2_RETENTION_DAYS,
     d2Phone: config.D2_PHONE_NUMBER,
     grounded: model && new GroundedAnswers(model, logger),
+    embedder,
   });
   const bot = new CrisisBot({ conversationState, live, translate, router, logger });
   // botbuilder saves state with eTag `*`: one conversation's turns run one after another.

@@ -11,6 +11,7 @@ import {
   type GroundedOutcome,
   type SearchOutcome,
 } from '../knowledge';
+import type { Embedder } from '../semantic';
 import { isPersonRequest } from '../triage';
 import { sendAnswer, sendClarify, sendGeneratedAnswer } from './answers';
 import { feedbackOf } from './feedback';
@@ -37,6 +38,8 @@ export interface RouterSettings extends Omit<VictimInquirySettings, 'desk'> {
   desk: HandoffDesk;
   /** Set when a language model is configured: answers the questions the retrieval is unsure of. */
   grounded?: GroundedAnswers;
+  /** The embeddings model, for a question asked in an earlier turn (the turn's own has its vector). */
+  embedder?: Embedder;
 }
 
 /**
@@ -50,6 +53,7 @@ export interface RouterSettings extends Omit<VictimInquirySettings, 'desk'> {
  */
 export class RouterDialog extends ComponentDialog {
   private readonly grounded: GroundedAnswers | undefined;
+  private readonly embedder: Embedder | undefined;
 
   constructor(
     private readonly translate: Translate,
@@ -57,6 +61,7 @@ export class RouterDialog extends ComponentDialog {
   ) {
     super('router');
     this.grounded = settings.grounded;
+    this.embedder = settings.embedder;
     this.addDialog(new VictimInquiryDialog(translate, settings));
     this.addDialog(new HandoffDialog(translate, settings.desk));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.afterFlow.bind(this)]));
@@ -64,7 +69,7 @@ export class RouterDialog extends ComponentDialog {
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { text, lang, crisis, data, inquiry } = getTurn(step.context);
+    const { text, lang, crisis, data, inquiry, queryVector } = getTurn(step.context);
     if (inquiry.decision !== 'd5') {
       data.awaitingFeedbackFor = undefined;
       // Kept only until the flow ends, to answer it if the citizen says it is not about a person.
@@ -97,7 +102,9 @@ export class RouterDialog extends ComponentDialog {
         return step.endDialog();
       }
     }
-    const outcome = crisis.retriever.search(text, lang);
+    // The turn's vector when triage made one; else asked now (the same message is then a cache hit).
+    const vector = queryVector ?? (await this.embedder?.embedQuery(text));
+    const outcome = crisis.retriever.search(text, lang, vector);
     return this.answer(step, outcome, await this.generate(step, text, outcome));
   }
 
@@ -110,8 +117,10 @@ export class RouterDialog extends ComponentDialog {
         return step.beginDialog(HANDOFF_DIALOG, { lang, ticketId: result.ticketId } satisfies HandoffOptions);
       }
       if (result.outcome === 'notD2') {
+        // The citizen said the message is not about a person: it is a general question after all.
         const question = result.reroute ?? (step.values as RouteValues).question;
-        return this.answer(step, crisis.retriever.search(question, lang));
+        const vector = await this.embedder?.embedQuery(question);
+        return this.answer(step, crisis.retriever.search(question, lang, vector));
       }
     }
     if (result && 'reroute' in result && result.reroute) return step.replaceDialog(ROUTE);

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import { ContentVersionModel, CrisisModel } from '../models';
+import type { Embedder, Vector } from '../semantic';
 import { contentSchema, type ContentFile } from './contentSchema';
+import { semanticIndexOf } from './contentVectors';
 import { Retriever } from './retriever';
+import type { SemanticIndex } from './semanticIndex';
 
 export interface LiveCrisis {
   slug: string;
@@ -21,7 +24,14 @@ export interface LiveContentOptions {
   logger: Logger;
   /** How often to look for a newly published version or a (de)activated crisis. */
   refreshMs?: number;
+  /** The embeddings model: with it, retrieval understands meaning once a version's vectors are ready. */
+  embedder?: Embedder;
+  /** How long start() waits for the first versions' vectors before serving with word search alone. */
+  meaningDeadlineMs?: number;
 }
+
+/** A crisis whose vectors could not be made is tried again after this long (the model may be back). */
+const MEANING_RETRY_MS = 30_000;
 
 /**
  * The live content of every active crisis, in memory, following what is published. Change streams
@@ -37,15 +47,29 @@ export class LiveContent {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private failing = false;
+  private readonly embedder: Embedder | undefined;
+  private readonly meaningDeadlineMs: number;
+  /** Vectors being made or loaded, by crisis and version; and when a failed attempt may be retried. */
+  private readonly meaning = new Map<string, Promise<void>>();
+  private readonly meaningRetryAt = new Map<string, number>();
 
-  constructor({ logger, refreshMs = 1000 }: LiveContentOptions) {
+  constructor({ logger, refreshMs = 1000, embedder, meaningDeadlineMs = 120_000 }: LiveContentOptions) {
     this.logger = logger;
     this.refreshMs = refreshMs;
+    this.embedder = embedder;
+    this.meaningDeadlineMs = meaningDeadlineMs;
   }
 
-  /** Loads every active crisis (failing if the database cannot be read), then follows changes. */
+  /**
+   * Loads every active crisis (failing if the database cannot be read), waits a while for their
+   * vectors so that the first citizens get answers by meaning, then follows changes.
+   */
   async start(): Promise<void> {
     await this.refreshNow();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.meaningDeadlineMs)));
+    await Promise.race([Promise.all(this.meaning.values()), deadline]);
+    clearTimeout(timer);
     this.schedule();
   }
 
@@ -64,6 +88,24 @@ export class LiveContent {
 
   ended(slug: string): EndedCrisis | undefined {
     return this.endedCrises.get(slug);
+  }
+
+  /**
+   * Makes (or finds) the vectors of a content before it is published, so that every process serves
+   * the new version by meaning at once; also what a studio preview of a draft searches. Undefined
+   * without a model or when it is down: publishing never waits on it.
+   */
+  async prepare(content: ContentFile): Promise<SemanticIndex | undefined> {
+    if (!this.embedder) return undefined;
+    return semanticIndexOf(content, this.embedder, this.logger).catch((error: unknown) => {
+      this.logger.warn({ err: error, slug: content.crisis.slug }, 'content vectors not made; made later');
+      return undefined;
+    });
+  }
+
+  /** A question's vector for searches outside a citizen's turn (operators, previews). */
+  async questionVector(text: string): Promise<Vector | undefined> {
+    return this.embedder?.embedQuery(text);
   }
 
   /** One refresh at a time: a slow database must not pile up overlapping rebuilds. */
@@ -114,6 +156,33 @@ export class LiveContent {
     }
     this.crises = next;
     this.endedCrises = ended;
+    for (const live of next.values()) this.addMeaning(live);
+  }
+
+  /**
+   * Gives a crisis's retriever its vectors, in the background: published content normally has them
+   * already (made at publish), else the model makes them now. Until then, and while the model is
+   * down, the crisis is served with word search alone.
+   */
+  private addMeaning(live: LiveCrisis): void {
+    const embedder = this.embedder;
+    const key = `${live.slug}:${live.version}`;
+    if (!embedder || live.retriever.understandsMeaning || this.meaning.has(key)) return;
+    if ((this.meaningRetryAt.get(key) ?? 0) > Date.now()) return;
+    const attempt = semanticIndexOf(live.content, embedder, this.logger)
+      .then((index) => {
+        live.retriever.useMeaning(index);
+        this.meaningRetryAt.delete(key);
+      })
+      .catch((error: unknown) => {
+        this.logger.warn(
+          { err: error, slug: live.slug, version: live.version },
+          'content vectors unavailable; answering this crisis with word search alone for now',
+        );
+        this.meaningRetryAt.set(key, Date.now() + MEANING_RETRY_MS);
+      })
+      .finally(() => this.meaning.delete(key));
+    this.meaning.set(key, attempt);
   }
 
   private async loadEnded(slug: string, version: number): Promise<EndedCrisis | undefined> {

@@ -1,7 +1,10 @@
 import MiniSearch, { type SearchResult as MiniSearchResult } from 'minisearch';
 import type { Lang } from '../models';
 import type { ContentFile, Faq, LocalizedText } from './contentSchema';
+import type { Vector } from '../semantic';
 import { RelatedTerms } from './concepts';
+import { decideHybrid, HYBRID_RULE } from './hybridDecision';
+import type { SemanticIndex } from './semanticIndex';
 import { TermAnalyzer, tokenize } from './textAnalysis';
 
 export type Decision = 'answer' | 'clarify' | 'none';
@@ -22,6 +25,10 @@ export interface SearchOutcome {
   nearest: Candidate[];
   /** The language of the index searched: the citizen's, or another of the crisis when it lacks that one. */
   lang: Lang;
+  /** Every entry the words matched, best first, however weak: what hybrid retrieval fuses. */
+  ranked: Candidate[];
+  /** Whether the meaning of the question was used, or the words alone (no model, or it did not answer). */
+  semantic: boolean;
 }
 
 export interface FaqView {
@@ -88,7 +95,11 @@ interface WordMatch {
 }
 
 /**
- * Finds the FAQ entry that answers a citizen's question, with one MiniSearch index per language of
+ * Finds the FAQ entry that answers a citizen's question. With the question's embedding and the
+ * content's passage vectors (`useMeaning`), word search and semantic similarity are fused (see
+ * hybridDecision.ts); without them, the word search decides alone.
+ *
+ * The word search has one MiniSearch index per language of
  * the crisis. MiniSearch matches (field boosts, typo tolerance, prefixes); the confidence is computed
  * from what matched, so that it means the same for every crisis and question: the IDF-weighted share
  * of the question's words that the entry explains, discounted for approximate or answer-only matches
@@ -98,6 +109,7 @@ export class Retriever {
   private readonly indexes = new Map<Lang, LanguageIndex>();
   private readonly faqs = new Map<string, Faq>();
   private readonly languages: Lang[];
+  private semanticIndex: SemanticIndex | undefined;
 
   constructor(content: ContentFile) {
     this.languages = content.crisis.languages;
@@ -105,7 +117,24 @@ export class Retriever {
     for (const lang of this.languages) this.indexes.set(lang, this.buildIndex(content, lang));
   }
 
-  search(text: string, lang: Lang): SearchOutcome {
+  /** Adds the content's passage vectors, once they are made: searches given a question vector then use meaning. */
+  useMeaning(index: SemanticIndex): void {
+    this.semanticIndex = index;
+  }
+
+  get understandsMeaning(): boolean {
+    return this.semanticIndex !== undefined;
+  }
+
+  search(text: string, lang: Lang, questionVector?: Vector): SearchOutcome {
+    const words = this.searchWords(text, lang);
+    if (!questionVector || !this.semanticIndex) return words;
+    const closest = HYBRID_RULE.closestPerLanguage * this.languages.length;
+    const hybrid = decideHybrid(this.semanticIndex.rank(questionVector, closest), words.ranked);
+    return { ...hybrid, lang: words.lang, semantic: true };
+  }
+
+  private searchWords(text: string, lang: Lang): SearchOutcome {
     const own = this.indexes.get(lang);
     if (own) return this.searchIndex(own, text, lang);
     // The crisis lacks the citizen's language: names, numbers and shared words may still match another one.
@@ -178,7 +207,8 @@ export class Retriever {
     const ranked = [...support.entries()].sort(
       (a, b) => b[1] - a[1] || scores.get(b[0])! - scores.get(a[0])!,
     );
-    if (ranked.length === 0) return { decision: 'none', candidates: [], nearest: [], lang };
+    if (ranked.length === 0)
+      return { decision: 'none', candidates: [], nearest: [], lang, ranked: [], semantic: false };
     const candidates = ranked.map(([faqId, own], i) => {
       const rival = (i === 0 ? ranked[1]?.[1] : ranked[0]![1]) ?? 0;
       const margin = 1 - MARGIN_WEIGHT * Math.min(1, rival / own) ** 2;
@@ -189,10 +219,10 @@ export class Retriever {
     const best = candidates[0]!;
     const plausible = candidates.filter((c) => c.confidence >= CLARIFY_THRESHOLD).slice(0, MAX_CANDIDATES);
     const nearest = candidates.filter((c) => c.confidence > 0).slice(0, MAX_NEAREST);
-    if (best.confidence > ANSWER_THRESHOLD)
-      return { decision: 'answer', best, candidates: plausible, nearest, lang };
-    if (plausible.length > 0) return { decision: 'clarify', best, candidates: plausible, nearest, lang };
-    return { decision: 'none', best, candidates: [], nearest, lang };
+    const found = { best, nearest, lang, ranked: candidates, semantic: false };
+    if (best.confidence > ANSWER_THRESHOLD) return { decision: 'answer', candidates: plausible, ...found };
+    if (plausible.length > 0) return { decision: 'clarify', candidates: plausible, ...found };
+    return { decision: 'none', candidates: [], ...found };
   }
 
   /** The entries one question word matches, keeping for each the best of the word's terms. */

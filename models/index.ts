@@ -24,3 +24,4 @@ export { ConversationMarkModel } from './conversationMark';
 export { IssuedReportModel, type IssuedReportDoc } from './issuedReport';
 export { WhatsAppContactModel, type WhatsAppContactDoc } from './whatsappContact';
 export { DirectLineActivityModel, type DirectLineActivityDoc } from './directLineActivity';
+export { PassageVectorsModel } from './passageVectors';

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import { startEmbeddedModel, type EmbeddedModel } from '../embedded';
+import { EmbeddingsClient } from '../semantic';
+import { embeddingsSettings, type Config } from './config';
+
+/** The embeddings client, and the embedded model it talks to when no EMBEDDINGS_URL is set. */
+export async function startEmbeddings(
+  config: Config,
+  rootDir: string,
+  logger: Logger,
+): Promise<{ embedder?: EmbeddingsClient; embeddedModel?: EmbeddedModel }> {
+  const settings = embeddingsSettings(config);
+  if (!settings) return {};
+  const embeddedModel = settings.url
+    ? undefined
+    : await startEmbeddedModel({
+        rootDir,
+        port: config.EMBEDDED_MODEL_PORT,
+        threads: config.EMBEDDED_MODEL_THREADS,
+        logger,
+        // A model that dies comes back when the circuit would next try it.
+        restartAfterMs: config.EMBEDDINGS_BREAKER_RESET_MS,
+      });
+  const embedder = new EmbeddingsClient({
+    // loadConfig requires EMBEDDINGS_MODEL with EMBEDDINGS_URL.
+    url: embeddedModel?.url ?? settings.url!,
+    model: embeddedModel?.model ?? settings.model!,
+    apiKey: settings.apiKey,
+    inputType: settings.inputType,
+    queryTimeoutMs: config.EMBEDDINGS_QUERY_TIMEOUT_MS,
+    breakerFailures: config.EMBEDDINGS_BREAKER_FAILURES,
+    breakerResetMs: config.EMBEDDINGS_BREAKER_RESET_MS,
+    cacheSize: config.EMBEDDINGS_CACHE_SIZE,
+    maxBatch: config.EMBEDDINGS_MAX_BATCH,
+    logger,
+  });
+  return { embedder, embeddedModel };
+}

@@ -1,0 +1,37 @@
+import { similarity, type Vector } from '../semantic';
+import type { Passage } from './passages';
+
+export interface SemanticRanking {
+  /** Every entry's similarity to the question (its closest passage), best first. */
+  entries: { faqId: string; similarity: number }[];
+  /** The entries of the closest passages, closest first: how many agree is a measure of certainty. */
+  closestPassages: string[];
+}
+
+/**
+ * The content's passages as vectors: how close a question is to each entry, by meaning, in any
+ * language of the crisis. An entry is as close as its closest passage.
+ */
+export class SemanticIndex {
+  constructor(
+    private readonly passages: Passage[],
+    private readonly vectors: Vector[],
+  ) {
+    if (passages.length !== vectors.length)
+      throw new Error(`${vectors.length} vectors for ${passages.length} passages`);
+  }
+
+  rank(question: Vector, closest: number): SemanticRanking {
+    const scored = this.passages.map((passage, i) => ({
+      faqId: passage.faqId,
+      similarity: similarity(question, this.vectors[i]!),
+    }));
+    scored.sort((a, b) => b.similarity - a.similarity);
+    const best = new Map<string, number>();
+    for (const { faqId, similarity: value } of scored) if (!best.has(faqId)) best.set(faqId, value);
+    return {
+      entries: [...best.entries()].map(([faqId, value]) => ({ faqId, similarity: value })),
+      closestPassages: scored.slice(0, closest).map((p) => p.faqId),
+    };
+  }
+}

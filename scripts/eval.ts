@@ -1,0 +1,199 @@
+/**
+ * `npm run eval -- CONTENT.json QUESTIONS.json`: starts the bot on its own throwaway embedded
+ * database with CONTENT as its only crisis, asks every case of QUESTIONS over the Bot Framework
+ * protocol (one new conversation per case, as a citizen's first message), and prints what the bot
+ * did: answered right, right entry offered, answered wrong, D2 recall, traps kept general, handoff,
+ * overall and per language. Communicators use it to test their content before publishing.
+ *
+ *   EVAL_CONCURRENCY (4)   EVAL_JSON=1 also prints the figures as JSON
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { freePort } from './freePort';
+import { ReplyChannel, type CrisisReply } from './replyChannel';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CONCURRENCY = Number(process.env.EVAL_CONCURRENCY ?? 4);
+const REPLY_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 300_000;
+
+const questionsSchema = z.object({
+  crisis: z.string().optional(),
+  cases: z
+    .array(
+      z.object({
+        text: z.string().min(1),
+        lang: z.enum(['fr', 'nl', 'de', 'en']),
+        expect: z.object({
+          kind: z.enum(['answer', 'd2', 'handoff', 'not-answer']),
+          faqId: z.string().optional(),
+        }),
+        trap: z.boolean().optional(),
+      }),
+    )
+    .min(1),
+});
+type Case = z.infer<typeof questionsSchema>['cases'][number];
+
+interface Outcome {
+  c: Case;
+  reply: CrisisReply | undefined;
+}
+
+/** The figures of a set of outcomes; `undefined` where the set has no case of that kind. */
+function figures(outcomes: Outcome[]) {
+  const kind = (o: Outcome) => o.reply?.kind;
+  const answerable = outcomes.filter((o) => o.c.expect.kind === 'answer');
+  const general = outcomes.filter((o) => o.c.expect.kind === 'answer' || o.c.expect.kind === 'not-answer');
+  const right = answerable.filter((o) => kind(o) === 'answer' && o.reply?.faqId === o.c.expect.faqId);
+  const offered = answerable.filter(
+    (o) => kind(o) === 'clarify' && (o.reply?.options ?? []).includes(o.c.expect.faqId ?? ''),
+  );
+  const wrong = general.filter((o) => kind(o) === 'answer' && o.reply?.faqId !== o.c.expect.faqId);
+  const d2 = outcomes.filter((o) => o.c.expect.kind === 'd2');
+  const traps = outcomes.filter((o) => o.c.trap);
+  const handoff = outcomes.filter((o) => o.c.expect.kind === 'handoff');
+  const share = (part: Outcome[], of: Outcome[]) =>
+    of.length === 0 ? undefined : { n: part.length, of: of.length, pct: (100 * part.length) / of.length };
+  return {
+    cases: outcomes.length,
+    answeredRight: share(right, answerable),
+    rightOrOffered: share([...right, ...offered], answerable),
+    wrong: share(wrong, general),
+    d2Recall: share(
+      d2.filter((o) => kind(o) === 'd2'),
+      d2,
+    ),
+    trapsKeptD5: share(
+      traps.filter((o) => kind(o) !== 'd2'),
+      traps,
+    ),
+    handoff: share(
+      handoff.filter((o) => kind(o) === 'handoff'),
+      handoff,
+    ),
+    noReply: outcomes.filter((o) => !o.reply).length,
+  };
+}
+
+function printFigures(title: string, f: ReturnType<typeof figures>): void {
+  const show = (s: { n: number; of: number; pct: number } | undefined) =>
+    s ? `${s.pct.toFixed(1)}% (${s.n}/${s.of})` : '-';
+  console.log(
+    `${title.padEnd(6)} cases ${String(f.cases).padStart(3)} | answered right ${show(f.answeredRight)} | ` +
+      `right or offered ${show(f.rightOrOffered)} | wrong ${show(f.wrong)} | D2 recall ${show(f.d2Recall)} | ` +
+      `traps kept D5 ${show(f.trapsKeptD5)} | handoff ${show(f.handoff)}` +
+      (f.noReply > 0 ? ` | NO REPLY ${f.noReply}` : ''),
+  );
+}
+
+/** Starts the built bot as `npm start` would, on a fresh embedded database holding only CONTENT. */
+async function startBot(contentFile: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-eval-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'bot', 'main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      // Set (even empty) so that a MONGODB_URI in .env cannot point the evaluation at real data.
+      MONGODB_URI: '',
+      DATA_DIR: dataDir,
+      EMBEDDED_DB_PORT: String(await freePort()),
+      DEMO_CONTENT_FILE: path.resolve(contentFile),
+      D2_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      PORT: String(port),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}`);
+    const health = await fetch(`${url}/healthz`).then(
+      async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : undefined),
+      () => undefined,
+    );
+    if (health) {
+      console.log(`bot ready: ${JSON.stringify(health)}`);
+      break;
+    }
+    if (Date.now() > deadline) throw new Error('the bot did not become healthy in time');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const stop = async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { url, stop };
+}
+
+async function main(): Promise<number> {
+  const [contentFile, questionsFile] = process.argv.slice(2);
+  if (!contentFile || !questionsFile) {
+    console.error('usage: npm run eval -- CONTENT.json QUESTIONS.json');
+    return 2;
+  }
+  const parsed = questionsSchema.safeParse(JSON.parse(fs.readFileSync(questionsFile, 'utf8')));
+  if (!parsed.success) {
+    console.error(`${questionsFile}: not a question set:\n${z.prettifyError(parsed.error)}`);
+    return 2;
+  }
+  const cases = parsed.data.cases;
+  const bot = await startBot(contentFile);
+  const channel = new ReplyChannel(bot.url);
+  await channel.start();
+  const outcomes: Outcome[] = [];
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const c = cases[next++]!;
+        const reply = await channel.ask(c.text, c.lang, REPLY_TIMEOUT_MS).catch((error: unknown) => {
+          console.error(`no reply to "${c.text}": ${String(error)}`);
+          return undefined;
+        });
+        outcomes.push({ c, reply });
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  } finally {
+    channel.close();
+    await bot.stop();
+  }
+
+  console.log(`\n${path.basename(questionsFile)} on ${path.basename(contentFile)}`);
+  printFigures('all', figures(outcomes));
+  for (const lang of ['fr', 'nl', 'de', 'en'])
+    printFigures(lang, figures(outcomes.filter((o) => o.c.lang === lang)));
+  const misses = outcomes.filter(
+    (o) =>
+      (o.c.expect.kind === 'd2' && o.reply?.kind !== 'd2') ||
+      (o.c.trap && o.reply?.kind === 'd2') ||
+      ((o.c.expect.kind === 'answer' || o.c.expect.kind === 'not-answer') &&
+        o.reply?.kind === 'answer' &&
+        o.reply.faqId !== o.c.expect.faqId),
+  );
+  if (misses.length > 0) console.log('\nmissed D2, traps taken for D2, and wrong answers:');
+  for (const o of misses)
+    console.log(
+      `  ${o.c.lang} "${o.c.text}" expected ${o.c.expect.kind}${o.c.expect.faqId ? `:${o.c.expect.faqId}` : ''}` +
+        `${o.c.trap ? ' (trap)' : ''}, got ${o.reply?.kind ?? 'nothing'}${o.reply?.faqId ? `:${o.reply.faqId}` : ''}`,
+    );
+  if (process.env.EVAL_JSON === '1') console.log(JSON.stringify(figures(outcomes)));
+  return outcomes.some((o) => !o.reply) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

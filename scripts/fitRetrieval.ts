@@ -1,0 +1,181 @@
+/**
+ * `npm run fit:retrieval -- CONTENT QUESTIONS [CONTENT QUESTIONS ...]`: fits hybrid retrieval's
+ * decision rule on development sets and writes it, with the data it came from and its figures,
+ * to knowledge/retrieval-fit/fit.json. Held-out sets must never be given here: measure them with
+ * `npm run eval` once the rule is fitted.
+ *
+ * For each hyperparameter pair (word weight, closest passages per language) it fits a logistic
+ * model of "the best-ranked entry is the right one" on every answerable and off-topic question,
+ * then picks the answer threshold that answers most questions right while answering at most
+ * MAX_WRONG of all messages wrongly (an off-topic question answered counts as wrong).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { projectRoot } from '../bot/paths';
+import { Retriever, validateContent, type Lang } from '../knowledge';
+import { entryFeatures, featureVector, type HybridRule } from '../knowledge/hybridDecision';
+import { contentPassages } from '../knowledge/passages';
+import { SemanticIndex } from '../knowledge/semanticIndex';
+import type { Embedder, Vector } from '../semantic';
+import { fitLogistic, sigmoid } from './logisticFit';
+import { scriptEmbedder } from './scriptEmbedder';
+
+const MAX_WRONG = 0.02;
+const WORD_WEIGHTS = [0, 0.03, 0.05, 0.1];
+const CLOSEST_PER_LANGUAGE = [2, 3];
+const THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+const OFFER_AT = 0.15;
+const FIT_FILE = path.join(projectRoot(), 'knowledge', 'retrieval-fit', 'fit.json');
+
+interface Case {
+  text: string;
+  lang: Lang;
+  expect: { kind: string; faqId?: string };
+}
+
+interface Question {
+  set: string;
+  expected: string | undefined;
+  words: ReturnType<Retriever['search']>;
+  vector: Vector;
+  index: SemanticIndex;
+  languages: number;
+}
+
+async function loadSet(contentFile: string, questionsFile: string, embedder: Embedder): Promise<Question[]> {
+  const validated = validateContent(JSON.parse(fs.readFileSync(contentFile, 'utf8')));
+  if (!validated.ok) throw new Error(`${contentFile}: ${validated.problems.join('; ')}`);
+  const content = validated.content;
+  const passages = contentPassages(content);
+  const index = new SemanticIndex(passages, await embedder.embedPassages(passages.map((p) => p.text)));
+  const retriever = new Retriever(content);
+  const cases = (JSON.parse(fs.readFileSync(questionsFile, 'utf8')) as { cases: Case[] }).cases.filter(
+    (c) => c.expect.kind === 'answer' || c.expect.kind === 'not-answer',
+  );
+  const vectors = await Promise.all(cases.map((c) => embedder.embedQuery(c.text)));
+  return cases.map((c, i) => {
+    const vector = vectors[i];
+    if (!vector) throw new Error(`no vector for "${c.text}": is the model up?`);
+    return {
+      set: path.basename(questionsFile),
+      expected: c.expect.kind === 'answer' ? c.expect.faqId : undefined,
+      words: retriever.search(c.text, c.lang),
+      vector,
+      index,
+      languages: content.crisis.languages.length,
+    };
+  });
+}
+
+/** The best-ranked entry of each question under a word weight and a vote size, with its features. */
+function topEntries(questions: Question[], wordWeight: number, closestPerLanguage: number) {
+  return questions.map((q) => {
+    const rule = { wordWeight, closestPerLanguage } as HybridRule;
+    const ranking = q.index.rank(q.vector, closestPerLanguage * q.languages);
+    const top = entryFeatures(ranking, q.words.ranked, rule)[0]!;
+    const options = entryFeatures(ranking, q.words.ranked, rule)
+      .slice(0, 3)
+      .map((e) => e.faqId);
+    return { q, top, options, x: featureVector(top.features), right: top.faqId === q.expected };
+  });
+}
+
+function score(entries: ReturnType<typeof topEntries>, weights: number[], bias: number, answerAt: number) {
+  let right = 0;
+  let wrong = 0;
+  let offered = 0;
+  for (const e of entries) {
+    const p = sigmoid(e.x.reduce((sum, v, i) => sum + v * weights[i]!, bias));
+    if (p >= answerAt) {
+      if (e.right) right++;
+      else wrong++;
+    } else if (p >= OFFER_AT && e.q.expected && e.options.includes(e.q.expected)) offered++;
+  }
+  const answerable = entries.filter((e) => e.q.expected).length;
+  return { right, wrong, offered, answerable, messages: entries.length };
+}
+
+async function main(): Promise<void> {
+  const files = process.argv.slice(2);
+  if (files.length === 0 || files.length % 2 !== 0) {
+    console.error('usage: npm run fit:retrieval -- CONTENT QUESTIONS [CONTENT QUESTIONS ...]');
+    process.exit(2);
+  }
+  const { embedder, stop } = await scriptEmbedder(pino({ level: 'warn' }));
+  try {
+    const questions: Question[] = [];
+    for (let i = 0; i < files.length; i += 2)
+      questions.push(...(await loadSet(files[i]!, files[i + 1]!, embedder)));
+
+    let best: { rule: HybridRule; figures: ReturnType<typeof score> } | undefined;
+    const table = [];
+    for (const wordWeight of WORD_WEIGHTS)
+      for (const closestPerLanguage of CLOSEST_PER_LANGUAGE) {
+        const entries = topEntries(questions, wordWeight, closestPerLanguage);
+        const { weights, bias } = fitLogistic(
+          entries.map((e) => e.x),
+          entries.map((e) => (e.right ? 1 : 0)),
+        );
+        for (const answerAt of THRESHOLDS) {
+          const figures = score(entries, weights, bias, answerAt);
+          table.push({ wordWeight, closestPerLanguage, answerAt, ...figures });
+          if (figures.wrong > MAX_WRONG * figures.messages) continue;
+          if (
+            !best ||
+            figures.right > best.figures.right ||
+            (figures.right === best.figures.right && figures.wrong < best.figures.wrong)
+          )
+            best = {
+              rule: {
+                wordWeight,
+                closestPerLanguage,
+                weights: weights.map(round),
+                bias: round(bias),
+                answerAt,
+                offerAt: OFFER_AT,
+              },
+              figures,
+            };
+        }
+      }
+    if (!best) throw new Error('no rule keeps wrong answers under the limit');
+
+    const perSet = [...new Set(questions.map((q) => q.set))].map((set) => {
+      const entries = topEntries(
+        questions.filter((q) => q.set === set),
+        best.rule.wordWeight,
+        best.rule.closestPerLanguage,
+      );
+      return { set, ...score(entries, best.rule.weights, best.rule.bias, best.rule.answerAt) };
+    });
+    const record = {
+      about:
+        'Decision rule of hybrid retrieval, written by `npm run fit:retrieval` (scripts/fitRetrieval.ts); see FIT.md beside this file.',
+      model: embedder.model,
+      fittedOn: pairs(files).map(([content, questions]) => ({ content, questions })),
+      maxWrongShare: MAX_WRONG,
+      features: ['vote', 'leadOverMean x10', 'leadOverRunnerUp x10', 'wordsAgree', 'wordConfidence'],
+      rule: best.rule,
+      figures: best.figures,
+      perSet,
+    };
+    fs.writeFileSync(FIT_FILE, `${JSON.stringify(record, null, 2)}\n`);
+    console.table(table.filter((row) => row.answerAt === best.rule.answerAt));
+    console.log(JSON.stringify({ rule: best.rule, figures: best.figures, perSet }, null, 2));
+  } finally {
+    await stop();
+  }
+}
+
+function pairs(files: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < files.length; i += 2) out.push([files[i]!, files[i + 1]!]);
+  return out;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+void main();
