@@ -18,6 +18,8 @@ export async function startEmbeddings(
         port: config.EMBEDDED_MODEL_PORT,
         threads: config.EMBEDDED_MODEL_THREADS,
         logger,
+        // A model that dies comes back when the circuit would next try it.
+        restartAfterMs: config.EMBEDDINGS_BREAKER_RESET_MS,
       });
   const embedder = new EmbeddingsClient({
     // loadConfig requires EMBEDDINGS_MODEL with EMBEDDINGS_URL.

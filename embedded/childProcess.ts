@@ -63,6 +63,8 @@ export interface ServiceProcessOptions {
 
 export interface ServiceProcess {
   pid: number | undefined;
+  /** Resolves when the process has ended, whether stopped or not. */
+  exited: Promise<void>;
   /** SIGTERM, then SIGKILL if it is still running after 10 s. */
   stop(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
 
   return {
     pid: child.pid,
+    exited,
     async stop() {
       stopping = true;
       process.off('exit', killOnExit);

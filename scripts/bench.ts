@@ -209,6 +209,8 @@ async function main(): Promise<void> {
           {
             DATA_DIR: dataDir,
             EMBEDDED_DB_PORT: String(await freePort()),
+            // Its own model too: one another process already runs on the default port would skew the figures.
+            EMBEDDED_MODEL_PORT: String(await freePort()),
             MONGODB_URI: process.env.MONGODB_URI ?? '',
           },
           true,

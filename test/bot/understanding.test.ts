@@ -1,37 +1,132 @@
-import { PassageVectorsModel } from '../../models';
-import { useTestBot } from '../helpers/bot';
-import { crisisReplyOf } from '../helpers/testChannel';
+import mongoose from 'mongoose';
+import { answersHealth } from '../../embedded';
+import { spawnBot, startTestBot, testEnv, type BotProcess } from '../helpers/bot';
+import { freePort, waitFor } from '../helpers/db';
+import { crisisReplyOf, TestChannel, type ReceivedActivity } from '../helpers/testChannel';
 
-describe('understanding what citizens mean, over the Bot Framework protocol', () => {
-  const bot = useTestBot();
+async function health(url: string): Promise<{ status: number; understanding: unknown }> {
+  const response = await fetch(`${url}/healthz`);
+  const body = (await response.json()) as { understanding?: unknown };
+  return { status: response.status, understanding: body.understanding };
+}
 
-  it('says in /healthz that it answers by meaning and words together', async () => {
-    const health = (await (await fetch(`${bot.app.url}/healthz`)).json()) as { understanding: string };
-    expect(health.understanding).toBe('hybrid');
+describe('/healthz understanding of a bot started in-process', () => {
+  it('is hybrid with the embedded model, and the embedder is there for its stats', async () => {
+    const bot = await startTestBot();
+    try {
+      expect(await health(bot.app.url)).toEqual({ status: 200, understanding: 'hybrid' });
+      expect(bot.app.embedder?.model).toBe('multilingual-e5-small-q4');
+    } finally {
+      await bot.stop();
+    }
   });
 
-  it('made the demo content’s vectors once, stored for every process', async () => {
-    expect(await PassageVectorsModel.countDocuments({})).toBe(1);
+  it('says word search only when embeddings are off, and starts no model', async () => {
+    // A port nothing answers on: with EMBEDDINGS=off the bot must not start a model there.
+    const modelPort = String(await freePort());
+    const bot = await startTestBot({ EMBEDDINGS: 'off', EMBEDDED_MODEL_PORT: modelPort });
+    try {
+      expect(await health(bot.app.url)).toEqual({ status: 200, understanding: 'word search only: off' });
+      expect(bot.app.embedder).toBeUndefined();
+      expect(await fetch(`http://127.0.0.1:${modelPort}/health`).catch(() => 'refused')).toBe('refused');
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
+/** The demo's questions, numbered so that no two messages are the same text (no cache answers them). */
+const QUESTIONS = [
+  'Is het kraanwater drinkbaar?',
+  'Moet ik binnen blijven?',
+  'Can I drink tap water?',
+  'Sind die Schulen geschlossen?',
+];
+
+/** The pids of the embedded models the bot process logged it started. */
+function modelPids(bot: BotProcess): number[] {
+  return bot
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; modelPid?: number })
+    .filter((entry) => entry.msg === 'embedded model started')
+    .map((entry) => entry.modelPid!);
+}
+
+describe('a bot process whose embedded model is killed during a load', () => {
+  let bot: BotProcess | undefined;
+  let channel: TestChannel | undefined;
+  const env = testEnv({
+    LOG_LEVEL: 'info',
+    EMBEDDINGS_HEALTH_MS: '300',
+    EMBEDDINGS_BREAKER_FAILURES: '2',
+    // Also how long the bot waits before starting its dead model again: time to see the outage.
+    EMBEDDINGS_BREAKER_RESET_MS: '3000',
   });
 
-  it.each([
-    ['en', 'my cat wants to go out, is that ok', 'pets-livestock'],
-    ['nl', 'gaan de lessen morgen gewoon door?', 'schools'],
-    ['fr', 'peut-on manger les tomates du potager', 'garden-vegetables'],
-    ['de', 'wo kann ich heute nacht schlafen', 'reception-centre'],
-  ])('answers a %s paraphrase that shares few words with the entry: %s', async (lang, text, faqId) => {
-    const replies = await bot.channel.conversation().say(text);
-    expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'answer', faqId, lang });
+  afterAll(async () => {
+    await bot?.kill('SIGTERM');
+    await channel?.stop();
+    await mongoose.connect(env.MONGODB_URI!);
+    await mongoose.connection.db?.dropDatabase();
+    await mongoose.disconnect();
   });
 
-  it('offers two or three entries, never one, when two entries fit', async () => {
-    // About the pets and about the garden: the citizen chooses.
-    const replies = await bot.channel
-      .conversation()
-      .say('is it ok to let my cat out in the garden for a bit');
-    const meta = crisisReplyOf(replies[0]!);
-    expect(meta?.kind).toBe('clarify');
-    expect(meta?.options).toContain('pets-livestock');
-    expect(meta?.options?.length).toBeGreaterThanOrEqual(2);
-  });
+  it('answers every message, says word search only meanwhile, starts the model again and is hybrid again', async () => {
+    // Its own model, not the run's: this one is killed.
+    const modelPort = await freePort();
+    bot = await spawnBot({ ...env, EMBEDDED_MODEL_PORT: String(modelPort) }, 120_000);
+    const [killed] = modelPids(bot);
+    expect(killed).toEqual(expect.any(Number));
+    expect(await health(bot.url)).toEqual({ status: 200, understanding: 'hybrid' });
+
+    channel = new TestChannel(bot.url);
+    await channel.start();
+    const replies: ReceivedActivity[][] = [];
+    let flowing = true;
+    const load = (async () => {
+      for (let n = 0; flowing; n++) {
+        const text = `${QUESTIONS[n % QUESTIONS.length]} ${n}`;
+        replies.push(await channel!.conversation().say(text));
+      }
+    })();
+    const answeredSoFar = (more: number) => {
+      const target = replies.length + more;
+      return () => replies.length >= target;
+    };
+
+    try {
+      await waitFor(answeredSoFar(3), 'messages before the outage', 20_000);
+      process.kill(killed!, 'SIGKILL');
+      await waitFor(
+        async () => (await health(bot!.url)).understanding === 'word search only: model unavailable',
+        '/healthz to say word search only',
+        20_000,
+      );
+      expect((await health(bot.url)).status).toBe(200);
+      await waitFor(answeredSoFar(3), 'messages during the outage', 20_000);
+      await waitFor(
+        async () => (await health(bot!.url)).understanding === 'hybrid',
+        '/healthz hybrid',
+        30_000,
+      );
+      await waitFor(answeredSoFar(3), 'messages after the outage', 20_000);
+    } finally {
+      flowing = false;
+      await load;
+    }
+
+    expect(modelPids(bot)).toEqual([killed, expect.any(Number)]);
+    expect(await answersHealth(modelPort)).toBe(true);
+    const kinds = replies.map((reply) => reply[0] && crisisReplyOf(reply[0])?.kind);
+    // Answered from the FAQ or with options: never the apology of a failed turn, never silence.
+    expect(kinds.filter((kind) => kind !== 'answer' && kind !== 'clarify')).toEqual([]);
+    expect(bot.output()).toContain('the embedded model exited unexpectedly');
+    expect(bot.output()).not.toContain('turn failed');
+
+    // Stopped with the bot, restarted model included.
+    expect(await bot.kill('SIGTERM')).toBe(0);
+    expect(await answersHealth(modelPort)).toBe(false);
+  }, 180_000);
 });

@@ -10,7 +10,7 @@ import {
   startEmbeddedModel,
   type EmbeddedModel,
 } from '../../embedded';
-import { freePort, PROJECT_ROOT, silentLogger } from '../helpers/db';
+import { freePort, PROJECT_ROOT, silentLogger, waitFor } from '../helpers/db';
 
 const tempDirs: string[] = [];
 const tempDir = () => {
@@ -80,6 +80,29 @@ describe('the embedded model', () => {
     expect(await answersHealth(port)).toBe(false);
     expect(serversOnPort(port)).toEqual([]);
   }, 120_000);
+
+  it('starts a server it started again after it dies, until stopped', async () => {
+    const port = await freePort();
+    const model = await startEmbeddedModel({
+      rootDir: PROJECT_ROOT,
+      port,
+      threads: 1,
+      logger: silentLogger,
+      restartAfterMs: 200,
+    });
+    running.push(model);
+    const first = model.pid!;
+    process.kill(first, 'SIGKILL');
+    await waitFor(
+      async () => model.pid !== first && (await answersHealth(port)),
+      'the model to answer again',
+      30_000,
+    );
+    expect(serversOnPort(port)).toEqual([model.pid]);
+    await model.stop();
+    expect(await answersHealth(port)).toBe(false);
+    expect(serversOnPort(port)).toEqual([]);
+  }, 60_000);
 
   it('fails with a clear error when it does not answer within its deadline, and leaves nothing running', async () => {
     const port = await freePort();

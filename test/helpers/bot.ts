@@ -23,6 +23,10 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     LOG_LEVEL: 'silent',
     CONTENT_REFRESH_MS: '200',
     MONGODB_URI: testDatabaseUri(`t_${randomUUID().slice(0, 8)}`),
+    EMBEDDINGS: 'on',
+    // Empty, not absent: a bot process would otherwise take a developer's .env settings for them.
+    EMBEDDINGS_URL: '',
+    EMBEDDINGS_MODEL: '',
     EMBEDDED_MODEL_PORT: testModelPort(),
     // A busy test machine must not turn retrieval tests into word-search ones; tests of a slow model set their own.
     EMBEDDINGS_QUERY_TIMEOUT_MS: '5000',
