@@ -50,6 +50,7 @@ import {
   seedDemoIfEmpty,
   validateContent,
 } from '../knowledge';
+import { EmbeddingsClient } from '../semantic';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts/embeddedDb';
 import { languageModelEnabled, whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
@@ -205,7 +206,23 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     d2Phone: config.D2_PHONE_NUMBER,
     grounded: model && new GroundedAnswers(model, logger),
   });
-  const bot = new CrisisBot({ conversationState, live, translate, router, logger });
+  // A stand-in until the embedded model is set up here: any OpenAI-compatible endpoint when configured.
+  const embedder =
+    config.EMBEDDINGS_URL === undefined
+      ? undefined
+      : new EmbeddingsClient({
+          url: config.EMBEDDINGS_URL,
+          model: config.EMBEDDINGS_MODEL,
+          apiKey: config.EMBEDDINGS_API_KEY,
+          inputType: 'field',
+          queryTimeoutMs: 1000,
+          breakerFailures: 3,
+          breakerResetMs: 30_000,
+          cacheSize: 5000,
+          maxBatch: 16,
+          logger,
+        });
+  const bot = new CrisisBot({ conversationState, live, translate, router, logger, embedder });
   // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
   const turns = new ConversationQueue();
   const runTurn = (context: TurnContext) =>
@@ -322,6 +339,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     localChannels,
     async close() {
       drain();
+      bot.close();
       clearInterval(retention);
       clearInterval(handoffSweep);
       closeStreams();

@@ -30,6 +30,9 @@ const configSchema = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(6000),
   OPENAI_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
   OPENAI_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  EMBEDDINGS_URL: optionalText.pipe(z.url().optional()),
+  EMBEDDINGS_MODEL: z.string().trim().min(1).default('multilingual-e5-small'),
+  EMBEDDINGS_API_KEY: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_SERVICE_URL_HOSTS: z
     .string()
