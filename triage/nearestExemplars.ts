@@ -10,7 +10,7 @@ import type { InquiryClassification, InquiryDecision } from './victimInquiry';
  */
 export const NEAREST = 5;
 export const POSSIBLE_AT = 0.0075;
-export const STRONG_AT = 0.03;
+export const STRONG_AT = 0.025;
 
 /** What the nearest exemplars say of a message. */
 export interface SemanticOpinion {
@@ -20,10 +20,23 @@ export interface SemanticOpinion {
   nearest: string;
 }
 
-/** Mean of the `k` largest values (all of them when fewer). */
-function meanOfLargest(values: number[], k: number): number {
-  const largest = values.sort((a, b) => b - a).slice(0, k);
-  return largest.reduce((sum, v) => sum + v, 0) / Math.max(1, largest.length);
+/** The mean of the largest values seen, kept in a small sorted array (no sort of every value). */
+class TopMean {
+  private readonly best: number[] = [];
+
+  constructor(private readonly k: number) {}
+
+  add(value: number): void {
+    if (this.best.length === this.k && value <= this.best[this.k - 1]!) return;
+    let i = Math.min(this.best.length, this.k - 1);
+    this.best[i] = value;
+    for (; i > 0 && this.best[i - 1]! < value; i--)
+      [this.best[i - 1], this.best[i]] = [value, this.best[i - 1]!];
+  }
+
+  mean(): number {
+    return this.best.reduce((sum, v) => sum + v, 0) / Math.max(1, this.best.length);
+  }
 }
 
 /** The exemplars with their vectors (e5 query vectors, like the citizens' messages). */
@@ -38,16 +51,16 @@ export class ExemplarIndex {
 
   /** The margin of a message's vector, and the decision it supports on its own. */
   opinion(vector: Vector): SemanticOpinion {
-    const d2: number[] = [];
-    const d5: number[] = [];
+    const d2 = new TopMean(NEAREST);
+    const d5 = new TopMean(NEAREST);
     let best = -Infinity;
     let nearest = '';
     this.exemplars.forEach((exemplar, i) => {
       const s = similarity(vector, this.vectors[i]!);
-      (exemplar.label === 'd2' ? d2 : d5).push(s);
+      (exemplar.label === 'd2' ? d2 : d5).add(s);
       if (s > best) [best, nearest] = [s, exemplar.kind];
     });
-    const margin = meanOfLargest(d2, NEAREST) - meanOfLargest(d5, NEAREST);
+    const margin = d2.mean() - d5.mean();
     const decision: InquiryDecision = margin >= STRONG_AT ? 'd2' : margin >= POSSIBLE_AT ? 'unsure' : 'd5';
     return { decision, margin, nearest };
   }

@@ -34,6 +34,8 @@ const FORMAT = 'e5-query-v1';
 export class SemanticTriage {
   private index: ExemplarIndex | undefined;
   private readonly file: string;
+  /** Cache files of this model; those of other exemplars are removed once these are written. */
+  private readonly prefix: string;
   private building: Promise<ExemplarIndex | undefined> | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -44,7 +46,8 @@ export class SemanticTriage {
       .digest('hex')
       .slice(0, 16);
     const model = options.embedder.model.replace(/[^A-Za-z0-9._-]+/g, '_');
-    this.file = path.join(options.cacheDir, `triage-exemplars-${model}-${hash}.f32`);
+    this.prefix = `triage-exemplars-${model}-`;
+    this.file = path.join(options.cacheDir, `${this.prefix}${hash}.f32`);
   }
 
   /** Reads the cached vectors (synchronously: a few hundred kB) or starts computing them. */
@@ -126,6 +129,12 @@ export class SemanticTriage {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fs.writeFileSync(temporary, packVectors(vectors));
       fs.renameSync(temporary, this.file);
+      for (const name of fs.readdirSync(this.options.cacheDir)) {
+        const ours =
+          name.startsWith(this.prefix) && /^[0-9a-f]{16}\.f32$/.test(name.slice(this.prefix.length));
+        if (ours && path.join(this.options.cacheDir, name) !== this.file)
+          fs.rmSync(path.join(this.options.cacheDir, name), { force: true });
+      }
     } catch (error) {
       this.options.logger.warn({ err: error, file: this.file }, 'exemplar vectors not cached');
       fs.rmSync(temporary, { force: true });

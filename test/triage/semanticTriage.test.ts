@@ -96,7 +96,11 @@ describe('exemplar vectors', () => {
     const fewer = exemplars.slice(1);
     await start(changed.embedder, fewer).ready();
     expect(changed.state.calls).toBe(fewer.length);
-    expect(fs.readdirSync(cacheDir)).toHaveLength(3);
+    // The vectors of exemplars no longer in use are removed; another model's stay.
+    expect(fs.readdirSync(cacheDir).sort()).toEqual([
+      expect.stringMatching(/^triage-exemplars-multilingual-e5-small-\w+\.f32$/),
+      expect.stringMatching(/^triage-exemplars-multilingual-e5-small-query-\w+\.f32$/),
+    ]);
   }, 120_000);
 
   it('leave the lexicon alone while the model is down, and come once it answers again', async () => {
