@@ -1,4 +1,4 @@
-import { ConversationMarkModel, InteractionModel } from '../models';
+import { conversationMarks, InteractionModel } from '../models';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -11,6 +11,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function purgeOldInteractions(options: { now: Date; retentionDays: number }): Promise<number> {
   const cutoff = new Date(options.now.getTime() - options.retentionDays * DAY_MS);
   const entries = await InteractionModel.deleteMany({ at: { $lt: cutoff } });
-  await ConversationMarkModel.deleteMany({ at: { $lt: cutoff } });
+  for (const partition of await conversationMarks.all()) await partition.deleteMany({ at: { $lt: cutoff } });
   return entries.deletedCount;
 }

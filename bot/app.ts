@@ -40,6 +40,7 @@ import {
   SignInLimiter,
 } from '../admin';
 import { RouterDialog, reply } from '../dialogs';
+import { preparePartitions } from '../models';
 import {
   EntryTranslator,
   GroundedAnswers,
@@ -54,6 +55,8 @@ import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../scripts
 import { languageModelEnabled, whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
+import { warnEmbeddedEnvelope } from './embeddedEnvelope';
+import { conversationKeyOf, holdsState, purgeIdleState } from './idleState';
 import { createTranslator } from './i18n';
 import { InteractionLogging } from './interactionLogging';
 import { MongoStorage } from './mongoStorage';
@@ -106,6 +109,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       });
   const uri = config.MONGODB_URI ?? embedded!.uri;
   await connectDatabase(uri, logger);
+  const partitions = await preparePartitions({ requested: config.STATE_PARTITIONS, logger });
+  if (embedded && config.NODE_ENV === 'production') warnEmbeddedEnvelope(logger);
 
   const demo = validateContent(await readContentFile(path.resolve(root, config.DEMO_CONTENT_FILE)));
   if (!demo.ok) throw new Error(`demo content invalid: ${demo.problems.join('; ')}`);
@@ -140,7 +145,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   const cipher = loadD2Cipher(config.D2_ENCRYPTION_KEY, path.resolve(root, config.DATA_DIR), logger);
   const storage = new ResilientStorage(
-    new SealedStorage(new MongoStorage(), cipher, logger),
+    new SealedStorage(new MongoStorage(), cipher, logger, holdsState),
     logger,
     () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
   );
@@ -247,6 +252,17 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const retention = setInterval(() => {
     Promise.all([
       purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }),
+      purgeIdleState({
+        now: new Date(),
+        idleHours: config.STATE_IDLE_HOURS,
+        withOpenTicket: async () =>
+          new Set(
+            (await desk.tickets.openConversations()).map((t) =>
+              conversationKeyOf(t.channelId, t.conversationId),
+            ),
+          ),
+        logger,
+      }),
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
@@ -312,6 +328,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       port,
       auth: Boolean(config.MicrosoftAppId),
       embeddedDb: Boolean(embedded),
+      statePartitions: partitions.count,
       languageModel: Boolean(model),
     },
     'bot listening',

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { BotStateModel, InsertLocks, TicketMessageModel, TicketModel } from '../models';
+import { botStates, InsertLocks, TicketMessageModel, TicketModel } from '../models';
 import { TICKET_LOCKS } from './tickets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,10 +20,13 @@ export async function purgeExpiredIntakes(options: {
 }): Promise<number> {
   const cutoff = new Date(options.now.getTime() - options.retentionDays * DAY_MS);
   // Conversation state idle that long may hold an intake that was never finished: it goes too.
-  const staleStates = await BotStateModel.deleteMany({ updatedAt: { $lt: cutoff } });
-  if (staleStates.deletedCount > 0) {
+  let staleStates = 0;
+  for (const partition of await botStates.all()) {
+    staleStates += (await partition.deleteMany({ updatedAt: { $lt: cutoff } })).deletedCount;
+  }
+  if (staleStates > 0) {
     options.logger.info(
-      { deleted: staleStates.deletedCount },
+      { deleted: staleStates },
       'idle conversation state deleted after the retention period',
     );
   }

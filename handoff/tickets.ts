@@ -304,6 +304,11 @@ export class Tickets {
     return docs.map(toTicket);
   }
 
+  /** The conversations with a ticket not yet closed. */
+  async openConversations(): Promise<Array<{ channelId: string; conversationId: string }>> {
+    return TicketModel.find({ state: { $ne: 'closed' } }, { _id: 0, channelId: 1, conversationId: 1 }).lean();
+  }
+
   async expired(now: Date): Promise<Ticket[]> {
     const docs = await TicketModel.find({ state: 'assigned', expiresAt: { $lt: now } }).lean<TicketDoc[]>();
     return docs.map(toTicket);

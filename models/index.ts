@@ -1,6 +1,6 @@
 export { LANGUAGES, type Lang, CrisisModel, type CrisisDoc } from './crisis';
 export { ContentVersionModel, type ContentVersionDoc } from './contentVersion';
-export { BotStateModel } from './botState';
+export { botStates, type BotStateDoc } from './botState';
 export { InteractionModel, type InteractionDoc } from './interaction';
 export {
   TicketModel,
@@ -20,7 +20,13 @@ export { DraftEntryModel, type DraftEntryDoc } from './draftEntry';
 export { DraftCrisisModel, type DraftCrisisDoc } from './draftCrisis';
 export { TariffModel, type TariffDoc } from './tariff';
 export { UsageRollupModel, type UsageRollupDoc } from './usageRollup';
-export { ConversationMarkModel } from './conversationMark';
+export { conversationMarks, type ConversationMarkDoc } from './conversationMark';
 export { IssuedReportModel, type IssuedReportDoc } from './issuedReport';
 export { WhatsAppContactModel, type WhatsAppContactDoc } from './whatsappContact';
-export { DirectLineActivityModel, type DirectLineActivityDoc } from './directLineActivity';
+export {
+  conversationOfActivity,
+  directLineActivities,
+  type DirectLineActivityDoc,
+} from './directLineActivity';
+export { PartitionedCollection, partitionCount } from './partitionedCollection';
+export { engineScans, preparePartitions, SCANNING_ENGINE_PARTITIONS } from './partitionMigration';
