@@ -1,5 +1,11 @@
 import { Types } from 'mongoose';
-import { InsertLocks, TicketMessageModel, TicketModel, type TicketDoc } from '../models';
+import {
+  InsertLocks,
+  TicketMessageModel,
+  TicketModel,
+  type TicketDoc,
+  type TicketMessageDoc,
+} from '../models';
 import type { D2Intake } from './d2Intake';
 import type { IntakeCipher, SealedIntake } from './intakeCipher';
 import { nextTicketState, type TicketEvent } from './ticketTransitions';
@@ -322,6 +328,14 @@ export class Tickets {
     return docs.map(toTicket);
   }
 
+  /** Every ticket not closed, most urgent first, then oldest: one read for what the console shows. */
+  async allOpen(): Promise<Ticket[]> {
+    const docs = await TicketModel.find({ state: { $ne: 'closed' } })
+      .sort({ priority: 1, createdAt: 1 })
+      .lean<TicketDoc[]>();
+    return docs.map(toTicket);
+  }
+
   /** Keeps the claims of a connected operator alive. */
   async extendClaims(staffId: string, expiresAt: Date): Promise<void> {
     for (const ticket of await this.assignedTo(staffId)) {
@@ -360,12 +374,27 @@ export class Tickets {
     const docs = await TicketMessageModel.find({ ticketId, ...(since ? { at: { $gte: since } } : {}) })
       .sort({ at: 1, _id: 1 })
       .lean();
-    return docs.map((d) => ({
+    return docs.map((d) => this.messageOf(d));
+  }
+
+  private messageOf(d: TicketMessageDoc & { _id: Types.ObjectId }): TicketMessage {
+    return {
       id: d._id.toHexString(),
       at: d.at.toISOString(),
       from: d.from,
-      text: this.cipher.open<string>(d.text as SealedIntake, ticketId),
-    }));
+      text: this.cipher.open<string>(d.text as SealedIntake, d.ticketId),
+    };
+  }
+
+  /** Messages of several tickets at or after `since`, in order, by ticket: one read for many streams. */
+  async messagesSince(ticketIds: string[], since: Date): Promise<Map<string, TicketMessage[]>> {
+    const byTicket = new Map<string, TicketMessage[]>();
+    if (ticketIds.length === 0) return byTicket;
+    const docs = await TicketMessageModel.find({ ticketId: { $in: ticketIds }, at: { $gte: since } })
+      .sort({ at: 1, _id: 1 })
+      .lean();
+    for (const d of docs) byTicket.set(d.ticketId, [...(byTicket.get(d.ticketId) ?? []), this.messageOf(d)]);
+    return byTicket;
   }
 
   /** The bot part of the conversation, then what was relayed: what an operator reads. */
