@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { botStates, InsertLocks, TicketMessageModel, TicketModel } from '../models';
+import { botStates, InsertLocks, ticketMessages, TicketModel } from '../models';
 import { TICKET_LOCKS } from './tickets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -30,7 +30,10 @@ export async function purgeExpiredIntakes(options: {
       'idle conversation state deleted after the retention period',
     );
   }
-  const messages = await TicketMessageModel.deleteMany({ at: { $lt: cutoff } });
+  let messages = 0;
+  for (const partition of await ticketMessages.all()) {
+    messages += (await partition.deleteMany({ at: { $lt: cutoff } })).deletedCount;
+  }
   await new InsertLocks(TICKET_LOCKS).purgeOlderThan(new Date(options.now.getTime() - TICKET_LOCK_KEEP_MS));
 
   const personal = [
@@ -56,7 +59,7 @@ export async function purgeExpiredIntakes(options: {
     {
       tickets: result.modifiedCount,
       intakes: withIntake.map(String),
-      messages: messages.deletedCount,
+      messages,
       cutoff: cutoff.toISOString(),
     },
     'personal data of tickets deleted after the retention period',

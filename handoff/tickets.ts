@@ -1,11 +1,7 @@
-import { Types } from 'mongoose';
-import {
-  InsertLocks,
-  TicketMessageModel,
-  TicketModel,
-  type TicketDoc,
-  type TicketMessageDoc,
-} from '../models';
+import { Types, type mongo } from 'mongoose';
+
+type Collection<T extends mongo.Document> = mongo.Collection<T>;
+import { InsertLocks, ticketMessages, TicketModel, type TicketDoc, type TicketMessageDoc } from '../models';
 import type { D2Intake } from './d2Intake';
 import type { IntakeCipher, SealedIntake } from './intakeCipher';
 import { nextTicketState, type TicketEvent } from './ticketTransitions';
@@ -358,26 +354,29 @@ export class Tickets {
   }
 
   async addMessage(ticketId: string, from: Author, text: string, authorId?: string): Promise<TicketMessage> {
-    const at = new Date();
-    const doc = await TicketMessageModel.create({
+    const doc = {
+      _id: new Types.ObjectId(),
       ticketId,
-      at,
+      at: new Date(),
       from,
-      authorId,
+      ...(authorId ? { authorId } : {}),
       text: this.cipher.seal(text, ticketId),
-    });
-    return { id: doc._id.toHexString(), at: at.toISOString(), from, text };
+    };
+    await (await ticketMessages.for(ticketId)).insertOne(doc);
+    return { id: doc._id.toHexString(), at: doc.at.toISOString(), from, text };
   }
 
   /** Messages of the ticket in order; with `since`, only those at or after it (callers de-duplicate by id). */
   async messages(ticketId: string, since?: Date): Promise<TicketMessage[]> {
-    const docs = await TicketMessageModel.find({ ticketId, ...(since ? { at: { $gte: since } } : {}) })
+    const partition = await ticketMessages.for(ticketId);
+    const docs = await partition
+      .find({ ticketId, ...(since ? { at: { $gte: since } } : {}) })
       .sort({ at: 1, _id: 1 })
-      .lean();
+      .toArray();
     return docs.map((d) => this.messageOf(d));
   }
 
-  private messageOf(d: TicketMessageDoc & { _id: Types.ObjectId }): TicketMessage {
+  private messageOf(d: TicketMessageDoc): TicketMessage {
     return {
       id: d._id.toHexString(),
       at: d.at.toISOString(),
@@ -386,14 +385,24 @@ export class Tickets {
     };
   }
 
-  /** Messages of several tickets at or after `since`, in order, by ticket: one read for many streams. */
+  /** Messages of several tickets at or after `since`, in order, by ticket: one read per partition for many streams. */
   async messagesSince(ticketIds: string[], since: Date): Promise<Map<string, TicketMessage[]>> {
+    const byPartition = new Map<string, { partition: Collection<TicketMessageDoc>; ids: string[] }>();
+    for (const ticketId of ticketIds) {
+      const partition = await ticketMessages.for(ticketId);
+      const entry = byPartition.get(partition.collectionName) ?? { partition, ids: [] };
+      entry.ids.push(ticketId);
+      byPartition.set(partition.collectionName, entry);
+    }
     const byTicket = new Map<string, TicketMessage[]>();
-    if (ticketIds.length === 0) return byTicket;
-    const docs = await TicketMessageModel.find({ ticketId: { $in: ticketIds }, at: { $gte: since } })
-      .sort({ at: 1, _id: 1 })
-      .lean();
-    for (const d of docs) byTicket.set(d.ticketId, [...(byTicket.get(d.ticketId) ?? []), this.messageOf(d)]);
+    for (const { partition, ids } of byPartition.values()) {
+      const docs = await partition
+        .find({ ticketId: { $in: ids }, at: { $gte: since } })
+        .sort({ at: 1, _id: 1 })
+        .toArray();
+      for (const d of docs)
+        byTicket.set(d.ticketId, [...(byTicket.get(d.ticketId) ?? []), this.messageOf(d)]);
+    }
     return byTicket;
   }
 

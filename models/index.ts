@@ -2,6 +2,7 @@ export { LANGUAGES, type Lang, CrisisModel, type CrisisDoc } from './crisis';
 export { ContentVersionModel, type ContentVersionDoc } from './contentVersion';
 export { botStates, type BotStateDoc } from './botState';
 export { InteractionModel, type InteractionDoc } from './interaction';
+export { INTERACTION_DAYS_COMPLETE, InteractionDayModel } from './interactionDay';
 export {
   TicketModel,
   type TicketDoc,
@@ -12,7 +13,7 @@ export {
 } from './ticket';
 export { AuditLogModel, writeAudit, type AuditLogDoc } from './auditLog';
 export { duplicateIndexes, InsertLocks, isDuplicateKey, onlyDuplicates } from './insertLock';
-export { TicketMessageModel, type TicketMessageDoc, MESSAGE_AUTHORS } from './ticketMessage';
+export { ticketMessages, type TicketMessageDoc, MESSAGE_AUTHORS } from './ticketMessage';
 export { UserModel, type UserDoc, ROLES, PRESENCES } from './user';
 export { SessionModel } from './session';
 export { AuthorityModel, type AuthorityDoc } from './authority';

@@ -85,7 +85,7 @@ async function migrate(
 
 /** Copies one source collection into the partitions of the new layout, then empties it. */
 async function moveOut(
-  collection: PartitionedCollection<{ _id: string }>,
+  collection: PartitionedCollection<{ _id: unknown }>,
   from: number,
   index: number,
   to: number,
@@ -93,9 +93,9 @@ async function moveOut(
 ): Promise<number> {
   const source = collection.partition(from, index);
   let moved = 0;
-  let batch: { _id: string }[] = [];
+  let batch: { _id: unknown }[] = [];
   const flush = async () => {
-    const byTarget = new Map<number, { _id: string }[]>();
+    const byTarget = new Map<number, { _id: unknown }[]>();
     for (const doc of batch) {
       const target = collection.indexOf(doc, to);
       byTarget.set(target, [...(byTarget.get(target) ?? []), doc]);

@@ -65,10 +65,10 @@ function hashOf(key: string): number {
   return hash >>> 0;
 }
 
-const registered: PartitionedCollection<{ _id: string }>[] = [];
+const registered: PartitionedCollection<{ _id: unknown }>[] = [];
 
 /** Every partitioned collection, for the migration between layouts. */
-export function partitionedCollections(): readonly PartitionedCollection<{ _id: string }>[] {
+export function partitionedCollections(): readonly PartitionedCollection<{ _id: unknown }>[] {
   return registered;
 }
 
@@ -79,13 +79,13 @@ export function partitionedCollections(): readonly PartitionedCollection<{ _id: 
  * must not sit in one. With a count of 1 (MongoDB, where indexes work) it is one collection under
  * its plain name, with the indexes its mongoose model declares.
  */
-export class PartitionedCollection<T extends { _id: string }> {
+export class PartitionedCollection<T extends { _id: unknown }> {
   constructor(
     readonly name: string,
     /** The conversation a document belongs to: all of one conversation's documents share a partition. */
     readonly routeOf: (doc: T) => string,
   ) {
-    registered.push(this as unknown as PartitionedCollection<{ _id: string }>);
+    registered.push(this as unknown as PartitionedCollection<{ _id: unknown }>);
   }
 
   /** The collection that holds the documents of `conversation`. */
