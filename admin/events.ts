@@ -34,15 +34,28 @@ const WAITING_SHOWN = 200;
 class SharedReads {
   private open?: { at: number; tickets: Promise<Ticket[]> };
   private messages?: { at: number; byTicket: Promise<Map<string, TicketMessage[]>> };
+  /** How long the last read of the open tickets took. */
+  private lastReadMs = 0;
 
   constructor(
     private readonly desk: HandoffDesk,
-    private readonly maxAgeMs: number,
+    private readonly pollMs: number,
   ) {}
+
+  /** A read is reused for twice as long as it took, at least: the database serves citizens first. */
+  private get maxAgeMs(): number {
+    return Math.max(this.pollMs, 2 * this.lastReadMs);
+  }
 
   openTickets(): Promise<Ticket[]> {
     if (!this.open || Date.now() - this.open.at >= this.maxAgeMs) {
-      this.open = { at: Date.now(), tickets: this.desk.tickets.allOpen() };
+      const at = Date.now();
+      const tickets = this.desk.tickets.allOpen();
+      void tickets.then(
+        () => (this.lastReadMs = Date.now() - at),
+        () => undefined,
+      );
+      this.open = { at, tickets };
     }
     return this.open.tickets;
   }

@@ -269,13 +269,20 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
   let sweeping = false;
+  // A sweep waits twice as long as the last one took, at least: on FerretDB its reads grow with the tickets.
+  let nextSweepAt = 0;
   const handoffSweep = setInterval(() => {
-    if (sweeping || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
+    if (sweeping || Date.now() < nextSweepAt) return;
+    if (mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
     sweeping = true;
+    const started = Date.now();
     desk
       .sweep()
       .catch((error: unknown) => logger.error({ err: error }, 'handoff sweep failed'))
-      .finally(() => (sweeping = false));
+      .finally(() => {
+        sweeping = false;
+        nextSweepAt = Date.now() + 2 * (Date.now() - started);
+      });
   }, config.HANDOFF_SWEEP_MS).unref();
   let closeStreams = () => {};
   const { server, drain } = createServer({

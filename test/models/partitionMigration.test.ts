@@ -5,6 +5,7 @@ import {
   directLineActivities,
   partitionCount,
   preparePartitions,
+  ticketMessages,
   type PartitionedCollection,
 } from '../../models';
 import { silentLogger, useTestDatabase } from '../helpers/db';
@@ -24,20 +25,27 @@ const activity = (i: number, seq: number) => ({
   activity: { iv: 'iv', tag: 'tag', data: `d${i}.${seq}`, keyId: 'k' },
 });
 const mark = (i: number) => ({ _id: `demo|c${i}`, firstEntry: `entry-${i}`, at: new Date() });
+const message = (i: number) => ({
+  _id: new mongoose.Types.ObjectId(),
+  ticketId: `ticket-${i % 20}`,
+  at: new Date(),
+  from: 'citizen' as const,
+  text: { iv: 'iv', tag: 'tag', data: `m${i}`, keyId: 'k' },
+});
 
 /** Every document of the collection, wherever the current layout keeps it, by `_id`. */
-async function everything<T extends { _id: string }>(
+async function everything<T extends { _id: unknown }>(
   collection: PartitionedCollection<T>,
 ): Promise<Map<string, T>> {
   const all = new Map<string, T>();
   for (const partition of await collection.all()) {
     for (const doc of await partition.find({}).toArray()) {
-      expect(all.has(doc._id)).toBe(false);
+      expect(all.has(String(doc._id))).toBe(false);
       expect(await collection.for(collection.routeOf(doc as T))).toHaveProperty(
         'collectionName',
         partition.collectionName,
       );
-      all.set(doc._id, doc as T);
+      all.set(String(doc._id), doc as T);
     }
   }
   return all;
@@ -56,11 +64,13 @@ describe('migration of the conversation collections between layouts, at start-up
         .map((a) => [a._id, a]),
     ),
     marks: new Map(Array.from({ length: 50 }, (_, i) => [mark(i)._id, mark(i)])),
+    messages: new Map(Array.from({ length: 60 }, (_, i) => message(i)).map((m) => [String(m._id), m])),
   };
   const content = async () => ({
     states: await everything(botStates),
     activities: await everything(directLineActivities),
     marks: await everything(conversationMarks),
+    messages: await everything(ticketMessages),
   });
 
   beforeAll(async () => {
@@ -70,6 +80,7 @@ describe('migration of the conversation collections between layouts, at start-up
     await db.collection('botstate').insertMany([...expected.states.values()] as never[]);
     await db.collection('directlineactivities').insertMany([...expected.activities.values()] as never[]);
     await db.collection('conversationmarks').insertMany([...expected.marks.values()] as never[]);
+    await db.collection('ticketmessages').insertMany([...expected.messages.values()] as never[]);
   });
 
   it('moves every document into the partitions, and a second start changes nothing', async () => {
