@@ -7,8 +7,15 @@
  * - paced: each conversation waits a random pause (exponential, mean BENCH_PAUSE_MS) before its
  *   next message, as people do, which measures the latency citizens see at that many conversations.
  *
+ *
+ * `npm run bench -- --stored N` first stores N conversations through the protocol (one message
+ * each, BENCH_FILL_CONCURRENCY at a time), printing the fill rate of its first and last minute,
+ * then runs only the paced round, against that much data. `--webchat M` does the same through
+ * the bot's Direct Line endpoint (web-chat conversations: start, one message), then runs the
+ * paced round through it too, timing the first reply of each new web chat.
+ *
  *   BENCH_CONVERSATIONS (50)  BENCH_MESSAGES (20 per conversation)  BENCH_TARGET (a running bot's URL; default: start one)
- *   BENCH_PAUSE_MS (2000)  BENCH_PACED_MESSAGES (10 per conversation)
+ *   BENCH_PAUSE_MS (2000)  BENCH_PACED_MESSAGES (10 per conversation)  BENCH_FILL_CONCURRENCY (50)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,12 +25,26 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { freePort } from './freePort';
+import { fillConversations, percentile, webChatRound } from './benchFill';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
 const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 2000);
 const PACED_MESSAGES = Number(process.env.BENCH_PACED_MESSAGES ?? 10);
+const FILL_CONCURRENCY = Number(process.env.BENCH_FILL_CONCURRENCY ?? 50);
+
+/** `--stored N` and `--webchat M`: conversations to store first (0: none). */
+function storedArgument(name: string): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return 0;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--${name} takes a whole number of conversations`);
+  return value;
+}
+const STORED = storedArgument('stored');
+const WEBCHAT = storedArgument('webchat');
 const QUESTIONS = [
   'Moet ik binnen blijven?',
   'Dois-je rester à la maison ?',
@@ -108,11 +129,6 @@ interface Result {
   latencies: number[];
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 interface Round {
   name: string;
   /** What the round does, as printed above its figures. */
@@ -141,39 +157,55 @@ function pause(meanMs: number): Promise<void> {
   return new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * meanMs));
 }
 
+const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
+
+/** Posts one citizen message through /api/messages; resolves with the HTTP status once the turn ran (0: no answer). */
+function postActivity(
+  botUrl: string,
+  serviceUrl: string,
+  conversationId: string,
+  n: number,
+  text: string,
+): Promise<number> {
+  const body = JSON.stringify({
+    type: 'message',
+    id: randomUUID(),
+    channelId: 'bench',
+    serviceUrl,
+    conversation: { id: conversationId },
+    from: { id: `citizen-${n}` },
+    recipient: { id: 'bot' },
+    text,
+  });
+  return new Promise<number>((resolve) => {
+    const req = http.request(
+      `${botUrl}/api/messages`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
 async function drive(name: string, botUrl: string, serviceUrl: string, round: Round): Promise<Result> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONVERSATIONS });
   const latencies: number[] = [];
   let failed = 0;
-  const post = (body: string) =>
-    new Promise<number>((resolve) => {
-      const req = http.request(
-        `${botUrl}/api/messages`,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', () => resolve(0));
-      req.end(body);
-    });
   const conversation = async (n: number) => {
     const conversationId = `bench-${name}-${n}-${randomUUID()}`;
     for (let i = 0; i < round.messages; i++) {
       await pause(round.pauseMs);
-      const body = JSON.stringify({
-        type: 'message',
-        id: randomUUID(),
-        channelId: 'bench',
-        serviceUrl,
-        conversation: { id: conversationId },
-        from: { id: `citizen-${n}` },
-        recipient: { id: 'bot' },
-        text: QUESTIONS[(n + i) % QUESTIONS.length],
-      });
       const started = performance.now();
-      const status = await post(body);
+      const status = await postActivity(
+        botUrl,
+        serviceUrl,
+        conversationId,
+        n,
+        QUESTIONS[(n + i) % QUESTIONS.length]!,
+      );
       latencies.push(performance.now() - started);
       if (status < 200 || status >= 300) failed++;
     }
@@ -181,7 +213,6 @@ async function drive(name: string, botUrl: string, serviceUrl: string, round: Ro
   const started = performance.now();
   await Promise.all(Array.from({ length: CONVERSATIONS }, (_, n) => conversation(n)));
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
   return {
     name,
     messages: CONVERSATIONS * round.messages,
@@ -212,6 +243,8 @@ async function main(): Promise<void> {
             // Its own model too: one another process already runs on the default port would skew the figures.
             EMBEDDED_MODEL_PORT: String(await freePort()),
             MONGODB_URI: process.env.MONGODB_URI ?? '',
+            // The fill starts thousands of web chats from one address.
+            DIRECT_LINE_STARTS_PER_MINUTE: '100000',
           },
           true,
         );
@@ -230,7 +263,29 @@ async function main(): Promise<void> {
     await drive('warm-up', bot.url, channel.serviceUrl, SATURATED);
     await drive('warm-up', echo.url, channel.serviceUrl, SATURATED);
     printWarnings('start-up and warm-up');
-    for (const round of [SATURATED, PACED]) {
+    if (STORED > 0) {
+      const text = (n: number) => QUESTIONS[n % QUESTIONS.length]!;
+      const fill = await fillConversations('protocol', STORED, FILL_CONCURRENCY, (n) =>
+        postActivity(bot.url, channel.serviceUrl, `bench-stored-${n}-${randomUUID()}`, n, text(n)),
+      );
+      console.log(fill);
+      printWarnings('fill through the protocol');
+    }
+    if (WEBCHAT > 0) {
+      console.log(
+        await webChatRound({
+          botUrl: bot.url,
+          fill: WEBCHAT,
+          concurrency: FILL_CONCURRENCY,
+          conversations: CONVERSATIONS,
+          messages: PACED_MESSAGES,
+          pauseMs: PAUSE_MS,
+          questions: QUESTIONS,
+        }),
+      );
+      printWarnings('web chat');
+    }
+    for (const round of STORED > 0 || WEBCHAT > 0 ? [PACED] : [SATURATED, PACED]) {
       console.log(`${round.name}: ${round.description}`);
       const echoResult = await drive('echo', echo.url, channel.serviceUrl, round);
       const botResult = await drive('crisis-bot', bot.url, channel.serviceUrl, round);
@@ -245,6 +300,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const child of children) child.kill('SIGTERM');
+    agent.destroy();
     channel.close();
     await new Promise((r) => setTimeout(r, 1500));
     fs.rmSync(dataDir, { recursive: true, force: true });
