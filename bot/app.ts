@@ -314,7 +314,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       const database = await databasePing();
       return {
         healthy: database,
-        details: { database, crises: live.active().length, understanding: understandingOf(embedder) },
+        details: {
+          database,
+          crises: live.active().length,
+          understanding: understandingOf(embedder),
+          // Counters only (no text): what the bench reads to tell the model's share of a turn.
+          ...(embedder ? { embeddings: embedder.stats() } : {}),
+        },
       };
     },
     routes: (server) => {

@@ -14,6 +14,12 @@
  * the bot's Direct Line endpoint (web-chat conversations: start, one message), then runs the
  * paced round through it too, timing the first reply of each new web chat.
  *
+ * A third round, `understanding`, measures what the embeddings model costs citizens: 60 paced
+ * conversations (BENCH_MODEL_CONVERSATIONS) send varied texts (the development questions, with
+ * greetings and endings people add, so that the cache cannot answer them all) to the bot and, side
+ * by side, to a second bot with EMBEDDINGS=off; it prints both latencies, the share of the
+ * hybrid bot's turn time spent waiting for vectors, and the cache hit rate (from /healthz).
+ *
  *   BENCH_CONVERSATIONS (50)  BENCH_MESSAGES (20 per conversation)  BENCH_TARGET (a running bot's URL; default: start one)
  *   BENCH_PAUSE_MS (2000)  BENCH_PACED_MESSAGES (10 per conversation)  BENCH_FILL_CONCURRENCY (50)
  */
@@ -33,6 +39,7 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
 const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 2000);
 const PACED_MESSAGES = Number(process.env.BENCH_PACED_MESSAGES ?? 10);
 const FILL_CONCURRENCY = Number(process.env.BENCH_FILL_CONCURRENCY ?? 50);
+const MODEL_CONVERSATIONS = Number(process.env.BENCH_MODEL_CONVERSATIONS ?? 60);
 
 /** `--stored N` and `--webchat M`: conversations to store first (0: none). */
 function storedArgument(name: string): number {
@@ -133,23 +140,78 @@ interface Round {
   name: string;
   /** What the round does, as printed above its figures. */
   description: string;
+  conversations: number;
+  /** The text of conversation n's i-th message. */
+  text: (n: number, i: number) => string;
   messages: number;
   /** Mean pause before each message; 0 sends each message as soon as the previous one is answered. */
   pauseMs: number;
 }
 
+const fixedQuestions = (n: number, i: number) => QUESTIONS[(n + i) % QUESTIONS.length]!;
 const SATURATED: Round = {
   name: 'saturated',
   description: `${CONVERSATIONS} concurrent conversations x ${MESSAGES} messages, each sent once the previous one is answered`,
+  conversations: CONVERSATIONS,
+  text: fixedQuestions,
   messages: MESSAGES,
   pauseMs: 0,
 };
 const PACED: Round = {
   name: 'paced',
   description: `${CONVERSATIONS} concurrent conversations x ${PACED_MESSAGES} messages, a pause of ${PAUSE_MS} ms on average before each`,
+  conversations: CONVERSATIONS,
+  text: fixedQuestions,
   messages: PACED_MESSAGES,
   pauseMs: PAUSE_MS,
 };
+
+/** What people put around a question; combined with the development questions, few texts repeat. */
+const OPENINGS = ['', 'Hello, ', 'Bonjour, ', 'hi ', 'Goedendag, ', 'quick question: ', 'Hallo, '];
+const ENDINGS = ['', ' thanks', ' ?', ' please', '!!', ' merci', ' dank u'];
+const developmentQuestions = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'demo-questions.json'), 'utf8')) as {
+    cases: { text: string; expect: { kind: string } }[];
+  }
+).cases
+  .filter((c) => c.expect.kind === 'answer')
+  .map((c) => c.text);
+const UNDERSTANDING: Round = {
+  name: 'understanding',
+  description: `${MODEL_CONVERSATIONS} concurrent conversations x ${PACED_MESSAGES} varied questions, a pause of ${PAUSE_MS} ms on average before each`,
+  conversations: MODEL_CONVERSATIONS,
+  text: (n, i) => {
+    const k = n * PACED_MESSAGES + i;
+    const question = developmentQuestions[(k * 7) % developmentQuestions.length]!;
+    return `${OPENINGS[(k * 3) % OPENINGS.length]}${question}${ENDINGS[(k * 5) % ENDINGS.length]}`;
+  },
+  messages: PACED_MESSAGES,
+  pauseMs: PAUSE_MS,
+};
+
+interface EmbeddingsCounters {
+  queries: number;
+  cacheHits: number;
+  unanswered: number;
+  waitMs: number;
+}
+
+async function embeddingsCounters(botUrl: string): Promise<EmbeddingsCounters | undefined> {
+  const health = (await (await fetch(`${botUrl}/healthz`)).json()) as { embeddings?: EmbeddingsCounters };
+  return health.embeddings;
+}
+
+/** The model's part in a round: the share of turn time spent waiting for vectors, and the cache's. */
+function modelShare(before: EmbeddingsCounters, after: EmbeddingsCounters, result: Result): string {
+  const queries = after.queries - before.queries;
+  const turnMs = result.latencies.reduce((sum, ms) => sum + ms, 0);
+  const waitMs = after.waitMs - before.waitMs;
+  return (
+    `model: ${queries} queries, cache hits ${((100 * (after.cacheHits - before.cacheHits)) / Math.max(1, queries)).toFixed(0)}%, ` +
+    `waited on average ${(waitMs / Math.max(1, queries)).toFixed(1)} ms a query, ${((100 * waitMs) / Math.max(1, turnMs)).toFixed(0)}% of the turns' time; ` +
+    `${after.unanswered - before.unanswered} answered by words alone (model late or down)`
+  );
+}
 
 /** Exponentially distributed, as the gaps between independent people's messages are. */
 function pause(meanMs: number): Promise<void> {
@@ -199,23 +261,17 @@ async function drive(name: string, botUrl: string, serviceUrl: string, round: Ro
     for (let i = 0; i < round.messages; i++) {
       await pause(round.pauseMs);
       const started = performance.now();
-      const status = await postActivity(
-        botUrl,
-        serviceUrl,
-        conversationId,
-        n,
-        QUESTIONS[(n + i) % QUESTIONS.length]!,
-      );
+      const status = await postActivity(botUrl, serviceUrl, conversationId, n, round.text(n, i));
       latencies.push(performance.now() - started);
       if (status < 200 || status >= 300) failed++;
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONVERSATIONS }, (_, n) => conversation(n)));
+  await Promise.all(Array.from({ length: round.conversations }, (_, n) => conversation(n)));
   const seconds = (performance.now() - started) / 1000;
   return {
     name,
-    messages: CONVERSATIONS * round.messages,
+    messages: round.conversations * round.messages,
     failed,
     seconds,
     latencies: latencies.sort((a, b) => a - b),
@@ -297,6 +353,27 @@ async function main(): Promise<void> {
         console.log(`throughput ratio crisis-bot / echo: ${ratio.toFixed(2)}`);
       }
       if (echoResult.failed > 0 || botResult.failed > 0) process.exitCode = 1;
+    }
+    if (STORED === 0 && WEBCHAT === 0) {
+      // Side by side with the same bot without a model, started like the first on its own data.
+      const wordsOnly = await startProcess('bot/main.js', {
+        DATA_DIR: fs.mkdtempSync(path.join(dataDir, 'words-')),
+        EMBEDDED_DB_PORT: String(await freePort()),
+        MONGODB_URI: '',
+        EMBEDDINGS: 'off',
+      });
+      children.push(wordsOnly.child);
+      await drive('warm-up', wordsOnly.url, channel.serviceUrl, SATURATED);
+      console.log(`${UNDERSTANDING.name}: ${UNDERSTANDING.description}`);
+      const words = await drive('words only', wordsOnly.url, channel.serviceUrl, UNDERSTANDING);
+      const before = await embeddingsCounters(bot.url);
+      const hybrid = await drive('hybrid', bot.url, channel.serviceUrl, UNDERSTANDING);
+      const after = await embeddingsCounters(bot.url);
+      console.log(row(words));
+      console.log(row(hybrid));
+      if (before && after) console.log(modelShare(before, after, hybrid));
+      printWarnings(UNDERSTANDING.name);
+      if (words.failed > 0 || hybrid.failed > 0) process.exitCode = 1;
     }
   } finally {
     for (const child of children) child.kill('SIGTERM');
