@@ -109,6 +109,14 @@ function understandingOf(embedder: Embedder | undefined): Understanding {
   return embedder.status().circuit === 'closed' ? 'hybrid' : 'word search only: model unavailable';
 }
 
+/** Waits for `done`, or `ms` at most (what is still under way goes on in the background). */
+async function untilOrAfter(done: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([done, late]);
+  clearTimeout(timer);
+}
+
 /** The composition root: builds every component from the configuration and starts serving. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const root = projectRoot();
@@ -135,7 +143,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   if (!demo.ok) throw new Error(`demo content invalid: ${demo.problems.join('; ')}`);
   await seedDemoIfEmpty(demo.content, logger);
 
-  const live = new LiveContent({ logger, refreshMs: config.CONTENT_REFRESH_MS, embedder });
+  const live = new LiveContent({
+    logger,
+    refreshMs: config.CONTENT_REFRESH_MS,
+    embedder,
+    meaningDeadlineMs: config.EMBEDDINGS_START_WAIT_MS,
+  });
   await live.start();
   const interactionLog = new InteractionLog({ logger });
   const translate = await createTranslator(path.join(root, 'locales'));
@@ -231,6 +244,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     embedder,
   });
   const bot = new CrisisBot({ conversationState, live, translate, router, logger, embedder });
+  // The first citizens get the second opinion on victim inquiries too: the exemplars' vectors are
+  // read from the cache at once, or made now (a minute on a first start), within the same wait.
+  await untilOrAfter(bot.ready(), config.EMBEDDINGS_START_WAIT_MS);
   // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
   const turns = new ConversationQueue();
   const runTurn = (context: TurnContext) =>

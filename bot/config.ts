@@ -46,6 +46,7 @@ const configSchema = z.object({
   EMBEDDINGS_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   EMBEDDINGS_MAX_BATCH: z.coerce.number().int().min(1).max(256).default(16),
   EMBEDDINGS_HEALTH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  EMBEDDINGS_START_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_SERVICE_URL_HOSTS: z
     .string()

@@ -88,6 +88,11 @@ export class CrisisBot extends ActivityHandler {
     });
   }
 
+  /** Resolves once the second opinion on victim inquiries can be given (at once without a model). */
+  async ready(): Promise<void> {
+    await this.semanticTriage?.ready();
+  }
+
   /** Stops computing exemplar vectors, if that is still under way. */
   close(): void {
     this.semanticTriage?.stop();
