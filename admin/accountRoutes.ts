@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LANGUAGES, PRESENCES, ROLES } from '../models';
 import { MIN_PASSWORD_LENGTH, UsernameTaken, type Accounts } from './accounts';
 import type { Auth } from './auth';
+import { spend } from './attemptBudget';
 import { HttpError, jsonRoute, parseBody } from './http';
 import type { SecondFactor } from './secondFactor';
 import type { Sessions } from './sessions';
@@ -63,18 +64,16 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
     route(async (req, res) => {
       const { username, password } = parseBody(loginBody, req);
       const address = req.socket.remoteAddress ?? 'unknown';
-      const wait = await limiter.blockedFor(username, address);
-      if (wait > 0) {
-        res.header('Retry-After', String(wait));
-        throw new HttpError(429, 'too many failed sign-ins: try again later');
-      }
+      const attempt = spend(
+        await limiter.password(username, address),
+        'too many failed sign-ins: try again later',
+      );
       const user = await accounts.verify(username, password);
       if (!user) {
-        await limiter.failed(username, address);
         logger.warn({ username, address }, 'failed sign-in');
         throw new HttpError(401, 'wrong username or password');
       }
-      await limiter.succeeded(username);
+      await attempt.succeeded();
       const { token, expiresAt } = await sessions.open(user.id);
       auth.setCookie(res, token, expiresAt);
       logger.info({ userId: user.id, roles: user.roles }, 'signed in');
@@ -113,13 +112,11 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
       const { current, password } = parseBody(passwordBody, req);
       // Guessing the current password through a stolen session counts as failed sign-ins.
       const address = req.socket.remoteAddress ?? 'unknown';
-      if ((await limiter.blockedFor(user.username, address)) > 0) {
-        throw new HttpError(429, 'too many failed attempts: try again later');
-      }
+      const attempt = spend(await limiter.password(user.username, address));
       if (!(await accounts.changePassword(user.id, current, password))) {
-        await limiter.failed(user.username, address);
         throw new HttpError(403, 'the current password is wrong');
       }
+      await attempt.succeeded();
       // Whoever may have known the old password is signed out everywhere else.
       await sessions.closeOthers(user.id, token);
       logger.info({ userId: user.id }, 'password changed');
