@@ -7,6 +7,7 @@ import type { Auth } from './auth';
 import { spend } from './attemptBudget';
 import { HttpError, jsonRoute, parseBody } from './http';
 import type { SecondFactor } from './secondFactor';
+import { registerSecondFactorRoutes } from './secondFactorRoutes';
 import type { Sessions } from './sessions';
 import type { SignInLimiter } from './signInLimiter';
 
@@ -22,7 +23,6 @@ export const passwordBody = z
     password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
   })
   .strict();
-export const totpBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
 export const newUserBody = z
   .object({
     username: z
@@ -53,7 +53,8 @@ export interface AccountRouteDeps {
 }
 
 export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): void {
-  const { auth, accounts, sessions, limiter, secondFactor, logger } = deps;
+  const { auth, accounts, sessions, limiter, logger } = deps;
+  registerSecondFactorRoutes(server, deps);
   const route = (handler: Parameters<typeof jsonRoute>[0]) =>
     jsonRoute(handler, logger, (error) =>
       error instanceof UsernameTaken ? new HttpError(409, error.message) : undefined,
@@ -120,25 +121,6 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
       // Whoever may have known the old password is signed out everywhere else.
       await sessions.closeOthers(user.id, token);
       logger.info({ userId: user.id }, 'password changed');
-      return undefined;
-    }),
-  );
-
-  server.post(
-    '/api/me/totp',
-    route(async (req) => {
-      const { user } = await auth.caller(req);
-      return secondFactor.enroll(user.id, user.username);
-    }),
-  );
-
-  server.post(
-    '/api/me/totp/verify',
-    route(async (req) => {
-      const { user } = await auth.caller(req);
-      const { code } = parseBody(totpBody, req);
-      await secondFactor.confirm(user.id, user.username, code);
-      logger.info({ userId: user.id }, 'second factor enrolled');
       return undefined;
     }),
   );

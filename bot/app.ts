@@ -235,7 +235,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     maxAgeMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
   const auth = new Auth(accounts, sessions, config.NODE_ENV === 'production');
-  const secondFactor = new SecondFactor(cipher);
   const templates = await loadTemplates(path.join(root, 'content', 'templates'));
   const tariffs = new Tariffs();
   const reports = new Reports(tariffs);
@@ -243,6 +242,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     failures: config.SIGNIN_MAX_FAILURES,
     windowSeconds: config.SIGNIN_WINDOW_MINUTES * 60,
   });
+  const secondFactor = new SecondFactor(cipher, limiter);
 
   const retention = setInterval(() => {
     Promise.all([
