@@ -268,6 +268,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logic: runTurn,
     logger,
     allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
+    // Azure's Direct Line (authenticated; Azure picks its conversation ids) posts as 'directline' too.
+    isOwnChannel: (id) =>
+      localChannels.isOwnChannelId(id) &&
+      !(azureDirectLine && config.MicrosoftAppId && id.toLowerCase() === 'directline'),
     isHealthy: async () => {
       const database = await databasePing();
       return { healthy: database, details: { database, crises: live.active().length } };

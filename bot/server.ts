@@ -12,6 +12,8 @@ export interface ServerDeps {
   /** The turn: serialised per conversation by the caller, since local channels run turns too. */
   logic: (context: TurnContext) => Promise<void>;
   logger: Logger;
+  /** Channel ids only the bot's own channels may carry (see LocalChannels.isOwnChannelId). */
+  isOwnChannel: (channelId: string) => boolean;
   /** Hosts the bot may answer to when authentication is off (no open relay). */
   allowedServiceUrlHosts: string[] | 'any';
   isHealthy: () => Promise<{ healthy: boolean; details: Record<string, unknown> }>;
@@ -50,11 +52,14 @@ export function createServer(deps: ServerDeps): BotServer {
     if (draining) return problem(res, 503, 'shutting down');
     const problems = activityProblems(req.body);
     if (problems.length > 0) return problem(res, 400, 'invalid activity', problems);
-    const body = req.body as { serviceUrl: string };
+    const body = req.body as { serviceUrl: string; channelId: string };
     // Replies to these go in-process to a channel the bot serves itself; from outside, with or
     // without authentication, claiming one would inject messages into a citizen's conversation.
     if (isLocalServiceUrl(body.serviceUrl)) {
       return problem(res, 403, 'serviceUrl reserved for channels this bot serves itself');
+    }
+    if (deps.isOwnChannel(body.channelId)) {
+      return problem(res, 403, 'channel served by this bot itself: its activities never come through here');
     }
     if (deps.allowedServiceUrlHosts !== 'any') {
       const host = new URL(body.serviceUrl).hostname.toLowerCase();
