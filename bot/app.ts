@@ -161,6 +161,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     ),
     cipher,
     starts,
+    appendQueue: new ConversationQueue(),
     pollMs: config.DIRECT_LINE_POLL_MS,
     publicUrl: config.PUBLIC_URL,
     logger,

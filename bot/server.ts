@@ -81,7 +81,11 @@ export function createServer(deps: ServerDeps): BotServer {
   server.on(
     'restifyError',
     (req: Request, res: Response, err: Error & { statusCode?: number }, next: () => void) => {
-      if ((err.statusCode ?? 500) >= 500) deps.logger.error({ err, url: req.url }, 'request failed');
+      if ((err.statusCode ?? 500) >= 500) {
+        deps.logger.error({ err, url: req.url }, 'request failed');
+        // The log has the detail; the caller gets none (ids, database messages).
+        Object.assign(err, { toJSON: () => ({ code: 'Internal', message: 'internal error' }) });
+      }
       next();
     },
   );

@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { IntakeCipher } from '../handoff';
 import { InsertLocks } from '../models';
 import type { ConversationStarts } from './conversationStarts';
-import { DirectLineActivities } from './directLineActivities';
+import { DirectLineActivities, type KeyedQueue } from './directLineActivities';
 import {
   MAX_POSTED_BYTES,
   postedActivitySchema,
@@ -30,6 +30,8 @@ export interface DirectLineDeps {
   /** Seals the stored activities: citizens write personal details in chats. */
   cipher: IntakeCipher;
   starts: ConversationStarts;
+  /** Serialises this process's appends per conversation (the bot's ConversationQueue). */
+  appendQueue: KeyedQueue;
   /** How often an open stream looks for activities another process stored. */
   pollMs: number;
   /** The public address of the bot (`https://chat.example.org`), for streamUrls behind a proxy. */
@@ -73,7 +75,7 @@ export class DirectLine {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 
   constructor(private readonly deps: DirectLineDeps) {
-    this.activities = new DirectLineActivities(deps.cipher);
+    this.activities = new DirectLineActivities(deps.cipher, deps.appendQueue);
     this.serviceUrl = deps.localChannels.register(CHANNEL_ID, {
       send: async (conversationId, activity) => {
         const stored = await this.activities.append(conversationId, () => ({
@@ -111,14 +113,29 @@ export class DirectLine {
 
   register(server: Server): void {
     const conversation = `${DIRECT_LINE_PATH}/conversations/:conversationId`;
-    server.post(`${DIRECT_LINE_PATH}/conversations`, async (req: Request, res: Response) =>
-      this.start(req, res),
+    // restify tells async handlers from callback ones by their kind: these must stay async.
+    const route =
+      (handle: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) =>
+        this.answering(req, res, handle);
+    server.post(
+      `${DIRECT_LINE_PATH}/conversations`,
+      route((req, res) => this.start(req, res)),
     );
-    server.get(conversation, async (req: Request, res: Response) => this.reconnect(req, res));
-    server.post(`${conversation}/activities`, async (req: Request, res: Response) => this.post(req, res));
-    server.get(`${conversation}/activities`, async (req: Request, res: Response) => this.read(req, res));
-    server.post(`${DIRECT_LINE_PATH}/tokens/refresh`, async (req: Request, res: Response) =>
-      this.refresh(req, res),
+    server.get(
+      conversation,
+      route((req, res) => this.reconnect(req, res)),
+    );
+    server.post(
+      `${conversation}/activities`,
+      route((req, res) => this.post(req, res)),
+    );
+    server.get(
+      `${conversation}/activities`,
+      route((req, res) => this.read(req, res)),
+    );
+    server.post(
+      `${DIRECT_LINE_PATH}/tokens/refresh`,
+      route((req, res) => this.refresh(req, res)),
     );
     // The only WebSocket endpoint of the server: any other upgrade request is refused here.
     server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -127,6 +144,21 @@ export class DirectLine {
         socket.destroy();
       });
     });
+  }
+
+  /** Runs a route; a fault is logged and answered without its detail (ids, database messages). */
+  private async answering(
+    req: Request,
+    res: Response,
+    handle: (req: Request, res: Response) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await handle(req, res);
+    } catch (error) {
+      this.deps.logger.error({ err: error, url: req.url }, 'Direct Line request failed');
+      if (res.headersSent) return;
+      fail(res, { status: 500, code: 'ServiceError', message: 'the request could not be served: try again' });
+    }
   }
 
   /** Chats are a transport, not an archive: what is older than `cutoff` is deleted (a scan: run it rarely). */
