@@ -371,6 +371,8 @@ describe('content studio: drafts, publishing, versions and content safety', () =
       'Click [here](javascript:alert(1))',
       '![map](http://evil.example/map.png)',
       'A <b>bold</b> claim',
+      'The map is at http://evil.example/map',
+      'The map is at www.evil.example',
     ]) {
       const res = await saveAnswer(editor, 'updates', 'en', unsafe);
       expect(res.status).toBe(400);
