@@ -34,7 +34,7 @@ export interface DirectLineDeps {
   appendQueue: KeyedQueue;
   /** How often an open stream looks for activities another process stored. */
   pollMs: number;
-  /** The public address of the bot (`https://chat.example.org`), for streamUrls behind a proxy. */
+  /** The public address of the bot (`https://chat.example.org`): streamUrls point there; needed beyond loopback. */
   publicUrl?: string;
   logger: Logger;
 }
@@ -49,6 +49,20 @@ export class TooManyStarts extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super('too many new conversations from this address');
   }
+}
+
+/** Names a client may reach the bot by when PUBLIC_URL is unset (a local run). */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Where streams are offered without PUBLIC_URL: the loopback name the client used (else
+ * localhost) and the port its connection reached. The Host header is never echoed, so a forged
+ * one cannot send the citizen's stream, and its credential, to another server.
+ */
+function localBase(req: Request): string {
+  const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  const host = LOOPBACK_NAMES.includes(named) ? named : 'localhost';
+  return `http://${host}:${req.socket.localPort}`;
 }
 
 type Failure = { status: number; code: string; message: string; details?: string[] };
@@ -365,7 +379,7 @@ export class DirectLine {
   /** What a client needs to go on: a fresh token and a stream from the watermark. */
   private async session(req: Request, grant: ConversationGrant, watermark: number) {
     const { token, expiresIn } = await this.deps.tokens.issue(grant);
-    const base = this.deps.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+    const base = this.deps.publicUrl ?? localBase(req);
     const stream = new URL(`${DIRECT_LINE_PATH}/conversations/${grant.conversationId}/stream`, base);
     stream.protocol = stream.protocol === 'https:' ? 'wss:' : 'ws:';
     stream.searchParams.set('watermark', String(watermark));
