@@ -7,7 +7,7 @@ import type { Request, Response, Server } from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IntakeCipher } from '../handoff';
 import { InsertLocks } from '../models';
-import type { ConversationStarts } from './conversationStarts';
+import { ConversationStarts } from './conversationStarts';
 import { DirectLineActivities, type KeyedQueue } from './directLineActivities';
 import {
   MAX_POSTED_BYTES,
@@ -22,6 +22,10 @@ import type { LocalChannels } from './localChannels';
 const DIRECT_LINE_PATH = '/v3/directline';
 const CHANNEL_ID = 'directline';
 const BOT = { id: 'crisis-bot', name: 'Crisis bot', role: 'bot' };
+/** New streamUrls (reconnects) per conversation and minute, in each process: DirectLineJS needs a few after network blips. */
+const RECONNECTS_PER_MINUTE = 10;
+/** Close code a replaced stream gets (private range). */
+const REPLACED = 4001;
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
 
 export interface DirectLineDeps {
@@ -86,10 +90,17 @@ export class DirectLine {
   /** One record per started conversation: the first start, in any process, sends the welcome. */
   private readonly started = new InsertLocks('directlinestarts');
   private readonly sockets = new Set<WebSocket>();
+  /** The stream credentials already used, in any process: each opens one stream. */
+  private readonly usedStreamCredentials = new InsertLocks('directlinestreams');
+  /** The live stream of each conversation in this process: a new one replaces it. */
+  private readonly liveStreams = new Map<string, WebSocket>();
+  /** The same per-minute budget as conversation starts, here per conversation. */
+  private readonly reconnects: ConversationStarts;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 
   constructor(private readonly deps: DirectLineDeps) {
     this.activities = new DirectLineActivities(deps.cipher, deps.appendQueue);
+    this.reconnects = new ConversationStarts(RECONNECTS_PER_MINUTE);
     this.serviceUrl = deps.localChannels.register(CHANNEL_ID, {
       send: async (conversationId, activity) => {
         const stored = await this.activities.append(conversationId, () => ({
@@ -177,7 +188,11 @@ export class DirectLine {
 
   /** Chats are a transport, not an archive: what is older than `cutoff` is deleted (a scan: run it rarely). */
   async purgeOlderThan(cutoff: Date): Promise<void> {
-    await Promise.all([this.activities.purgeOlderThan(cutoff), this.started.purgeOlderThan(cutoff)]);
+    await Promise.all([
+      this.activities.purgeOlderThan(cutoff),
+      this.started.purgeOlderThan(cutoff),
+      this.usedStreamCredentials.purgeOlderThan(cutoff),
+    ]);
   }
 
   /** Closes every open stream (shutdown). */
@@ -211,6 +226,7 @@ export class DirectLine {
     }
     const first = await this.started.take(grant.conversationId);
     if (first) await this.welcome(grant, body.data?.locale);
+    else if (!(await this.reconnectAllowed(res, grant.conversationId))) return;
     res.send(first ? 201 : 200, await this.session(req, grant, 0));
   }
 
@@ -219,7 +235,17 @@ export class DirectLine {
     if (!grant) return;
     const watermark = this.watermarkOf(req, res);
     if (watermark === undefined) return;
+    if (!(await this.reconnectAllowed(res, grant.conversationId))) return;
     res.send(200, await this.session(req, grant, watermark));
+  }
+
+  /** False once the 429 is answered: a client reconnecting in a loop gets no more streamUrls for a while. */
+  private async reconnectAllowed(res: Response, conversationId: string): Promise<boolean> {
+    const wait = await this.reconnects.take(conversationId);
+    if (wait === 0) return true;
+    res.header('retry-after', String(wait));
+    fail(res, { status: 429, code: 'TooManyRequests', message: 'too many reconnects: try again later' });
+    return false;
   }
 
   private async refresh(req: Request, res: Response): Promise<void> {
@@ -280,15 +306,19 @@ export class DirectLine {
     if (!checked.ok || checked.grant.conversationId !== route[1]) return refuse('403 Forbidden');
     const watermark = watermarkSchema.safeParse(url.searchParams.get('watermark') ?? '');
     if (!watermark.success) return refuse('400 Bad Request');
+    if (!(await this.usedStreamCredentials.take(checked.tokenId))) return refuse('403 Forbidden');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.stream(ws, route[1]!, watermark.data));
   }
 
   /**
    * Sends each activity set after the watermark as it is stored: at once for this process's
-   * appends, at the next poll for other processes'. One read at a time per stream.
+   * appends, at the next poll for other processes'. One read at a time per stream, and one live
+   * stream per conversation in this process: a newer one closes the older.
    */
   private stream(ws: WebSocket, conversationId: string, watermark: number): void {
     this.sockets.add(ws);
+    this.liveStreams.get(conversationId)?.close(REPLACED, 'replaced by a newer stream');
+    this.liveStreams.set(conversationId, ws);
     let sent = watermark;
     let reading = false;
     let again = false;
@@ -327,6 +357,7 @@ export class DirectLine {
       unsubscribe();
       clearInterval(poll);
       this.sockets.delete(ws);
+      if (this.liveStreams.get(conversationId) === ws) this.liveStreams.delete(conversationId);
     });
     void push();
   }
