@@ -269,6 +269,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logic: runTurn,
     logger,
     allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
+    refusedServiceUrlPorts: [
+      config.EMBEDDED_DB_PORT,
+      ...(config.EMBEDDED_MODEL_PORT ? [config.EMBEDDED_MODEL_PORT] : []),
+      ...config.REFUSED_SERVICE_URL_PORTS,
+    ],
     // Azure's Direct Line (authenticated; Azure picks its conversation ids) posts as 'directline' too.
     isOwnChannel: (id) =>
       localChannels.isOwnChannelId(id) &&

@@ -16,6 +16,11 @@ export interface ServerDeps {
   isOwnChannel: (channelId: string) => boolean;
   /** Hosts the bot may answer to when authentication is off (no open relay). */
   allowedServiceUrlHosts: string[] | 'any';
+  /**
+   * Ports of those hosts it never answers to with authentication off: its own services'
+   * (database, model) and any configured; its own HTTP port is added here.
+   */
+  refusedServiceUrlPorts: number[];
   isHealthy: () => Promise<{ healthy: boolean; details: Record<string, unknown> }>;
   /** The operator API and consoles, on the same server. */
   routes?: (server: Server) => void;
@@ -34,6 +39,12 @@ function problem(res: Response, status: number, error: string, details?: string[
 export function createServer(deps: ServerDeps): BotServer {
   const server = restify.createServer({ name: 'crisis-contact-bot', handleUncaughtExceptions: false });
   let draining = false;
+  const refusedPorts = () => {
+    const own = server.address();
+    return typeof own === 'object' && own
+      ? [own.port, ...deps.refusedServiceUrlPorts]
+      : deps.refusedServiceUrlPorts;
+  };
 
   // A request without a body (a DELETE from fetch sends neither header) has nothing to parse;
   // restify's body parser would otherwise refuse its missing content type with 415.
@@ -62,9 +73,16 @@ export function createServer(deps: ServerDeps): BotServer {
       return problem(res, 403, 'channel served by this bot itself: its activities never come through here');
     }
     if (deps.allowedServiceUrlHosts !== 'any') {
-      const host = new URL(body.serviceUrl).hostname.toLowerCase();
+      const url = new URL(body.serviceUrl);
+      const host = url.hostname.toLowerCase();
       if (!deps.allowedServiceUrlHosts.includes(host)) {
+        deps.logger.warn({ host }, 'serviceUrl refused: host not allowed');
         return problem(res, 403, 'serviceUrl host not allowed', [host]);
+      }
+      const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+      if (refusedPorts().includes(port)) {
+        deps.logger.warn({ host, port }, "serviceUrl refused: a port of the bot's own services");
+        return problem(res, 403, 'serviceUrl port not allowed', [String(port)]);
       }
     }
     await deps.adapter.process(req, res, deps.logic);
