@@ -30,7 +30,10 @@ export const newUserBody = z
       .regex(/^[a-z0-9._-]{2,64}$/i, 'letters, digits, dot, dash or underscore; 2 to 64 characters'),
     password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
     displayName: z.string().trim().min(1).max(100).optional(),
-    roles: z.array(z.enum(ROLES)).min(1),
+    roles: z
+      .array(z.enum(ROLES))
+      .min(1)
+      .refine((roles) => new Set(roles).size === roles.length, 'each role once'),
     languages: z.array(z.enum(LANGUAGES)).default([]),
     authorityNis: z
       .string()

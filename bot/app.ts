@@ -269,6 +269,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logic: runTurn,
     logger,
     allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
+    publicOrigin: config.PUBLIC_URL && new URL(config.PUBLIC_URL).origin,
     refusedServiceUrlPorts: [
       config.EMBEDDED_DB_PORT,
       ...(config.EMBEDDED_MODEL_PORT ? [config.EMBEDDED_MODEL_PORT] : []),

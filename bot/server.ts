@@ -3,6 +3,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { isLocalServiceUrl } from '../channels';
 import { activityProblems } from './activitySchema';
+import { crossSiteRefusal } from './crossSiteGuard';
 
 /** Largest request body accepted; a Bot Framework activity with a 2,000-character message is far below it. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -22,6 +23,8 @@ export interface ServerDeps {
    */
   refusedServiceUrlPorts: number[];
   isHealthy: () => Promise<{ healthy: boolean; details: Record<string, unknown> }>;
+  /** The origin browsers see the bot at behind a proxy (PUBLIC_URL's), besides the request's Host. */
+  publicOrigin?: string;
   /** The operator API and consoles, on the same server. */
   routes?: (server: Server) => void;
 }
@@ -53,6 +56,16 @@ export function createServer(deps: ServerDeps): BotServer {
       req.headers['content-length'] = '0';
     }
     next();
+  });
+  // The operator API, whose session cookie a browser sends by itself; /api/messages has no cookie.
+  server.pre((req: Request, res: Response, next: (stop?: false) => void) => {
+    const path = req.url?.split('?')[0] ?? '';
+    const refusal =
+      path.startsWith('/api/') && path !== '/api/messages' && crossSiteRefusal(req, deps.publicOrigin);
+    if (!refusal) return next();
+    deps.logger.warn({ url: path, origin: req.headers.origin }, 'cross-site request refused');
+    problem(res, refusal.status, refusal.error);
+    next(false);
   });
   server.use(
     restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }),
