@@ -142,7 +142,7 @@ export async function openEvents(client: ApiClient): Promise<EventStream> {
   })();
   return {
     events,
-    async waitFor(matches, what, timeoutMs = 10_000) {
+    async waitFor(matches, what, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = events.find(matches);
