@@ -1,3 +1,4 @@
+import { DirectLineActivityModel } from '../../models';
 import { adminEnv } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { DirectLineClient } from '../helpers/directLineClient';
@@ -39,4 +40,21 @@ describe('a burst of posts to one web chat conversation', () => {
     const sequence = activities.map((a) => Number(String(a.id).split('|')[1]));
     expect(sequence).toEqual(sequence.map((_, i) => i + 1));
   }, 180_000);
+
+  it('answers a fault without its internal detail', async () => {
+    const dl = new DirectLineClient(`${bot.app.url}/v3/directline`);
+    expect((await dl.start('en')).status).toBe(201);
+    const fault = jest
+      .spyOn(DirectLineActivityModel, 'create')
+      .mockRejectedValue(new Error(`database said no about ${dl.conversationId}`));
+    try {
+      const answer = await dl.say('Can I drink tap water?');
+      expect(answer.status).toBe(500);
+      expect(answer.body).toEqual({
+        error: { code: 'ServiceError', message: 'the request could not be served: try again' },
+      });
+    } finally {
+      fault.mockRestore();
+    }
+  });
 });
