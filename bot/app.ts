@@ -198,6 +198,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     ),
     cipher,
     starts,
+    appendQueue: new ConversationQueue(),
     pollMs: config.DIRECT_LINE_POLL_MS,
     publicUrl: config.PUBLIC_URL,
     logger,
@@ -276,7 +277,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     maxAgeMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
   const auth = new Auth(accounts, sessions, config.NODE_ENV === 'production');
-  const secondFactor = new SecondFactor(cipher);
   const templates = await loadTemplates(path.join(root, 'content', 'templates'));
   const tariffs = new Tariffs();
   const reports = new Reports(tariffs);
@@ -284,6 +284,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     failures: config.SIGNIN_MAX_FAILURES,
     windowSeconds: config.SIGNIN_WINDOW_MINUTES * 60,
   });
+  const secondFactor = new SecondFactor(cipher, limiter);
 
   const retention = setInterval(() => {
     Promise.all([
@@ -302,6 +303,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
+      limiter.purgeOlderThan(new Date(Date.now() - config.SIGNIN_WINDOW_MINUTES * 60_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
   let sweeping = false;
@@ -326,6 +328,16 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logic: runTurn,
     logger,
     allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
+    publicOrigin: config.PUBLIC_URL && new URL(config.PUBLIC_URL).origin,
+    refusedServiceUrlPorts: [
+      config.EMBEDDED_DB_PORT,
+      config.EMBEDDED_MODEL_PORT,
+      ...config.REFUSED_SERVICE_URL_PORTS,
+    ],
+    // Azure's Direct Line (authenticated; Azure picks its conversation ids) posts as 'directline' too.
+    isOwnChannel: (id) =>
+      localChannels.isOwnChannelId(id) &&
+      !(azureDirectLine && config.MicrosoftAppId && id.toLowerCase() === 'directline'),
     isHealthy: async () => {
       const database = await databasePing();
       return {

@@ -53,13 +53,13 @@ describe('grounded answers from a language model (local OpenAI-compatible server
   });
 
   const inbound = async (conversation: TestConversation) => {
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     for (;;) {
       const entry = await mongoose.connection
         .db!.collection('interactions')
         .findOne({ conversationId: conversation.id, direction: 'in' });
       if (entry) return entry;
-      if (Date.now() > deadline) throw new Error('no inbound interaction entry within 5 s');
+      if (Date.now() > deadline) throw new Error('no inbound interaction entry within 20 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
@@ -149,7 +149,8 @@ describe('grounded answers from a language model (local OpenAI-compatible server
     const elapsed = Date.now() - started;
     expect(meta(replies)).toMatchObject({ kind: 'clarify', options: ['drinking-water'] });
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1500);
+    // Sooner than the model's late answer (3 s): the turn gave up at the timeout.
+    expect(elapsed).toBeLessThan(3000);
     // The late answer is never sent.
     await new Promise((resolve) => setTimeout(resolve, 100));
     fake.respondWith(answering(COMBINED_ANSWER, ['drinking-water', 'schools']));
@@ -255,10 +256,9 @@ describe('grounded answers from a language model (local OpenAI-compatible server
     expect(fake.requests).toHaveLength(2);
 
     fake.respondWith(answering(COMBINED_ANSWER, ['drinking-water', 'schools']));
-    const started = Date.now();
+    // The model would answer at once: a clarification and no new request show the circuit is open.
     const open = await bot.channel.conversation().say(COMBINED);
     expect(meta(open)).toMatchObject({ kind: 'clarify', options: ['drinking-water'] });
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
     expect(fake.requests).toHaveLength(2);
 
     await new Promise((resolve) => setTimeout(resolve, BREAKER_RESET_MS + 100));
