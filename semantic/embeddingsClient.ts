@@ -71,8 +71,11 @@ export interface Embedder {
   stats(): EmbeddingsStats;
 }
 
-/** Passages go in requests of this size: the embedded model runs one inference at a time. */
-const PASSAGE_BATCH = 32;
+/**
+ * Passages go in small requests, each sent only once no citizen's message is waiting: the embedded
+ * model runs one inference at a time, so a message never waits behind more than one of them.
+ */
+const PASSAGE_BATCH = 8;
 const DEFAULT_PASSAGE_TIMEOUT_MS = 120_000;
 const NO_KEY = 'no-key';
 /** What a health probe embeds: one short word, the cheapest request the model can answer. */
@@ -105,6 +108,8 @@ export class EmbeddingsClient implements Embedder {
   private readonly inFlight = new Map<string, Promise<Vector | undefined>>();
   private queue: PendingQuery[] = [];
   private sending = false;
+  /** Passage requests waiting for the queries to be sent. */
+  private passageTurns: (() => void)[] = [];
   private probing = false;
   /** When the circuit last opened, and when a request last succeeded (performance.now()). */
   private openedAt = 0;
@@ -171,6 +176,7 @@ export class EmbeddingsClient implements Embedder {
   async embedPassages(texts: string[], { timeoutMs = DEFAULT_PASSAGE_TIMEOUT_MS } = {}): Promise<Vector[]> {
     const vectors: Vector[] = [];
     for (let start = 0; start < texts.length; start += PASSAGE_BATCH) {
+      await this.queriesSent();
       const batch = texts.slice(start, start + PASSAGE_BATCH);
       vectors.push(...(await this.request(batch, 'passage', timeoutMs)));
     }
@@ -207,6 +213,12 @@ export class EmbeddingsClient implements Embedder {
     } finally {
       this.probing = false;
     }
+  }
+
+  /** Resolves once no query is queued or under way. */
+  private queriesSent(): Promise<void> {
+    if (!this.sending && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.passageTurns.push(resolve));
   }
 
   private trialDue(): boolean {
@@ -252,6 +264,7 @@ export class EmbeddingsClient implements Embedder {
         this.counters.requestMs += performance.now() - started;
         this.sending = false;
         this.sendQueued();
+        if (!this.sending) this.passageTurns.splice(0).forEach((resume) => resume());
       });
   }
 
