@@ -225,7 +225,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     grounded: model && new GroundedAnswers(model, logger),
     embedder,
   });
-  const bot = new CrisisBot({ conversationState, live, translate, router, logger });
+  const bot = new CrisisBot({ conversationState, live, translate, router, logger, embedder });
   // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
   const turns = new ConversationQueue();
   const runTurn = (context: TurnContext) =>
@@ -348,6 +348,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     async close() {
       drain();
       clearInterval(embeddingsHealth);
+      bot.close();
       clearInterval(retention);
       clearInterval(handoffSweep);
       closeStreams();

@@ -5,6 +5,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import {
   detectLanguage,
@@ -23,9 +24,17 @@ import {
   type RouterDialog,
   type Translate,
 } from '../dialogs';
-import { classifyInquiry } from '../triage';
+import type { Embedder, Vector } from '../semantic';
+import {
+  builtInExemplars,
+  classifyInquiry,
+  SemanticTriage,
+  withSecondOpinion,
+  type InquiryClassification,
+} from '../triage';
 import { LANGUAGE_EVENT } from '../channels';
 import { resolveCrisis, type CrisisResolution } from './crisisResolver';
+import { projectRoot } from './paths';
 import { setTurnInfo } from './turnInfo';
 
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -39,6 +48,8 @@ export interface CrisisBotDeps {
   translate: Translate;
   router: RouterDialog;
   logger: Logger;
+  /** The semantic model: a second opinion on victim inquiries, and the message's vector for retrieval. */
+  embedder?: Embedder;
 }
 
 /** Establishes language and crisis for each turn, then hands the message to the dialogs. */
@@ -46,9 +57,19 @@ export class CrisisBot extends ActivityHandler {
   private readonly data: StatePropertyAccessor<ConversationData>;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly dialogs: DialogSet;
+  private readonly semanticTriage: SemanticTriage | undefined;
 
   constructor(private readonly deps: CrisisBotDeps) {
     super();
+    this.semanticTriage =
+      deps.embedder &&
+      new SemanticTriage({
+        embedder: deps.embedder,
+        exemplars: builtInExemplars(),
+        cacheDir: path.join(projectRoot(), '.cache'),
+        logger: deps.logger,
+      });
+    this.semanticTriage?.start();
     this.data = deps.conversationState.createProperty<ConversationData>('crisis');
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogs');
     this.dialogs = new DialogSet(this.dialogState).add(deps.router);
@@ -65,6 +86,11 @@ export class CrisisBot extends ActivityHandler {
       if (context.activity.membersAdded?.some((m) => m.id !== botId)) await this.greet(context);
       await next();
     });
+  }
+
+  /** Stops computing exemplar vectors, if that is still under way. */
+  close(): void {
+    this.semanticTriage?.stop();
   }
 
   override async run(context: TurnContext): Promise<void> {
@@ -125,8 +151,8 @@ export class CrisisBot extends ActivityHandler {
       locale: context.activity.locale,
     });
     // "my German husband is missing" names a language but is a victim inquiry: D2 comes first.
-    const inquiry = classifyInquiry(text, detected);
-    const requested = inquiry.decision === 'd5' ? requestedLanguage(text) : undefined;
+    const lexicon = classifyInquiry(text, detected);
+    const requested = lexicon.decision === 'd5' ? requestedLanguage(text) : undefined;
     const lang = requested ?? detected;
     setTurnInfo(context, { crisisSlug: data.crisisSlug, lang });
 
@@ -165,12 +191,31 @@ export class CrisisBot extends ActivityHandler {
       return;
     }
 
-    setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry });
-    const keepInTranscript = this.recordExchange(context, data, text);
     const dialogContext = await this.dialogs.createContext(context);
+    const inFlow = dialogContext.activeDialog !== undefined;
+    const { inquiry, queryVector } = await this.secondOpinion(text, lexicon, inFlow);
+    setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry, queryVector });
+    const keepInTranscript = this.recordExchange(context, data, text);
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.router.id);
     keepInTranscript();
+  }
+
+  /**
+   * The message's vector, once per turn, and what the nearest exemplars make of it. A message
+   * that answers a flow (the names and phone numbers of a victim inquiry, a ticket's chat) never
+   * goes to the model, nor one the lexicon already takes for D2: no opinion could change its route.
+   */
+  private async secondOpinion(
+    text: string,
+    lexicon: InquiryClassification,
+    inFlow: boolean,
+  ): Promise<{ inquiry: InquiryClassification; queryVector?: Vector }> {
+    const { embedder } = this.deps;
+    if (!embedder || inFlow || lexicon.decision === 'd2') return { inquiry: lexicon };
+    const queryVector = await embedder.embedQuery(text);
+    if (!queryVector) return { inquiry: lexicon };
+    return { inquiry: withSecondOpinion(lexicon, this.semanticTriage?.opinion(queryVector)), queryVector };
   }
 
   /** Collects the message and the bot's replies; the returned function adds them to `recent` unless the turn was private. */

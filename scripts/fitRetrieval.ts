@@ -25,7 +25,8 @@ const MAX_WRONG = 0.02;
 const WORD_WEIGHTS = [0, 0.03, 0.05, 0.1];
 const CLOSEST_PER_LANGUAGE = [2, 3];
 const THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
-const OFFER_AT = 0.15;
+/** Below this the best entry stands out no more than any entry of a flat ranking: nothing to offer. */
+const OFFER_AT = 0.2;
 const FIT_FILE = path.join(projectRoot(), 'knowledge', 'retrieval-fit', 'fit.json');
 
 interface Case {

@@ -1,21 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { useTestBot } from '../helpers/bot';
-import { crisisReplyOf } from '../helpers/testChannel';
+import mongoose from 'mongoose';
+import { startTestBot, useTestBot, type TestBot } from '../helpers/bot';
+import { StandInServer } from '../helpers/standIn';
+import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
+import { PARAPHRASED_D2, TRAPS } from '../triage/secondOpinionCases';
+import { prewarmExemplarVectors, testEmbeddingsUrl } from '../triage/testModel';
 
 type Lang = 'fr' | 'nl' | 'de' | 'en';
 const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
 const holdout = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../fixtures/d2-holdout.json'), 'utf8'),
 ) as Record<Lang, { d2: string[]; d5: string[] }>;
+const d2Strings = (lang: Lang) =>
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../locales/${lang}/d2.json`), 'utf8')) as Record<
+    string,
+    string
+  >;
+const kindOf = (replies: ReceivedActivity[]) => (replies[0] ? crisisReplyOf(replies[0])?.kind : undefined);
+
+// The exemplars' vectors are in the project's cache before any bot starts, as after a first run.
+beforeAll(() => prewarmExemplarVectors(), 300_000);
 
 /**
- * What the whole bot does with the held-out victim inquiries and ordinary questions about people,
- * each as the first message of a conversation, through the protocol: at least 98% routed to the
- * D2 flow and 90% kept D5 (each language on its own: at least 95% routed).
+ * What the whole bot, with its semantic model, does with the held-out victim inquiries and
+ * ordinary questions about people, each as the first message of a conversation, through the
+ * protocol: at least 98% routed to the D2 flow and 90% kept D5 (each language: at least 95% routed).
  */
 describe('victim inquiries through the bot (held-out set)', () => {
-  const bot = useTestBot();
+  const bot = useTestBot({ EMBEDDINGS_URL: testEmbeddingsUrl() });
   const figures = new Map<string, { d2: number; routed: number; d5: number; kept: number }>();
 
   beforeAll(async () => {
@@ -26,8 +39,7 @@ describe('victim inquiries through the bot (held-out set)', () => {
         ['d5', holdout[lang].d5],
       ] as const) {
         for (const text of texts) {
-          const replies = await bot.channel.conversation().say(text);
-          const kind = replies[0] ? crisisReplyOf(replies[0])?.kind : undefined;
+          const kind = kindOf(await bot.channel.conversation().say(text));
           if (label === 'd2') {
             f.d2++;
             if (kind === 'd2') f.routed++;
@@ -65,4 +77,108 @@ describe('victim inquiries through the bot (held-out set)', () => {
       expect(f.kept / f.d5).toBeGreaterThanOrEqual(0.9);
     },
   );
+});
+
+describe('the semantic second opinion through the bot', () => {
+  const bot = useTestBot({ EMBEDDINGS_URL: testEmbeddingsUrl() });
+
+  it.each(PARAPHRASED_D2)(
+    'routes a victim inquiry the lexicon misses to the D2 flow (%s) %s',
+    async (lang, text) => {
+      const replies = await bot.channel.conversation().say(text);
+      expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'd2', lang });
+    },
+  );
+
+  it.each(TRAPS)('keeps a general question about a relative with the FAQ (%s) %s', async (lang, text) => {
+    expect(kindOf(await bot.channel.conversation().say(text))).not.toBe('d2');
+  });
+});
+
+/** A model endpoint that takes requests and never answers. */
+const hanging = new StandInServer(() => {});
+afterAll(() => hanging.stop());
+
+describe.each([
+  ['down: nothing listens', async () => 'http://127.0.0.1:9/v1'],
+  ['hanging: it never answers', async () => `${await hanging.start()}/v1`],
+])('with the model %s', (_, modelUrl) => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot({ EMBEDDINGS_URL: await modelUrl() });
+  });
+  afterAll(async () => {
+    await mongoose.connection.db?.dropDatabase();
+    await bot.stop();
+  });
+
+  it('lets the lexicon decide alone and answers every message', async () => {
+    const kinds = async (texts: string[]) => {
+      const found: (string | undefined)[] = [];
+      for (const text of texts) found.push(kindOf(await bot.channel.conversation().say(text)));
+      return found;
+    };
+    expect(await kinds(["je n'arrive pas à joindre mon fils, il était à la gare ce matin"])).toEqual(['d2']);
+    // A message only the model would flag goes to the FAQ: the lexicon decides alone.
+    const questions = [...TRAPS, ...PARAPHRASED_D2.slice(0, 2)].map(([, text]) => text);
+    for (const kind of await kinds(questions)) expect(['answer', 'clarify']).toContain(kind);
+  }, 60_000);
+});
+
+/** The real model behind a proxy that records every text the bot sends it. */
+function recordingModel() {
+  const sent: string[] = [];
+  const server = new StandInServer((req, body, res) => {
+    sent.push(...(JSON.parse(body) as { input: string[] }).input);
+    void (async () => {
+      const answer = await fetch(`${testEmbeddingsUrl()}/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      res.statusCode = answer.status;
+      res.setHeader('content-type', 'application/json');
+      res.end(await answer.text());
+    })();
+  });
+  return { sent, server };
+}
+
+describe('what the bot sends to the model', () => {
+  const model = recordingModel();
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot({ EMBEDDINGS_URL: `${await model.server.start()}/v1` });
+  });
+  afterAll(async () => {
+    await mongoose.connection.db?.dropDatabase();
+    await bot.stop();
+    await model.server.stop();
+  });
+
+  it('is each new message once, never the answers of a victim inquiry nor a message already taken for D2', async () => {
+    const d2 = d2Strings('en');
+    const [, paraphrase] = PARAPHRASED_D2.find(([lang]) => lang === 'en')!;
+    const conversation = bot.channel.conversation();
+    expect(kindOf(await conversation.say(paraphrase))).toBe('d2');
+    expect(model.sent).toEqual([paraphrase.toLowerCase()]);
+
+    const answers = [
+      d2.yes!,
+      d2.consentYes!,
+      'Marie Dupont',
+      '+32 470 12 34 56',
+      'her husband',
+      'Jan Dupont',
+    ];
+    for (const answer of answers) expect(kindOf(await conversation.say(answer))).toBe('d2');
+    expect(
+      kindOf(
+        await bot.channel.conversation().say("I can't reach my son, he was at the station this morning"),
+      ),
+    ).toBe('d2');
+    const question = 'is the tap water safe to drink?';
+    await bot.channel.conversation().say(question);
+    expect(model.sent).toEqual([paraphrase.toLowerCase(), question]);
+  }, 60_000);
 });

@@ -28,6 +28,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     EMBEDDINGS_URL: '',
     EMBEDDINGS_MODEL: '',
     EMBEDDED_MODEL_PORT: testModelPort(),
+    // A busy test machine must not turn retrieval tests into word-search ones; tests of a slow model set their own.
+    EMBEDDINGS_QUERY_TIMEOUT_MS: '5000',
     D2_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   };

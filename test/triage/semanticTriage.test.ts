@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Lang } from '../../models';
+import type { Embedder } from '../../semantic';
+import {
+  builtInExemplars,
+  classifyInquiry,
+  SemanticTriage,
+  withSecondOpinion,
+  type Exemplar,
+} from '../../triage';
+import { PARAPHRASED_D2, TRAPS } from './secondOpinionCases';
+import { prewarmExemplarVectors, testEmbedder, TEST_MODEL } from './testModel';
+
+const silent = pino({ level: 'silent' });
+
+describe('the semantic second opinion, with the real model', () => {
+  const embedder = testEmbedder();
+  let triage: SemanticTriage;
+
+  beforeAll(async () => {
+    triage = await prewarmExemplarVectors();
+  }, 300_000);
+
+  const decide = async (lang: Lang, text: string) => {
+    const lexicon = classifyInquiry(text, lang);
+    const vector = await embedder.embedQuery(text);
+    return { lexicon: lexicon.decision, combined: withSecondOpinion(lexicon, triage.opinion(vector!)) };
+  };
+
+  it.each(PARAPHRASED_D2)('routes a victim inquiry the lexicon misses (%s) %s', async (lang, text) => {
+    const { lexicon, combined } = await decide(lang, text);
+    expect(lexicon).toBe('d5');
+    expect(combined.decision).not.toBe('d5');
+    expect(combined.signals.at(-1)).toMatch(/^semantic:(d2|unsure):/);
+  });
+
+  it.each(TRAPS)('keeps a general question about a relative D5 (%s) %s', async (lang, text) => {
+    expect(await decide(lang, text)).toMatchObject({ lexicon: 'd5', combined: { decision: 'd5' } });
+  });
+});
+
+/** The real model behind a wrapper that counts its calls, and that can play a model that is down. */
+function observed(model = TEST_MODEL) {
+  const real = testEmbedder(undefined, model);
+  const state = { calls: 0, down: false };
+  const embedder: Pick<Embedder, 'model' | 'embedQuery'> = {
+    model,
+    embedQuery: (text) => {
+      state.calls++;
+      return state.down ? Promise.resolve(undefined) : real.embedQuery(text);
+    },
+  };
+  return { embedder, state };
+}
+
+describe('exemplar vectors', () => {
+  let cacheDir: string;
+  const exemplars: Exemplar[] = builtInExemplars().filter((_, i) => i % 40 === 0);
+  const start = (embedder: Pick<Embedder, 'model' | 'embedQuery'>, list = exemplars) => {
+    const triage = new SemanticTriage({ embedder, exemplars: list, cacheDir, logger: silent, retryMs: 50 });
+    triage.start();
+    return triage;
+  };
+
+  beforeEach(() => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'exemplars-'));
+  });
+  afterEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+  it('are computed once, cached in one file, and read back by the next process without the model', async () => {
+    const first = observed();
+    const made = start(first.embedder);
+    expect(made.opinion(new Float32Array(384))).toBeUndefined();
+    await made.ready();
+    expect(first.state.calls).toBe(exemplars.length);
+    expect(fs.readdirSync(cacheDir)).toEqual([
+      expect.stringMatching(/^triage-exemplars-multilingual-e5-small-\w+\.f32$/),
+    ]);
+
+    const next = observed();
+    const read = start(next.embedder);
+    expect(next.state.calls).toBe(0);
+    const vector = (await testEmbedder().embedQuery('mon fils a disparu'))!;
+    expect(read.opinion(vector)).toEqual(made.opinion(vector));
+  }, 120_000);
+
+  it('are computed again for another model or other exemplars', async () => {
+    await start(observed().embedder).ready();
+    const otherModel = observed('multilingual-e5-small-query');
+    await start(otherModel.embedder).ready();
+    expect(otherModel.state.calls).toBe(exemplars.length);
+    const changed = observed();
+    const fewer = exemplars.slice(1);
+    await start(changed.embedder, fewer).ready();
+    expect(changed.state.calls).toBe(fewer.length);
+    // The vectors of exemplars no longer in use are removed; another model's stay.
+    expect(fs.readdirSync(cacheDir).sort()).toEqual([
+      expect.stringMatching(/^triage-exemplars-multilingual-e5-small-\w+\.f32$/),
+      expect.stringMatching(/^triage-exemplars-multilingual-e5-small-query-\w+\.f32$/),
+    ]);
+  }, 120_000);
+
+  it('leave the lexicon alone while the model is down, and come once it answers again', async () => {
+    const model = observed();
+    model.state.down = true;
+    const triage = start(model.embedder);
+    // Asked again after the pause, the model still answers nothing: no opinion, nothing cached.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (model.state.calls > 8) resolve(clearInterval(poll));
+      }, 10);
+    });
+    expect(triage.opinion(new Float32Array(384))).toBeUndefined();
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+    model.state.down = false;
+    await expect(triage.ready()).resolves.toBeDefined();
+    expect(triage.opinion((await testEmbedder().embedQuery('mon fils a disparu'))!)?.decision).toBeDefined();
+  }, 120_000);
+
+  it('stop being computed when the bot stops', async () => {
+    const model = observed();
+    model.state.down = true;
+    const triage = start(model.embedder);
+    triage.stop();
+    await expect(triage.ready()).resolves.toBeUndefined();
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+  });
+
+  it('are computed again when the cache file is damaged', async () => {
+    await start(observed().embedder).ready();
+    const [file] = fs.readdirSync(cacheDir);
+    fs.writeFileSync(path.join(cacheDir, file!), Buffer.alloc(7));
+    const again = observed();
+    await start(again.embedder).ready();
+    expect(again.state.calls).toBe(exemplars.length);
+  }, 120_000);
+});

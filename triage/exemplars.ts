@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { Lang } from '../models';
+import de from './exemplars/de.json';
+import en from './exemplars/en.json';
+import fr from './exemplars/fr.json';
+import nl from './exemplars/nl.json';
+
+/** What a D2 exemplar says about someone: every kind of victim inquiry the product must recognise. */
+export const D2_KINDS = [
+  'missing',
+  'unreachable',
+  'hurt',
+  'ill',
+  'contaminated',
+  'hospitalised',
+  'dead',
+  /** the writer themself hurt, ill or in danger */
+  'self',
+] as const;
+/** General questions, most of them naming a relative: what the D2 exemplars must not pull in. */
+export const D5_KINDS = ['relatives', 'health', 'animals', 'crisis'] as const;
+const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
+
+export type ExemplarLabel = 'd2' | 'd5';
+export interface Exemplar {
+  lang: Lang;
+  label: ExemplarLabel;
+  kind: string;
+  text: string;
+}
+
+const texts = z.array(z.string().trim().min(3)).min(1);
+const kinds = <K extends string>(names: readonly K[]) =>
+  z.strictObject(Object.fromEntries(names.map((k) => [k, texts])) as Record<K, typeof texts>);
+const fileSchema = z.strictObject({ d2: kinds(D2_KINDS), d5: kinds(D5_KINDS) });
+
+/**
+ * The exemplar files (triage/exemplars/{lang}.json) as one list. A file of the wrong shape, or a
+ * text listed twice (within a language, or as both D2 and D5), is an error naming the place.
+ */
+export function parseExemplars(files: Record<Lang, unknown>): Exemplar[] {
+  const exemplars: Exemplar[] = [];
+  const seen = new Map<string, string>();
+  for (const lang of LANGS) {
+    const parsed = fileSchema.safeParse(files[lang]);
+    if (!parsed.success)
+      throw new Error(`exemplars ${lang}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+    for (const label of ['d2', 'd5'] as const) {
+      for (const [kind, list] of Object.entries<string[]>(parsed.data[label])) {
+        for (const text of list) {
+          const where = `${lang} ${label}.${kind}`;
+          const key = `${lang}|${text.toLowerCase()}`;
+          const earlier = seen.get(key);
+          if (earlier) throw new Error(`exemplars ${where}: "${text}" is already in ${earlier}`);
+          seen.set(key, where);
+          exemplars.push({ lang, label, kind, text });
+        }
+      }
+    }
+  }
+  return exemplars;
+}
+
+let builtIn: Exemplar[] | undefined;
+
+/** The exemplars shipped with the bot, parsed once. */
+export function builtInExemplars(): Exemplar[] {
+  builtIn ??= parseExemplars({ fr, nl, de, en });
+  return builtIn;
+}
