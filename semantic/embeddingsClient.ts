@@ -10,6 +10,7 @@ import {
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { PassageFiles } from './passageFiles';
 import { normalize, type Vector } from './vectors';
 
 /** e5-style models embed a question and the passages that may answer it differently. */
@@ -38,6 +39,8 @@ export interface EmbeddingsClientOptions {
   cacheSize: number;
   /** Queries sent together at most in one request. */
   maxBatch: number;
+  /** Where passage vectors are kept between runs, for every process on the machine; unset: nowhere. */
+  passageDir?: string;
   logger: Logger;
 }
 
@@ -104,6 +107,7 @@ export class EmbeddingsClient implements Embedder {
   private readonly client: OpenAI;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly cache: LRUCache<string, Vector>;
+  private readonly passageFiles: PassageFiles | undefined;
   /** Messages whose vector is already being made: a second asker waits for the same one. */
   private readonly inFlight = new Map<string, Promise<Vector | undefined>>();
   private queue: PendingQuery[] = [];
@@ -134,6 +138,10 @@ export class EmbeddingsClient implements Embedder {
       project: null,
     });
     this.cache = new LRUCache({ max: options.cacheSize });
+    this.passageFiles =
+      options.passageDir === undefined
+        ? undefined
+        : new PassageFiles(options.passageDir, `${options.model}\0${options.inputType}`);
     this.breaker = circuitBreaker(handleAll, {
       halfOpenAfter: options.breakerResetMs,
       breaker: new ConsecutiveBreaker(options.breakerFailures),
@@ -174,13 +182,22 @@ export class EmbeddingsClient implements Embedder {
   }
 
   async embedPassages(texts: string[], { timeoutMs = DEFAULT_PASSAGE_TIMEOUT_MS } = {}): Promise<Vector[]> {
-    const vectors: Vector[] = [];
-    for (let start = 0; start < texts.length; start += PASSAGE_BATCH) {
+    const vectors = texts.map((text) => this.passageFiles?.get(text));
+    const missing = texts.flatMap((text, index) => (vectors[index] ? [] : [index]));
+    for (let start = 0; start < missing.length; start += PASSAGE_BATCH) {
       await this.queriesSent();
-      const batch = texts.slice(start, start + PASSAGE_BATCH);
-      vectors.push(...(await this.request(batch, 'passage', timeoutMs)));
+      const batch = missing.slice(start, start + PASSAGE_BATCH);
+      const made = await this.request(
+        batch.map((index) => texts[index]!),
+        'passage',
+        timeoutMs,
+      );
+      batch.forEach((index, i) => {
+        vectors[index] = made[i];
+        this.passageFiles?.set(texts[index]!, made[i]!);
+      });
     }
-    return vectors;
+    return vectors as Vector[];
   }
 
   status(): EmbedderStatus {

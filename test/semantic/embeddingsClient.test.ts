@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { EMBEDDED_MODEL_NAME } from '../../embedded';
 import { EmbeddingsClient, similarity, type EmbeddingsClientOptions, type Vector } from '../../semantic';
 import { silentLogger, testModelPort, waitFor } from '../helpers/db';
@@ -122,6 +125,27 @@ describe('the embeddings client when the model fails', () => {
       { input: ['water'], input_type: undefined },
       { input: ['tap water'], input_type: undefined },
     ]);
+  });
+
+  it('keeps passage vectors on disk for any client of the same model, and only the same', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-passages-'));
+    try {
+      const made = await clientOf(model.url, { passageDir: dir }).embedPassages(['tap water', 'shelter']);
+      const again = await clientOf(model.url, { passageDir: dir }).embedPassages([
+        'shelter',
+        'schools',
+        'tap water',
+      ]);
+      expect(model.requests.map((request) => request.input)).toEqual([['tap water', 'shelter'], ['schools']]);
+      expect(again[0]).toEqual(made[1]);
+      expect(again[2]).toEqual(made[0]);
+
+      await clientOf(model.url, { passageDir: dir, model: 'another-model' }).embedPassages(['tap water']);
+      await clientOf(model.url, { passageDir: dir, inputType: 'prefix' }).embedPassages(['tap water']);
+      expect(model.requests).toHaveLength(4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("sends a waiting message before the content's next passages", async () => {
