@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { InteractionModel, onlyDuplicates } from '../models';
+import { InteractionDayModel, InteractionModel, onlyDuplicates } from '../models';
 import { UsageCounters } from './usageCounters';
 
 /** One message in or out, as the bot reports it; the log adds the id and the time buckets. */
@@ -97,6 +97,8 @@ export class InteractionLog {
   private recorded = 0;
   private settled = 0;
   private droppedUnreported = 0;
+  /** Days already recorded for the retention sweep (models/interactionDay.ts). */
+  private readonly daysRecorded = new Set<string>();
   private lastDropLogAt = 0;
 
   constructor({
@@ -215,6 +217,7 @@ export class InteractionLog {
     // mongoose would queue the write until the connection is back; failing now lets the batch
     // wait here instead, where it is bounded and counted.
     if (InteractionModel.db.readyState !== CONNECTED) throw new Error('database not connected');
+    await this.withTimeout(this.recordDays(batch));
     const insert = InteractionModel.insertMany(batch, { ordered: false, lean: true }).then(
       () => undefined,
       (error: unknown) => {
@@ -228,6 +231,19 @@ export class InteractionLog {
     await this.withTimeout(insert);
     // Counted only once written; a retry of a batch that failed here recognises its own marks.
     await this.withTimeout(this.counters.count(batch));
+  }
+
+  /** Before the entries: the retention sweep must know every day that has some. */
+  private async recordDays(batch: InteractionRecord[]): Promise<void> {
+    const days = [...new Set(batch.map((entry) => entry.day))].filter((day) => !this.daysRecorded.has(day));
+    if (days.length === 0) return;
+    await InteractionDayModel.insertMany(
+      days.map((_id) => ({ _id })),
+      { ordered: false, lean: true },
+    ).catch((error: unknown) => {
+      if (!onlyDuplicates(error)) throw error;
+    });
+    for (const day of days) this.daysRecorded.add(day);
   }
 
   private async withTimeout(work: Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConversationMarkModel, duplicateIndexes, UsageRollupModel } from '../models';
+import type mongoose from 'mongoose';
+import { conversationMarks, duplicateIndexes, UsageRollupModel, type ConversationMarkDoc } from '../models';
 import {
   addConversations,
   addMessages,
@@ -35,6 +36,8 @@ const KEEP_HOURS_MS = 48 * 3_600_000;
 const KNOWN_CONVERSATIONS = 100_000;
 /** Entries counted lately: a write that timed out may still finish after its retry has counted. */
 const RECENTLY_COUNTED = 20_000;
+
+type MarkCollection = mongoose.mongo.Collection<ConversationMarkDoc>;
 
 interface OwnHour {
   id: string;
@@ -121,23 +124,39 @@ export class UsageCounters {
     }
     if (candidates.size === 0) return new Set();
     const marks = [...candidates].map(([key, entry]) => ({ _id: key, firstEntry: entry._id, at: entry.at }));
+    const byPartition = new Map<string, { partition: MarkCollection; group: ConversationMarkDoc[] }>();
+    for (const mark of marks) {
+      const partition = await conversationMarks.for(mark._id);
+      const entry = byPartition.get(partition.collectionName) ?? { partition, group: [] };
+      entry.group.push(mark);
+      byPartition.set(partition.collectionName, entry);
+    }
+    const firsts = new Set<string>();
+    for (const { partition, group } of byPartition.values()) {
+      for (const mark of await this.insertMarks(partition, group)) firsts.add(mark);
+    }
+    for (const mark of marks) this.remember(mark._id);
+    return firsts;
+  }
+
+  /** Inserts marks of one partition; answers the first entries of the marks that are this write's. */
+  private async insertMarks(partition: MarkCollection, marks: ConversationMarkDoc[]): Promise<string[]> {
     let refused: number[] = [];
     try {
-      await ConversationMarkModel.insertMany(marks, { ordered: false, lean: true });
+      await partition.insertMany(marks, { ordered: false });
     } catch (error) {
       const duplicates = duplicateIndexes(error);
       if (!duplicates) throw error;
       refused = duplicates;
     }
-    const firsts = new Set<string>();
+    const firsts: string[] = [];
     for (const [index, mark] of marks.entries()) {
-      if (!refused.includes(index)) firsts.add(mark.firstEntry);
+      if (!refused.includes(index)) firsts.push(mark.firstEntry);
       else {
         // Ours if an earlier attempt of this very write inserted it before failing.
-        const existing = await ConversationMarkModel.findById(mark._id, { firstEntry: 1 }).lean();
-        if (existing?.firstEntry === mark.firstEntry) firsts.add(mark.firstEntry);
+        const existing = await partition.findOne({ _id: mark._id }, { projection: { firstEntry: 1 } });
+        if (existing?.firstEntry === mark.firstEntry) firsts.push(mark.firstEntry);
       }
-      this.remember(mark._id);
     }
     return firsts;
   }

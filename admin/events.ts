@@ -1,10 +1,17 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from 'pino';
-import { auditD2, type HandoffDesk, type TicketMessage } from '../handoff';
+import {
+  auditD2,
+  canServe,
+  queuePositions,
+  type HandoffDesk,
+  type Staff,
+  type Ticket,
+  type TicketMessage,
+} from '../handoff';
 import { staffOf, type Auth, type Caller } from './auth';
 import { HttpError } from './http';
-import { queueFor } from './ticketRoutes';
-import { summarize, type TicketSummary } from './ticketViews';
+import { summarize, summaryOf, type TicketSummary } from './ticketViews';
 
 export interface EventStreamDeps {
   auth: Auth;
@@ -16,6 +23,71 @@ export interface EventStreamDeps {
 
 /** How far back each poll re-reads messages, for ones written late by another process's clock. */
 const MESSAGE_OVERLAP_MS = 5_000;
+/** As many waiting tickets as the queue route lists. */
+const WAITING_SHOWN = 200;
+
+/**
+ * What every operator stream of this process reads, read once per poll for all of them: the
+ * tickets not closed, and the recent messages of the assigned ones. On FerretDB each read decodes
+ * every ticket (or message), so its cost must not be multiplied by the operators online.
+ */
+class SharedReads {
+  private open?: { at: number; tickets: Promise<Ticket[]> };
+  private messages?: { at: number; byTicket: Promise<Map<string, TicketMessage[]>> };
+  /** How long the last read of the open tickets took. */
+  private lastReadMs = 0;
+
+  constructor(
+    private readonly desk: HandoffDesk,
+    private readonly pollMs: number,
+  ) {}
+
+  /** A read is reused for twice as long as it took, at least: the database serves citizens first. */
+  private get maxAgeMs(): number {
+    return Math.max(this.pollMs, 2 * this.lastReadMs);
+  }
+
+  openTickets(): Promise<Ticket[]> {
+    if (!this.open || Date.now() - this.open.at >= this.maxAgeMs) {
+      const at = Date.now();
+      const tickets = this.desk.tickets.allOpen();
+      void tickets.then(
+        () => (this.lastReadMs = Date.now() - at),
+        () => undefined,
+      );
+      this.open = { at, tickets };
+    }
+    return this.open.tickets;
+  }
+
+  /** Messages of assigned tickets since a little before the previous read. */
+  recentMessages(): Promise<Map<string, TicketMessage[]>> {
+    if (!this.messages || Date.now() - this.messages.at >= this.maxAgeMs) {
+      const at = Date.now();
+      const since = new Date(at - this.maxAgeMs - MESSAGE_OVERLAP_MS);
+      const byTicket = this.openTickets().then((open) =>
+        this.desk.tickets.messagesSince(
+          open.filter((t) => t.state === 'assigned').map((t) => t.id),
+          since,
+        ),
+      );
+      this.messages = { at, byTicket };
+    }
+    return this.messages.byTicket;
+  }
+}
+
+/** The caller's own tickets, then the waiting ones they may take with their places: what GET /api/tickets lists. */
+function queueOf(open: Ticket[], staff: Staff): TicketSummary[] {
+  const waiting = open
+    .filter((t) => t.state === 'waiting' && canServe(staff, t.queue, t.lang))
+    .slice(0, WAITING_SHOWN);
+  const mine = open
+    .filter((t) => t.state === 'assigned' && t.assignee?.id === staff.id)
+    .sort((a, b) => (a.assignedAt?.getTime() ?? 0) - (b.assignedAt?.getTime() ?? 0));
+  const positions = queuePositions(waiting);
+  return [...mine, ...waiting].map((t) => summaryOf(t, positions.get(t.id)));
+}
 
 /**
  * One operator's live view over server-sent events: the queue list when it changes, the messages
@@ -26,7 +98,6 @@ class OperatorStream {
   private lastQueue = '';
   private held = new Map<string, TicketSummary>();
   private readonly sent = new Set<string>();
-  private since = new Date(Date.now() - MESSAGE_OVERLAP_MS);
   private readonly streamed = new Set<string>();
   private busy = false;
 
@@ -34,6 +105,7 @@ class OperatorStream {
     private readonly caller: Caller,
     private readonly res: Response,
     private readonly deps: EventStreamDeps,
+    private readonly reads: SharedReads,
   ) {}
 
   send(event: string, data: unknown): void {
@@ -46,7 +118,7 @@ class OperatorStream {
     try {
       const { desk, auth } = this.deps;
       if (await auth.markSeen(this.caller.user.id)) await desk.stillConnected(staffOf(this.caller.user));
-      const tickets = await queueFor(desk, this.caller);
+      const tickets = queueOf(await this.reads.openTickets(), staffOf(this.caller.user));
       const snapshot = JSON.stringify(tickets);
       if (snapshot !== this.lastQueue) {
         this.lastQueue = snapshot;
@@ -71,27 +143,26 @@ class OperatorStream {
     for (const [id, summary] of current) if (!this.held.has(id)) this.send('ticket', summary);
     this.held = current;
 
-    const pollStarted = new Date();
+    const recent = await this.reads.recentMessages();
     for (const ticket of mine) {
       if (ticket.queue === 'd2' && !this.streamed.has(ticket.id)) {
         this.streamed.add(ticket.id);
         const user = this.caller.user;
         await auditD2({ id: user.id, roles: user.roles }, 'd2.ticket.stream', ticket.id, 'allowed');
       }
-      const messages: TicketMessage[] = await desk.tickets.messages(ticket.id, this.since);
-      for (const message of messages) {
+      for (const message of recent.get(ticket.id) ?? []) {
         if (this.sent.has(message.id)) continue;
         this.sent.add(message.id);
         this.send('message', { ticketId: ticket.id, message });
       }
     }
-    this.since = new Date(pollStarted.getTime() - MESSAGE_OVERLAP_MS);
   }
 }
 
 /** Registers the stream; the function returned ends every open stream (shutdown: the server can then close). */
 export function registerEventStream(server: Server, deps: EventStreamDeps): () => void {
   const open = new Set<Response>();
+  const reads = new SharedReads(deps.desk, deps.pollMs);
   server.get('/api/events', async (req: Request, res: Response) => {
     let caller: Caller;
     try {
@@ -108,7 +179,7 @@ export function registerEventStream(server: Server, deps: EventStreamDeps): () =
       'x-accel-buffering': 'no',
     });
     open.add(res);
-    const stream = new OperatorStream(caller, res, deps);
+    const stream = new OperatorStream(caller, res, deps, reads);
     const run = () =>
       stream
         .tick()

@@ -40,6 +40,7 @@ import {
   SignInLimiter,
 } from '../admin';
 import { RouterDialog, reply } from '../dialogs';
+import { preparePartitions } from '../models';
 import {
   EntryTranslator,
   GroundedAnswers,
@@ -56,6 +57,8 @@ import { startEmbeddings } from './embeddings';
 import { languageModelEnabled, whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
+import { warnEmbeddedEnvelope } from './embeddedEnvelope';
+import { conversationKeyOf, holdsState, purgeIdleState } from './idleState';
 import { createTranslator } from './i18n';
 import { InteractionLogging } from './interactionLogging';
 import { MongoStorage } from './mongoStorage';
@@ -125,6 +128,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const embeddingsHealth =
     embedder &&
     setInterval(() => void embedder.probe(config.EMBEDDINGS_HEALTH_MS), config.EMBEDDINGS_HEALTH_MS).unref();
+  const partitions = await preparePartitions({ requested: config.STATE_PARTITIONS, logger });
+  if (embedded && config.NODE_ENV === 'production') warnEmbeddedEnvelope(logger);
 
   const demo = validateContent(await readContentFile(path.resolve(root, config.DEMO_CONTENT_FILE)));
   if (!demo.ok) throw new Error(`demo content invalid: ${demo.problems.join('; ')}`);
@@ -159,7 +164,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   const cipher = loadD2Cipher(config.D2_ENCRYPTION_KEY, path.resolve(root, config.DATA_DIR), logger);
   const storage = new ResilientStorage(
-    new SealedStorage(new MongoStorage(), cipher, logger),
+    new SealedStorage(new MongoStorage(), cipher, logger, holdsState),
     logger,
     () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
   );
@@ -267,19 +272,37 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const retention = setInterval(() => {
     Promise.all([
       purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }),
+      purgeIdleState({
+        now: new Date(),
+        idleHours: config.STATE_IDLE_HOURS,
+        withOpenTicket: async () =>
+          new Set(
+            (await desk.tickets.openConversations()).map((t) =>
+              conversationKeyOf(t.channelId, t.conversationId),
+            ),
+          ),
+        logger,
+      }),
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
   let sweeping = false;
+  // A sweep waits twice as long as the last one took, at least: on FerretDB its reads grow with the tickets.
+  let nextSweepAt = 0;
   const handoffSweep = setInterval(() => {
-    if (sweeping || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
+    if (sweeping || Date.now() < nextSweepAt) return;
+    if (mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
     sweeping = true;
+    const started = Date.now();
     desk
       .sweep()
       .catch((error: unknown) => logger.error({ err: error }, 'handoff sweep failed'))
-      .finally(() => (sweeping = false));
+      .finally(() => {
+        sweeping = false;
+        nextSweepAt = Date.now() + 2 * (Date.now() - started);
+      });
   }, config.HANDOFF_SWEEP_MS).unref();
   let closeStreams = () => {};
   const { server, drain } = createServer({
@@ -291,7 +314,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       const database = await databasePing();
       return {
         healthy: database,
-        details: { database, crises: live.active().length, understanding: understandingOf(embedder) },
+        details: {
+          database,
+          crises: live.active().length,
+          understanding: understandingOf(embedder),
+          // Counters only (no text): what the bench reads to tell the model's share of a turn.
+          ...(embedder ? { embeddings: embedder.stats() } : {}),
+        },
       };
     },
     routes: (server) => {
@@ -336,6 +365,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       auth: Boolean(config.MicrosoftAppId),
       embeddedDb: Boolean(embedded),
       embeddings: embedder?.model ?? 'off',
+      statePartitions: partitions.count,
       languageModel: Boolean(model),
     },
     'bot listening',

@@ -67,6 +67,20 @@ const configSchema = z.object({
   D2_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   INTERACTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   D2_PHONE_NUMBER: optionalText,
+  // Unset: 256 partitions on FerretDB (which scans), 1 on MongoDB. Changing it migrates at start-up.
+  STATE_PARTITIONS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(4096))
+      .optional(),
+  ),
+  STATE_IDLE_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(30 * 24)
+    .default(6),
   ADMIN_USERNAME: optionalText,
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'at least 12 characters').optional()),
   SESSION_IDLE_MINUTES: z.coerce

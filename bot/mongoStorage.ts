@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import { BotStateModel, InsertLocks, isDuplicateKey } from '../models';
+import { botStates, InsertLocks, isDuplicateKey } from '../models';
 
 export class ETagConflictError extends Error {
   constructor(readonly key: string) {
@@ -10,7 +10,8 @@ export class ETagConflictError extends Error {
 }
 
 /**
- * botbuilder Storage on the `botstate` collection with optimistic concurrency, which no
+ * botbuilder Storage on the `botstate` collection (`models/botState.ts`: one collection on
+ * MongoDB, partitioned by conversation on FerretDB) with optimistic concurrency, which no
  * maintained MongoDB storage for botbuilder honours: an item carrying the eTag it was read with
  * is written only if nobody wrote it since; `*` or no eTag means "last writer wins".
  *
@@ -18,16 +19,20 @@ export class ETagConflictError extends Error {
  * so a writer first takes a lock named after the key and the eTag it replaces.
  * Writes with `*` take no lock: racing one of them, a conditional write may still succeed on
  * FerretDB where MongoDB would refuse it, which "last writer wins" tolerates.
+ * An item's top-level `held: true` (set by the storage above, which sees the state in the clear)
+ * is stored beside the state, where the idle sweep reads it (bot/idleState.ts).
+ * Every query is by `_id` alone: FerretDB evaluates that inside SQLite, any other filter by
+ * decoding every document of the collection.
  */
 export class MongoStorage implements Storage {
   private readonly locks = new InsertLocks('botstatelocks');
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
-    // One lookup by _id per key: FerretDB's SQLite backend serves `_id` equality from its index but
-    // scans for `$in` (measured: about 4x the throughput), and a turn reads one or two keys.
     const docs = await Promise.all(
-      keys.map((key) => BotStateModel.findById(key, { data: 1, eTag: 1 }).lean()),
+      keys.map(async (key) =>
+        (await botStates.for(key)).findOne({ _id: key }, { projection: { data: 1, eTag: 1 } }),
+      ),
     );
     const items: StoreItems = {};
     for (const doc of docs) {
@@ -46,32 +51,34 @@ export class MongoStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await BotStateModel.deleteMany({ _id: { $in: keys } });
+    await Promise.all(keys.map(async (key) => (await botStates.for(key)).deleteOne({ _id: key })));
   }
 
   private async writeOne(key: string, item: StoreItem): Promise<void> {
-    const { eTag, ...state } = item;
-    const update = { $set: { data: JSON.stringify(state), eTag: randomUUID() } };
+    const { eTag, held, ...state } = item;
+    const update = {
+      $set: { data: JSON.stringify(state), eTag: randomUUID(), updatedAt: new Date(), held: held === true },
+    };
+    const collection = await botStates.for(key);
 
     if (eTag && eTag !== '*') {
       await this.withLock(key, eTag, async () => {
         // Under the lock only this writer can replace `eTag`, so a check then a write by `_id` is
-        // as safe as a conditional update, and FerretDB serves both from its index where a
-        // filter on `_id` and `eTag` would scan the collection. A missing key is a conflict too.
-        const current = await BotStateModel.findById(key, { eTag: 1 }).lean();
+        // as safe as a conditional update, and cheaper on FerretDB than a filter on `_id` and
+        // `eTag`. A missing key is a conflict too.
+        const current = await collection.findOne({ _id: key }, { projection: { eTag: 1 } });
         if (current?.eTag !== eTag) throw new ETagConflictError(key);
-        await BotStateModel.updateOne({ _id: key }, update);
+        await collection.updateOne({ _id: key }, update);
       });
       return;
     }
 
     try {
-      await BotStateModel.updateOne({ _id: key }, update, { upsert: true });
+      await collection.updateOne({ _id: key }, update, { upsert: true });
     } catch (error) {
       // Two upserts of a new key can both miss and both insert; the loser now finds the document.
       if (!isDuplicateKey(error)) throw error;
-      await BotStateModel.updateOne({ _id: key }, update);
+      await collection.updateOne({ _id: key }, update);
     }
   }
 

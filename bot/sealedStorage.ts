@@ -5,6 +5,8 @@ import type { IntakeCipher, SealedIntake } from '../handoff';
 interface SealedItem {
   eTag?: string;
   sealed: SealedIntake;
+  /** In the clear, for the idle sweep: the state must outlive the idle period (see MongoStorage). */
+  held?: true;
 }
 
 /**
@@ -17,6 +19,8 @@ export class SealedStorage implements Storage {
     private readonly inner: Storage,
     private readonly cipher: IntakeCipher,
     private readonly logger: Logger,
+    /** Which states the idle sweep must keep: decided here, the last place that sees them in the clear. */
+    private readonly holds: (state: StoreItem) => boolean = () => false,
   ) {}
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -39,7 +43,11 @@ export class SealedStorage implements Storage {
     const sealed: StoreItems = {};
     for (const [key, item] of Object.entries(changes)) {
       const { eTag, ...state } = item as StoreItem;
-      sealed[key] = { eTag, sealed: this.cipher.seal(state, key) } satisfies SealedItem;
+      sealed[key] = {
+        eTag,
+        sealed: this.cipher.seal(state, key),
+        ...(this.holds(state) ? { held: true } : {}),
+      } satisfies SealedItem;
     }
     await this.inner.write(sealed);
   }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { IntakeCipher, SealedIntake } from '../handoff';
-import { DirectLineActivityModel, isDuplicateKey } from '../models';
+import type { IntakeCipher } from '../handoff';
+import { conversationOfActivity, directLineActivities, isDuplicateKey } from '../models';
 
 /** Room for a long crisis conversation; zero-padding keeps `_id` order equal to sequence order. */
 const SEQUENCE_DIGITS = 9;
@@ -8,6 +8,8 @@ const SEQUENCE_DIGITS = 9;
 const MAX_APPEND_ATTEMPTS = 20;
 /** Activities per answer to a reader, as Direct Line pages its activity sets. */
 const PAGE_SIZE = 100;
+/** Conversations whose last sequence number this process remembers, to append without searching. */
+const REMEMBERED = 10_000;
 
 export type StoredActivity = Record<string, unknown> & { id: string };
 
@@ -19,18 +21,21 @@ export interface ActivitySet {
 
 const keyOf = (conversationId: string, sequence: number) =>
   `${conversationId}:${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
-/** Just past every key of the conversation: ';' follows ':' and conversation ids hold neither. */
-const endOf = (conversationId: string) => `${conversationId};`;
-const sequenceOf = (key: string) => Number(key.slice(key.lastIndexOf(':') + 1));
 
 /**
  * The activities of every Direct Line conversation, in order, in the database: any process
  * appends (the citizen's post, the bot's replies, an operator's message from another process)
  * and any process's readers see them. Readers in this process are told at once; readers of
  * other processes find them at their next poll (FerretDB has no change streams).
+ *
+ * A conversation's sequence numbers run from 1 without gaps (each is inserted only once the one
+ * before exists, and the retention sweep removes whole conversations), so every read is a lookup
+ * of one `_id`: FerretDB evaluates that inside SQLite, where a range of `_id`s would decode every
+ * document of the collection.
  */
 export class DirectLineActivities {
   private readonly appended = new EventEmitter().setMaxListeners(0);
+  private readonly lastKnown = new Map<string, number>();
 
   constructor(private readonly cipher: IntakeCipher) {}
 
@@ -39,21 +44,20 @@ export class DirectLineActivities {
     conversationId: string,
     build: (id: string) => Record<string, unknown>,
   ): Promise<{ activity: StoredActivity; watermark: number }> {
-    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      const sequence = (await this.lastSequence(conversationId)) + 1;
+    const collection = await directLineActivities.for(conversationId);
+    let sequence = (await this.lastSequence(conversationId)) + 1;
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++, sequence++) {
       const key = keyOf(conversationId, sequence);
       const id = `${conversationId}|${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
       const activity: StoredActivity = { ...build(id), id };
       try {
-        await DirectLineActivityModel.create({
-          _id: key,
-          at: new Date(),
-          activity: this.cipher.seal(activity, key),
-        });
+        await collection.insertOne({ _id: key, at: new Date(), activity: this.cipher.seal(activity, key) });
       } catch (error) {
+        // Another writer took this number: the next one follows it.
         if (isDuplicateKey(error)) continue;
         throw error;
       }
+      this.remember(conversationId, sequence);
       this.appended.emit(conversationId);
       return { activity, watermark: sequence };
     }
@@ -62,17 +66,17 @@ export class DirectLineActivities {
 
   /** The activities after `watermark`, at most a page of them. */
   async after(conversationId: string, watermark: number): Promise<ActivitySet> {
-    const docs = await DirectLineActivityModel.find({
-      _id: { $gt: keyOf(conversationId, watermark), $lt: endOf(conversationId) },
-    })
-      .sort({ _id: 1 })
-      .limit(PAGE_SIZE)
-      .lean();
-    const activities = docs.map((doc) =>
-      this.cipher.open<StoredActivity>(doc.activity as SealedIntake, doc._id),
-    );
-    const last = docs.at(-1);
-    return { activities, watermark: last ? sequenceOf(last._id) : watermark };
+    const collection = await directLineActivities.for(conversationId);
+    const activities: StoredActivity[] = [];
+    let last = watermark;
+    while (activities.length < PAGE_SIZE) {
+      const key = keyOf(conversationId, last + 1);
+      const doc = await collection.findOne({ _id: key });
+      if (!doc) break;
+      activities.push(this.cipher.open<StoredActivity>(doc.activity, key));
+      last += 1;
+    }
+    return { activities, watermark: last };
   }
 
   /** Calls `listener` whenever this process appends to the conversation; answers the unsubscribe. */
@@ -81,17 +85,54 @@ export class DirectLineActivities {
     return () => this.appended.off(conversationId, listener);
   }
 
+  /**
+   * Deletes the conversations with no activity since `cutoff`, whole, so that none loses the
+   * start of its sequence. Reads every partition: run it rarely.
+   */
   async purgeOlderThan(cutoff: Date): Promise<void> {
-    await DirectLineActivityModel.deleteMany({ at: { $lt: cutoff } });
+    for (const partition of await directLineActivities.all()) {
+      const docs = await partition.find({}, { projection: { _id: 1, at: 1 } }).toArray();
+      const latest = new Map<string, number>();
+      for (const doc of docs) {
+        const conversation = conversationOfActivity(doc._id);
+        latest.set(conversation, Math.max(latest.get(conversation) ?? 0, doc.at.getTime()));
+      }
+      const stale = docs
+        .filter((doc) => latest.get(conversationOfActivity(doc._id))! < cutoff.getTime())
+        .map((doc) => doc._id);
+      if (stale.length > 0) await partition.deleteMany({ _id: { $in: stale } });
+    }
+    this.lastKnown.clear();
   }
 
+  /**
+   * The conversation's last sequence number: the one this process last appended if it is still
+   * the last, else found by doubling then halving, a lookup of one `_id` each.
+   */
   private async lastSequence(conversationId: string): Promise<number> {
-    const last = await DirectLineActivityModel.findOne({
-      _id: { $gte: keyOf(conversationId, 0), $lt: endOf(conversationId) },
-    })
-      .sort({ _id: -1 })
-      .select({ _id: 1 })
-      .lean();
-    return last ? sequenceOf(last._id) : 0;
+    const collection = await directLineActivities.for(conversationId);
+    const exists = async (sequence: number) =>
+      sequence === 0 ||
+      (await collection.findOne({ _id: keyOf(conversationId, sequence) }, { projection: { _id: 1 } })) !==
+        null;
+    const hint = this.lastKnown.get(conversationId);
+    if (hint !== undefined && (await exists(hint)) && !(await exists(hint + 1))) return hint;
+    let present = 0;
+    let absent = 1;
+    while (await exists(absent)) {
+      present = absent;
+      absent *= 2;
+    }
+    while (absent - present > 1) {
+      const middle = Math.floor((present + absent) / 2);
+      if (await exists(middle)) present = middle;
+      else absent = middle;
+    }
+    return present;
+  }
+
+  private remember(conversationId: string, sequence: number): void {
+    if (this.lastKnown.size >= REMEMBERED && !this.lastKnown.has(conversationId)) this.lastKnown.clear();
+    this.lastKnown.set(conversationId, sequence);
   }
 }

@@ -233,7 +233,10 @@ export class HandoffDesk {
 
   /** Run periodically in every process; what each step does happens once across processes. */
   async sweep(now = new Date()): Promise<void> {
-    for (const lapsed of await this.tickets.expired(now)) {
+    // One read of the tickets not closed serves every step: on FerretDB each read of tickets by
+    // anything but `_id` decodes all of them, closed ones included.
+    const open = await this.tickets.allOpen();
+    for (const lapsed of open.filter((t) => t.state === 'assigned' && t.expiresAt && t.expiresAt < now)) {
       try {
         const ticket = await this.tickets.apply(lapsed.id, { type: 'expire' }, now);
         const place = await this.place(ticket);
@@ -248,13 +251,19 @@ export class HandoffDesk {
       }
     }
     // Places are derived from one read of the queue, and staffing read once per queue and language.
-    const waiting = await this.tickets.allWaiting();
+    const requeued = open.some((t) => t.state === 'assigned' && t.expiresAt && t.expiresAt < now);
+    const waiting = requeued ? await this.tickets.allWaiting() : open.filter((t) => t.state === 'waiting');
+    const assigned = open.filter((t) => t.state === 'assigned').map((t) => ({ assignee: t.assignee?.id }));
     const positions = queuePositions(waiting);
     const staffing = new Map<string, Awaited<ReturnType<typeof staffingOf>>>();
     for (const ticket of waiting) {
       if (ticket.reason === 'callback' || !ticket.reference) continue;
       const key = `${ticket.queue}:${ticket.lang}`;
-      if (!staffing.has(key)) staffing.set(key, await staffingOf(ticket.queue, ticket.lang, this.settings));
+      if (!staffing.has(key)) {
+        // The claims lapsed above are no longer assigned: then the staffing reads them afresh.
+        const known = requeued ? undefined : assigned;
+        staffing.set(key, await staffingOf(ticket.queue, ticket.lang, this.settings, undefined, known));
+      }
       const position = positions.get(ticket.id)!;
       const place = { position, waitMinutes: waitMinutesAt(position, staffing.get(key)!) };
       if (!changedMeaningfully(ticket, place)) continue;

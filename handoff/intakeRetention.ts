@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { BotStateModel, InsertLocks, TicketMessageModel, TicketModel } from '../models';
+import { botStates, InsertLocks, ticketMessages, TicketModel } from '../models';
 import { TICKET_LOCKS } from './tickets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,14 +20,20 @@ export async function purgeExpiredIntakes(options: {
 }): Promise<number> {
   const cutoff = new Date(options.now.getTime() - options.retentionDays * DAY_MS);
   // Conversation state idle that long may hold an intake that was never finished: it goes too.
-  const staleStates = await BotStateModel.deleteMany({ updatedAt: { $lt: cutoff } });
-  if (staleStates.deletedCount > 0) {
+  let staleStates = 0;
+  for (const partition of await botStates.all()) {
+    staleStates += (await partition.deleteMany({ updatedAt: { $lt: cutoff } })).deletedCount;
+  }
+  if (staleStates > 0) {
     options.logger.info(
-      { deleted: staleStates.deletedCount },
+      { deleted: staleStates },
       'idle conversation state deleted after the retention period',
     );
   }
-  const messages = await TicketMessageModel.deleteMany({ at: { $lt: cutoff } });
+  let messages = 0;
+  for (const partition of await ticketMessages.all()) {
+    messages += (await partition.deleteMany({ at: { $lt: cutoff } })).deletedCount;
+  }
   await new InsertLocks(TICKET_LOCKS).purgeOlderThan(new Date(options.now.getTime() - TICKET_LOCK_KEEP_MS));
 
   const personal = [
@@ -53,7 +59,7 @@ export async function purgeExpiredIntakes(options: {
     {
       tickets: result.modifiedCount,
       intakes: withIntake.map(String),
-      messages: messages.deletedCount,
+      messages,
       cutoff: cutoff.toISOString(),
     },
     'personal data of tickets deleted after the retention period',

@@ -1,5 +1,7 @@
-import { Types } from 'mongoose';
-import { InsertLocks, TicketMessageModel, TicketModel, type TicketDoc } from '../models';
+import { Types, type mongo } from 'mongoose';
+
+type Collection<T extends mongo.Document> = mongo.Collection<T>;
+import { InsertLocks, ticketMessages, TicketModel, type TicketDoc, type TicketMessageDoc } from '../models';
 import type { D2Intake } from './d2Intake';
 import type { IntakeCipher, SealedIntake } from './intakeCipher';
 import { nextTicketState, type TicketEvent } from './ticketTransitions';
@@ -304,6 +306,11 @@ export class Tickets {
     return docs.map(toTicket);
   }
 
+  /** The conversations with a ticket not yet closed. */
+  async openConversations(): Promise<Array<{ channelId: string; conversationId: string }>> {
+    return TicketModel.find({ state: { $ne: 'closed' } }, { _id: 0, channelId: 1, conversationId: 1 }).lean();
+  }
+
   async expired(now: Date): Promise<Ticket[]> {
     const docs = await TicketModel.find({ state: 'assigned', expiresAt: { $lt: now } }).lean<TicketDoc[]>();
     return docs.map(toTicket);
@@ -312,6 +319,14 @@ export class Tickets {
   /** Every waiting ticket, most urgent first, then oldest: the order places are counted in. */
   async allWaiting(): Promise<Ticket[]> {
     const docs = await TicketModel.find({ state: 'waiting' })
+      .sort({ priority: 1, createdAt: 1 })
+      .lean<TicketDoc[]>();
+    return docs.map(toTicket);
+  }
+
+  /** Every ticket not closed, most urgent first, then oldest: one read for what the console shows. */
+  async allOpen(): Promise<Ticket[]> {
+    const docs = await TicketModel.find({ state: { $ne: 'closed' } })
       .sort({ priority: 1, createdAt: 1 })
       .lean<TicketDoc[]>();
     return docs.map(toTicket);
@@ -339,28 +354,56 @@ export class Tickets {
   }
 
   async addMessage(ticketId: string, from: Author, text: string, authorId?: string): Promise<TicketMessage> {
-    const at = new Date();
-    const doc = await TicketMessageModel.create({
+    const doc = {
+      _id: new Types.ObjectId(),
       ticketId,
-      at,
+      at: new Date(),
       from,
-      authorId,
+      ...(authorId ? { authorId } : {}),
       text: this.cipher.seal(text, ticketId),
-    });
-    return { id: doc._id.toHexString(), at: at.toISOString(), from, text };
+    };
+    await (await ticketMessages.for(ticketId)).insertOne(doc);
+    return { id: doc._id.toHexString(), at: doc.at.toISOString(), from, text };
   }
 
   /** Messages of the ticket in order; with `since`, only those at or after it (callers de-duplicate by id). */
   async messages(ticketId: string, since?: Date): Promise<TicketMessage[]> {
-    const docs = await TicketMessageModel.find({ ticketId, ...(since ? { at: { $gte: since } } : {}) })
+    const partition = await ticketMessages.for(ticketId);
+    const docs = await partition
+      .find({ ticketId, ...(since ? { at: { $gte: since } } : {}) })
       .sort({ at: 1, _id: 1 })
-      .lean();
-    return docs.map((d) => ({
+      .toArray();
+    return docs.map((d) => this.messageOf(d));
+  }
+
+  private messageOf(d: TicketMessageDoc): TicketMessage {
+    return {
       id: d._id.toHexString(),
       at: d.at.toISOString(),
       from: d.from,
-      text: this.cipher.open<string>(d.text as SealedIntake, ticketId),
-    }));
+      text: this.cipher.open<string>(d.text as SealedIntake, d.ticketId),
+    };
+  }
+
+  /** Messages of several tickets at or after `since`, in order, by ticket: one read per partition for many streams. */
+  async messagesSince(ticketIds: string[], since: Date): Promise<Map<string, TicketMessage[]>> {
+    const byPartition = new Map<string, { partition: Collection<TicketMessageDoc>; ids: string[] }>();
+    for (const ticketId of ticketIds) {
+      const partition = await ticketMessages.for(ticketId);
+      const entry = byPartition.get(partition.collectionName) ?? { partition, ids: [] };
+      entry.ids.push(ticketId);
+      byPartition.set(partition.collectionName, entry);
+    }
+    const byTicket = new Map<string, TicketMessage[]>();
+    for (const { partition, ids } of byPartition.values()) {
+      const docs = await partition
+        .find({ ticketId: { $in: ids }, at: { $gte: since } })
+        .sort({ at: 1, _id: 1 })
+        .toArray();
+      for (const d of docs)
+        byTicket.set(d.ticketId, [...(byTicket.get(d.ticketId) ?? []), this.messageOf(d)]);
+    }
+    return byTicket;
   }
 
   /** The bot part of the conversation, then what was relayed: what an operator reads. */

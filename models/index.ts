@@ -1,7 +1,8 @@
 export { LANGUAGES, type Lang, CrisisModel, type CrisisDoc } from './crisis';
 export { ContentVersionModel, type ContentVersionDoc } from './contentVersion';
-export { BotStateModel } from './botState';
+export { botStates, type BotStateDoc } from './botState';
 export { InteractionModel, type InteractionDoc } from './interaction';
+export { INTERACTION_DAYS_COMPLETE, InteractionDayModel } from './interactionDay';
 export {
   TicketModel,
   type TicketDoc,
@@ -12,7 +13,7 @@ export {
 } from './ticket';
 export { AuditLogModel, writeAudit, type AuditLogDoc } from './auditLog';
 export { duplicateIndexes, InsertLocks, isDuplicateKey, onlyDuplicates } from './insertLock';
-export { TicketMessageModel, type TicketMessageDoc, MESSAGE_AUTHORS } from './ticketMessage';
+export { ticketMessages, type TicketMessageDoc, MESSAGE_AUTHORS } from './ticketMessage';
 export { UserModel, type UserDoc, ROLES, PRESENCES } from './user';
 export { SessionModel } from './session';
 export { AuthorityModel, type AuthorityDoc } from './authority';
@@ -20,8 +21,14 @@ export { DraftEntryModel, type DraftEntryDoc } from './draftEntry';
 export { DraftCrisisModel, type DraftCrisisDoc } from './draftCrisis';
 export { TariffModel, type TariffDoc } from './tariff';
 export { UsageRollupModel, type UsageRollupDoc } from './usageRollup';
-export { ConversationMarkModel } from './conversationMark';
+export { conversationMarks, type ConversationMarkDoc } from './conversationMark';
 export { IssuedReportModel, type IssuedReportDoc } from './issuedReport';
 export { WhatsAppContactModel, type WhatsAppContactDoc } from './whatsappContact';
-export { DirectLineActivityModel, type DirectLineActivityDoc } from './directLineActivity';
+export {
+  conversationOfActivity,
+  directLineActivities,
+  type DirectLineActivityDoc,
+} from './directLineActivity';
+export { PartitionedCollection, partitionCount } from './partitionedCollection';
+export { engineScans, preparePartitions, SCANNING_ENGINE_PARTITIONS } from './partitionMigration';
 export { PassageVectorsModel } from './passageVectors';

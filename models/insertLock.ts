@@ -73,6 +73,11 @@ export class InsertLocks {
     return true;
   }
 
+  /** Keeps a lock held by long work from being taken for one left by a dead holder. */
+  async refresh(name: string): Promise<void> {
+    await this.collection.updateOne({ _id: name }, { $set: { at: new Date() } });
+  }
+
   async release(name: string): Promise<void> {
     await this.collection.deleteOne({ _id: name });
   }

@@ -1,4 +1,5 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { PartitionedCollection } from './partitionedCollection';
 
 export const MESSAGE_AUTHORS = ['citizen', 'bot', 'operator', 'system'] as const;
 
@@ -22,5 +23,17 @@ const ticketMessageSchema = new Schema(
 );
 ticketMessageSchema.index({ ticketId: 1, at: 1 });
 
-export type TicketMessageDoc = InferSchemaType<typeof ticketMessageSchema>;
-export const TicketMessageModel = model('TicketMessage', ticketMessageSchema);
+export type TicketMessageDoc = InferSchemaType<typeof ticketMessageSchema> & { _id: Types.ObjectId };
+
+/** Declares the one-collection layout (MongoDB) with its index; read and written through `ticketMessages`. */
+model('TicketMessage', ticketMessageSchema);
+
+/**
+ * Partitioned by ticket like the conversation collections: the console reads the messages of
+ * every ticket in hand at each poll, and FerretDB answers a read by ticket by decoding every
+ * message of the collection (2.9 s among 50,000).
+ */
+export const ticketMessages = new PartitionedCollection<TicketMessageDoc>(
+  'ticketmessages',
+  (doc) => doc.ticketId,
+);

@@ -7,8 +7,21 @@
  * - paced: each conversation waits a random pause (exponential, mean BENCH_PAUSE_MS) before its
  *   next message, as people do, which measures the latency citizens see at that many conversations.
  *
+ *
+ * `npm run bench -- --stored N` first stores N conversations through the protocol (one message
+ * each, BENCH_FILL_CONCURRENCY at a time), printing the fill rate of its first and last minute,
+ * then runs only the paced round, against that much data. `--webchat M` does the same through
+ * the bot's Direct Line endpoint (web-chat conversations: start, one message), then runs the
+ * paced round through it too, timing the first reply of each new web chat.
+ *
+ * A third round, `understanding`, measures what the embeddings model costs citizens: 60 paced
+ * conversations (BENCH_MODEL_CONVERSATIONS) send varied texts (the development questions, with
+ * greetings and endings people add, so that the cache cannot answer them all) to the bot and, side
+ * by side, to a second bot with EMBEDDINGS=off; it prints both latencies, the share of the
+ * hybrid bot's turn time spent waiting for vectors, and the cache hit rate (from /healthz).
+ *
  *   BENCH_CONVERSATIONS (50)  BENCH_MESSAGES (20 per conversation)  BENCH_TARGET (a running bot's URL; default: start one)
- *   BENCH_PAUSE_MS (2000)  BENCH_PACED_MESSAGES (10 per conversation)
+ *   BENCH_PAUSE_MS (2000)  BENCH_PACED_MESSAGES (10 per conversation)  BENCH_FILL_CONCURRENCY (50)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,12 +31,27 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { freePort } from './freePort';
+import { fillConversations, percentile, webChatRound } from './benchFill';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
 const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 2000);
 const PACED_MESSAGES = Number(process.env.BENCH_PACED_MESSAGES ?? 10);
+const FILL_CONCURRENCY = Number(process.env.BENCH_FILL_CONCURRENCY ?? 50);
+const MODEL_CONVERSATIONS = Number(process.env.BENCH_MODEL_CONVERSATIONS ?? 60);
+
+/** `--stored N` and `--webchat M`: conversations to store first (0: none). */
+function storedArgument(name: string): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return 0;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--${name} takes a whole number of conversations`);
+  return value;
+}
+const STORED = storedArgument('stored');
+const WEBCHAT = storedArgument('webchat');
 const QUESTIONS = [
   'Moet ik binnen blijven?',
   'Dois-je rester à la maison ?',
@@ -108,32 +136,82 @@ interface Result {
   latencies: number[];
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 interface Round {
   name: string;
   /** What the round does, as printed above its figures. */
   description: string;
+  conversations: number;
+  /** The text of conversation n's i-th message. */
+  text: (n: number, i: number) => string;
   messages: number;
   /** Mean pause before each message; 0 sends each message as soon as the previous one is answered. */
   pauseMs: number;
 }
 
+const fixedQuestions = (n: number, i: number) => QUESTIONS[(n + i) % QUESTIONS.length]!;
 const SATURATED: Round = {
   name: 'saturated',
   description: `${CONVERSATIONS} concurrent conversations x ${MESSAGES} messages, each sent once the previous one is answered`,
+  conversations: CONVERSATIONS,
+  text: fixedQuestions,
   messages: MESSAGES,
   pauseMs: 0,
 };
 const PACED: Round = {
   name: 'paced',
   description: `${CONVERSATIONS} concurrent conversations x ${PACED_MESSAGES} messages, a pause of ${PAUSE_MS} ms on average before each`,
+  conversations: CONVERSATIONS,
+  text: fixedQuestions,
   messages: PACED_MESSAGES,
   pauseMs: PAUSE_MS,
 };
+
+/** What people put around a question; combined with the development questions, few texts repeat. */
+const OPENINGS = ['', 'Hello, ', 'Bonjour, ', 'hi ', 'Goedendag, ', 'quick question: ', 'Hallo, '];
+const ENDINGS = ['', ' thanks', ' ?', ' please', '!!', ' merci', ' dank u'];
+const developmentQuestions = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'demo-questions.json'), 'utf8')) as {
+    cases: { text: string; expect: { kind: string } }[];
+  }
+).cases
+  .filter((c) => c.expect.kind === 'answer')
+  .map((c) => c.text);
+const UNDERSTANDING: Round = {
+  name: 'understanding',
+  description: `${MODEL_CONVERSATIONS} concurrent conversations x ${PACED_MESSAGES} varied questions, a pause of ${PAUSE_MS} ms on average before each`,
+  conversations: MODEL_CONVERSATIONS,
+  text: (n, i) => {
+    const k = n * PACED_MESSAGES + i;
+    const question = developmentQuestions[(k * 7) % developmentQuestions.length]!;
+    return `${OPENINGS[(k * 3) % OPENINGS.length]}${question}${ENDINGS[(k * 5) % ENDINGS.length]}`;
+  },
+  messages: PACED_MESSAGES,
+  pauseMs: PAUSE_MS,
+};
+
+interface EmbeddingsCounters {
+  queries: number;
+  cacheHits: number;
+  unanswered: number;
+  waitMs: number;
+}
+
+async function embeddingsCounters(botUrl: string): Promise<EmbeddingsCounters | undefined> {
+  const health = (await (await fetch(`${botUrl}/healthz`)).json()) as { embeddings?: EmbeddingsCounters };
+  return health.embeddings;
+}
+
+/** The model's part in a round: the share of turn time spent waiting for vectors, and the cache's. */
+function modelShare(before: EmbeddingsCounters, after: EmbeddingsCounters, result: Result): string {
+  const queries = after.queries - before.queries;
+  const turnMs = result.latencies.reduce((sum, ms) => sum + ms, 0);
+  const waitMs = after.waitMs - before.waitMs;
+  return (
+    `model: ${queries} queries, cache hits ${((100 * (after.cacheHits - before.cacheHits)) / Math.max(1, queries)).toFixed(0)}%, ` +
+    `waited on average ${(waitMs / Math.max(1, queries)).toFixed(1)} ms a query, ${((100 * waitMs) / Math.max(1, turnMs)).toFixed(0)}% of the turns' time; ` +
+    `${after.unanswered - before.unanswered} answered by words alone (model late or down)`
+  );
+}
 
 /** Exponentially distributed, as the gaps between independent people's messages are. */
 function pause(meanMs: number): Promise<void> {
@@ -141,50 +219,59 @@ function pause(meanMs: number): Promise<void> {
   return new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * meanMs));
 }
 
+const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
+
+/** Posts one citizen message through /api/messages; resolves with the HTTP status once the turn ran (0: no answer). */
+function postActivity(
+  botUrl: string,
+  serviceUrl: string,
+  conversationId: string,
+  n: number,
+  text: string,
+): Promise<number> {
+  const body = JSON.stringify({
+    type: 'message',
+    id: randomUUID(),
+    channelId: 'bench',
+    serviceUrl,
+    conversation: { id: conversationId },
+    from: { id: `citizen-${n}` },
+    recipient: { id: 'bot' },
+    text,
+  });
+  return new Promise<number>((resolve) => {
+    const req = http.request(
+      `${botUrl}/api/messages`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
 async function drive(name: string, botUrl: string, serviceUrl: string, round: Round): Promise<Result> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONVERSATIONS });
   const latencies: number[] = [];
   let failed = 0;
-  const post = (body: string) =>
-    new Promise<number>((resolve) => {
-      const req = http.request(
-        `${botUrl}/api/messages`,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', () => resolve(0));
-      req.end(body);
-    });
   const conversation = async (n: number) => {
     const conversationId = `bench-${name}-${n}-${randomUUID()}`;
     for (let i = 0; i < round.messages; i++) {
       await pause(round.pauseMs);
-      const body = JSON.stringify({
-        type: 'message',
-        id: randomUUID(),
-        channelId: 'bench',
-        serviceUrl,
-        conversation: { id: conversationId },
-        from: { id: `citizen-${n}` },
-        recipient: { id: 'bot' },
-        text: QUESTIONS[(n + i) % QUESTIONS.length],
-      });
       const started = performance.now();
-      const status = await post(body);
+      const status = await postActivity(botUrl, serviceUrl, conversationId, n, round.text(n, i));
       latencies.push(performance.now() - started);
       if (status < 200 || status >= 300) failed++;
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONVERSATIONS }, (_, n) => conversation(n)));
+  await Promise.all(Array.from({ length: round.conversations }, (_, n) => conversation(n)));
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
   return {
     name,
-    messages: CONVERSATIONS * round.messages,
+    messages: round.conversations * round.messages,
     failed,
     seconds,
     latencies: latencies.sort((a, b) => a - b),
@@ -212,6 +299,8 @@ async function main(): Promise<void> {
             // Its own model too: one another process already runs on the default port would skew the figures.
             EMBEDDED_MODEL_PORT: String(await freePort()),
             MONGODB_URI: process.env.MONGODB_URI ?? '',
+            // The fill starts thousands of web chats from one address.
+            DIRECT_LINE_STARTS_PER_MINUTE: '100000',
           },
           true,
         );
@@ -230,7 +319,29 @@ async function main(): Promise<void> {
     await drive('warm-up', bot.url, channel.serviceUrl, SATURATED);
     await drive('warm-up', echo.url, channel.serviceUrl, SATURATED);
     printWarnings('start-up and warm-up');
-    for (const round of [SATURATED, PACED]) {
+    if (STORED > 0) {
+      const text = (n: number) => QUESTIONS[n % QUESTIONS.length]!;
+      const fill = await fillConversations('protocol', STORED, FILL_CONCURRENCY, (n) =>
+        postActivity(bot.url, channel.serviceUrl, `bench-stored-${n}-${randomUUID()}`, n, text(n)),
+      );
+      console.log(fill);
+      printWarnings('fill through the protocol');
+    }
+    if (WEBCHAT > 0) {
+      console.log(
+        await webChatRound({
+          botUrl: bot.url,
+          fill: WEBCHAT,
+          concurrency: FILL_CONCURRENCY,
+          conversations: CONVERSATIONS,
+          messages: PACED_MESSAGES,
+          pauseMs: PAUSE_MS,
+          questions: QUESTIONS,
+        }),
+      );
+      printWarnings('web chat');
+    }
+    for (const round of STORED > 0 || WEBCHAT > 0 ? [PACED] : [SATURATED, PACED]) {
       console.log(`${round.name}: ${round.description}`);
       const echoResult = await drive('echo', echo.url, channel.serviceUrl, round);
       const botResult = await drive('crisis-bot', bot.url, channel.serviceUrl, round);
@@ -243,8 +354,30 @@ async function main(): Promise<void> {
       }
       if (echoResult.failed > 0 || botResult.failed > 0) process.exitCode = 1;
     }
+    if (STORED === 0 && WEBCHAT === 0) {
+      // Side by side with the same bot without a model, started like the first on its own data.
+      const wordsOnly = await startProcess('bot/main.js', {
+        DATA_DIR: fs.mkdtempSync(path.join(dataDir, 'words-')),
+        EMBEDDED_DB_PORT: String(await freePort()),
+        MONGODB_URI: '',
+        EMBEDDINGS: 'off',
+      });
+      children.push(wordsOnly.child);
+      await drive('warm-up', wordsOnly.url, channel.serviceUrl, SATURATED);
+      console.log(`${UNDERSTANDING.name}: ${UNDERSTANDING.description}`);
+      const words = await drive('words only', wordsOnly.url, channel.serviceUrl, UNDERSTANDING);
+      const before = await embeddingsCounters(bot.url);
+      const hybrid = await drive('hybrid', bot.url, channel.serviceUrl, UNDERSTANDING);
+      const after = await embeddingsCounters(bot.url);
+      console.log(row(words));
+      console.log(row(hybrid));
+      if (before && after) console.log(modelShare(before, after, hybrid));
+      printWarnings(UNDERSTANDING.name);
+      if (words.failed > 0 || hybrid.failed > 0) process.exitCode = 1;
+    }
   } finally {
     for (const child of children) child.kill('SIGTERM');
+    agent.destroy();
     channel.close();
     await new Promise((r) => setTimeout(r, 1500));
     fs.rmSync(dataDir, { recursive: true, force: true });

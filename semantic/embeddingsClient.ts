@@ -54,6 +54,8 @@ export interface EmbeddingsStats {
   unanswered: number;
   /** Wall time spent in query requests, summed over requests. */
   requestMs: number;
+  /** Wall time citizens' messages waited for their vectors (queue, request, or the deadline), summed. */
+  waitMs: number;
 }
 
 export interface EmbedderStatus {
@@ -125,6 +127,7 @@ export class EmbeddingsClient implements Embedder {
     batchedQueries: 0,
     unanswered: 0,
     requestMs: 0,
+    waitMs: 0,
   };
 
   constructor(private readonly options: EmbeddingsClientOptions) {
@@ -244,12 +247,14 @@ export class EmbeddingsClient implements Embedder {
 
   /** The vector, or undefined once the caller's deadline passes (the request goes on and fills the cache). */
   private withDeadline(made: Promise<Vector | undefined>): Promise<Vector | undefined> {
+    const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), this.options.queryTimeoutMs);
     });
     return Promise.race([made, late]).then((vector) => {
       clearTimeout(timer);
+      this.counters.waitMs += performance.now() - started;
       if (!vector) this.counters.unanswered++;
       return vector;
     });

@@ -7,7 +7,7 @@ import type { Exemplar } from './exemplars';
 import { ExemplarIndex, type SemanticOpinion } from './nearestExemplars';
 
 export interface SemanticTriageOptions {
-  embedder: Pick<Embedder, 'model' | 'embedQuery'>;
+  embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'>;
   exemplars: readonly Exemplar[];
   /** Where the exemplar vectors are kept between runs (the project's `.cache/`). */
   cacheDir: string;
@@ -20,7 +20,7 @@ export interface SemanticTriageOptions {
  * Exemplars embedded together: small groups, so that a citizen's message arriving meanwhile
  * shares a model request with a few exemplars only.
  */
-const GROUP = 8;
+const GROUP = 4;
 const DEFAULT_RETRY_MS = 30_000;
 /** Part of the cache key: a change in how vectors are made must not reuse old ones. */
 const FORMAT = 'e5-query-v1';
@@ -108,7 +108,9 @@ export class SemanticTriage {
         waiting = false;
         continue;
       }
-      // A model that is down answers nothing for a while: ask again later, not the next group now.
+      // A vector that missed the client's deadline still arrives (in its cache): ask again at once.
+      // A model that is down answers nothing for a while: ask again later.
+      if (embedder.status().circuit === 'closed') continue;
       if (!waiting)
         logger.warn('model unavailable for exemplar vectors: the lexicon decides alone meanwhile');
       waiting = true;

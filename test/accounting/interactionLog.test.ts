@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { countedUsage, InteractionLog, usageFromLog, type InteractionEntry } from '../../accounting';
-import { ConversationMarkModel, InteractionModel } from '../../models';
+import mongoose from 'mongoose';
+import { InteractionModel } from '../../models';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb, type EmbeddedDb } from '../../embedded';
 import { freePort, PROJECT_ROOT, silentLogger, useTestDatabase, waitFor } from '../helpers/db';
 
@@ -121,15 +122,19 @@ describe('InteractionLog', () => {
   it('counts each conversation as started once when its mark was written but not acknowledged', async () => {
     const log = newLog({ flushIntervalMs: 60_000, retryBaseMs: 10 });
     for (let i = 0; i < 20; i++) log.record({ ...entry('marks', i), direction: 'in' });
-    const realInsertMany = ConversationMarkModel.insertMany.bind(ConversationMarkModel);
+    const collection = mongoose.mongo.Collection.prototype;
+    const realInsertMany = collection.insertMany;
+    let failed = false;
     // The marks are stored, then the reply is lost: the retry finds them already there.
-    const spy = jest.spyOn(ConversationMarkModel, 'insertMany').mockImplementationOnce((async (
-      docs: unknown[],
-      options: object,
-    ) => {
-      await realInsertMany(docs as never, options);
+    const spy = jest.spyOn(collection, 'insertMany').mockImplementation(async function (
+      this: mongoose.mongo.Collection,
+      ...args: Parameters<typeof realInsertMany>
+    ) {
+      const result = await realInsertMany.apply(this, args);
+      if (failed || !this.collectionName.startsWith('conversationmarks')) return result;
+      failed = true;
       throw Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' });
-    }) as never);
+    } as never);
     try {
       await log.flush();
     } finally {

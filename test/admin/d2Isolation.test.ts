@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { AuditLogModel } from '../../models';
+import { AuditLogModel, ticketMessages } from '../../models';
 import { adminEnv, ADMIN, ApiClient, signedInStaff, type ApiResponse } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
@@ -170,7 +170,7 @@ describe('A D5 operator cannot read a D2 ticket by any API route', () => {
     expect(after!.transferredTo).toBeUndefined();
     expect(after!.intake).toEqual(before!.intake);
     expect(await tickets().countDocuments()).toBe(1);
-    expect(await mongoose.connection.db!.collection('ticketmessages').countDocuments({ ticketId })).toBe(0);
+    expect(await (await ticketMessages.for(ticketId)).countDocuments({ ticketId })).toBe(0);
     // And the citizen was told nothing: no "joined", no typing, no message, no "closed".
     expect(bot.channel.activities(citizenId).slice(citizenActivities)).toEqual([]);
 

@@ -1,6 +1,6 @@
-import { BotStateModel } from '../../models';
+import { botStates, preparePartitions } from '../../models';
 import { ETagConflictError, MongoStorage } from '../../bot/mongoStorage';
-import { useTestDatabase } from '../helpers/db';
+import { silentLogger, useTestDatabase } from '../helpers/db';
 
 useTestDatabase();
 
@@ -8,7 +8,10 @@ const storage = new MongoStorage();
 let n = 0;
 const newKey = () => `test/conversations/c${++n}`;
 
-describe('MongoStorage', () => {
+// One collection (MongoDB's layout) and partitions (FerretDB's): the same behaviour either way.
+describe.each([1, 8])('MongoStorage, conversation state in %i collection(s)', (partitions) => {
+  beforeAll(() => preparePartitions({ requested: partitions, logger: silentLogger }));
+
   it('reads back what it wrote, with an eTag, including keys MongoDB refuses as field names', async () => {
     const key = newKey();
     const state = { count: 1, dialogStack: [{ id: 'root', state: { $type: 'x', 'a.b': 2 } }] };
@@ -58,7 +61,7 @@ describe('MongoStorage', () => {
     await expect(storage.write({ [key]: { v: 1, eTag: 'made-up' } })).rejects.toBeInstanceOf(
       ETagConflictError,
     );
-    expect(await BotStateModel.countDocuments({ _id: key })).toBe(0);
+    expect(await (await botStates.for(key)).countDocuments({ _id: key })).toBe(0);
   });
 
   it("overwrites whatever is stored when the eTag is '*' or missing", async () => {
@@ -98,7 +101,7 @@ describe('MongoStorage', () => {
       Array.from({ length: 8 }, (_, i) => new MongoStorage().write({ [key]: { v: i, eTag: '*' } })),
     );
 
-    expect(await BotStateModel.countDocuments({ _id: key })).toBe(1);
+    expect(await (await botStates.for(key)).countDocuments({ _id: key })).toBe(1);
   });
 
   it('still writes the other keys of a batch when one of them conflicts', async () => {

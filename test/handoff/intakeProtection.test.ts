@@ -8,7 +8,7 @@ import {
   Tickets,
   type D2Intake,
 } from '../../handoff';
-import { AuditLogModel, BotStateModel, TicketModel } from '../../models';
+import { AuditLogModel, botStates, TicketModel } from '../../models';
 import { useTestDatabase } from '../helpers/db';
 
 const intake: D2Intake = {
@@ -90,7 +90,10 @@ describe('D2 intake protection', () => {
   it('deletes intake data and idle conversation state after the retention period, and nothing younger', async () => {
     await TicketModel.deleteMany({});
     const { ticketId: old } = await open();
-    await BotStateModel.create({ _id: 'test/conversations/idle', data: '{}', eTag: '1' });
+    const idle = 'test/conversations/idle/';
+    await (
+      await botStates.for(idle)
+    ).insertOne({ _id: idle, data: '{}', eTag: '1', held: true, updatedAt: new Date() });
     const later = new Date(Date.now() + 31 * 24 * 60 * 60 * 1000);
     const { ticketId: fresh } = await open();
     // createdAt is immutable through mongoose: age the document through the driver.
@@ -104,7 +107,7 @@ describe('D2 intake protection', () => {
     expect(oldTicket!.intake).toBeUndefined();
     expect(oldTicket!.intakeDeletedAt).toEqual(later);
     expect((await TicketModel.findById(fresh).lean())!.intake).toBeDefined();
-    expect(await BotStateModel.countDocuments({ _id: 'test/conversations/idle' })).toBe(0);
+    expect(await (await botStates.for(idle)).countDocuments({ _id: idle })).toBe(0);
     await expect(access.read({ id: 'agent-1', roles: ['d2-agent'] }, old)).resolves.toBeUndefined();
   });
 

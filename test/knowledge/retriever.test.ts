@@ -71,7 +71,14 @@ describe('Retriever', () => {
     ['', 'en'],
     ['?!', 'fr'],
   ] as const)('answers nothing when nothing meaningful matched: %s', (text, lang) => {
-    expect(retriever.search(text, lang)).toEqual({ decision: 'none', candidates: [], nearest: [], lang });
+    expect(retriever.search(text, lang)).toEqual({
+      decision: 'none',
+      candidates: [],
+      nearest: [],
+      lang,
+      ranked: [],
+      semantic: false,
+    });
   });
 
   it('asks to choose when several entries fit equally well', () => {

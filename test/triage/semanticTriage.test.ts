@@ -45,13 +45,20 @@ describe('the semantic second opinion, with the real model', () => {
 /** The real model behind a wrapper that counts its calls, and that can play a model that is down. */
 function observed(model = TEST_MODEL) {
   const real = testEmbedder(undefined, model);
-  const state = { calls: 0, down: false };
-  const embedder: Pick<Embedder, 'model' | 'embedQuery'> = {
+  /** `lateOnce`: each text's first vector misses the deadline (the client keeps it for the next ask). */
+  const state = { calls: 0, down: false, lateOnce: false };
+  const asked = new Set<string>();
+  const embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'> = {
     model,
-    embedQuery: (text) => {
+    embedQuery: async (text) => {
       state.calls++;
-      return state.down ? Promise.resolve(undefined) : real.embedQuery(text);
+      if (state.down) return undefined;
+      const vector = await real.embedQuery(text);
+      const late = state.lateOnce && !asked.has(text);
+      asked.add(text);
+      return late ? undefined : vector;
     },
+    status: () => ({ model, circuit: state.down ? 'open' : 'closed' }),
   };
   return { embedder, state };
 }
@@ -59,8 +66,15 @@ function observed(model = TEST_MODEL) {
 describe('exemplar vectors', () => {
   let cacheDir: string;
   const exemplars: Exemplar[] = builtInExemplars().filter((_, i) => i % 40 === 0);
-  const start = (embedder: Pick<Embedder, 'model' | 'embedQuery'>, list = exemplars) => {
-    const triage = new SemanticTriage({ embedder, exemplars: list, cacheDir, logger: silent, retryMs: 50 });
+  const options = (embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'>, list = exemplars) => ({
+    embedder,
+    exemplars: list,
+    cacheDir,
+    logger: silent,
+    retryMs: 50,
+  });
+  const start = (embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'>, list = exemplars) => {
+    const triage = new SemanticTriage(options(embedder, list));
     triage.start();
     return triage;
   };
@@ -119,6 +133,15 @@ describe('exemplar vectors', () => {
     await expect(triage.ready()).resolves.toBeDefined();
     expect(triage.opinion((await testEmbedder().embedQuery('mon fils a disparu'))!)?.decision).toBeDefined();
   }, 120_000);
+
+  it('are asked again at once when they miss the client deadline of a busy model', async () => {
+    const model = observed();
+    model.state.lateOnce = true;
+    const triage = new SemanticTriage({ ...options(model.embedder), retryMs: 600_000 });
+    triage.start();
+    await expect(triage.ready()).resolves.toBeDefined();
+    expect(model.state.calls).toBe(2 * exemplars.length);
+  }, 60_000);
 
   it('stop being computed when the bot stops', async () => {
     const model = observed();
