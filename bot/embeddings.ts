@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { startEmbeddedModel, type EmbeddedModel } from '../embedded';
 import { EmbeddingsClient } from '../semantic';
@@ -32,6 +33,8 @@ export async function startEmbeddings(
     breakerResetMs: config.EMBEDDINGS_BREAKER_RESET_MS,
     cacheSize: config.EMBEDDINGS_CACHE_SIZE,
     maxBatch: config.EMBEDDINGS_MAX_BATCH,
+    // Published content's vectors, shared by every process and test on this machine.
+    passageDir: path.join(rootDir, '.cache', 'passage-vectors'),
     logger,
   });
   return { embedder, embeddedModel };

@@ -64,6 +64,21 @@ export async function answersHealth(port: number, timeoutMs = 1000): Promise<boo
   }
 }
 
+/**
+ * The model a running server says it serves (`GET /v1/models`), since stored vectors are keyed by
+ * it: one started with another variant or version must not pass for ours. Ours when it does not say.
+ */
+async function servedModel(url: string): Promise<string> {
+  try {
+    const response = await fetch(`${url}/models`, { signal: AbortSignal.timeout(1000) });
+    const body = (await response.json()) as { data?: { id?: unknown }[] };
+    const id = body.data?.[0]?.id;
+    return typeof id === 'string' && id ? id : EMBEDDED_MODEL_NAME;
+  } catch {
+    return EMBEDDED_MODEL_NAME;
+  }
+}
+
 const isRunning = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -149,10 +164,11 @@ export async function startEmbeddedModel(opts: EmbeddedModelOptions): Promise<Em
   const { port, logger, restartAfterMs } = opts;
   const url = `http://127.0.0.1:${port}/v1`;
   if (await answersHealth(port)) {
-    logger.info({ port }, 'reusing the embeddings model already listening');
+    const model = await servedModel(url);
+    logger.info({ port, model }, 'reusing the embeddings model already listening');
     return {
       url,
-      model: EMBEDDED_MODEL_NAME,
+      model,
       startedByUs: false,
       pid: undefined,
       stop: async () => undefined,

@@ -10,6 +10,7 @@ import {
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { PassageFiles } from './passageFiles';
 import { normalize, type Vector } from './vectors';
 
 /** e5-style models embed a question and the passages that may answer it differently. */
@@ -38,6 +39,8 @@ export interface EmbeddingsClientOptions {
   cacheSize: number;
   /** Queries sent together at most in one request. */
   maxBatch: number;
+  /** Where passage vectors are kept between runs, for every process on the machine; unset: nowhere. */
+  passageDir?: string;
   logger: Logger;
 }
 
@@ -73,8 +76,11 @@ export interface Embedder {
   stats(): EmbeddingsStats;
 }
 
-/** Passages go in requests of this size: the embedded model runs one inference at a time. */
-const PASSAGE_BATCH = 32;
+/**
+ * Passages go in small requests, each sent only once no citizen's message is waiting: the embedded
+ * model runs one inference at a time, so a message never waits behind more than one of them.
+ */
+const PASSAGE_BATCH = 8;
 const DEFAULT_PASSAGE_TIMEOUT_MS = 120_000;
 const NO_KEY = 'no-key';
 /** What a health probe embeds: one short word, the cheapest request the model can answer. */
@@ -103,10 +109,13 @@ export class EmbeddingsClient implements Embedder {
   private readonly client: OpenAI;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly cache: LRUCache<string, Vector>;
+  private readonly passageFiles: PassageFiles | undefined;
   /** Messages whose vector is already being made: a second asker waits for the same one. */
   private readonly inFlight = new Map<string, Promise<Vector | undefined>>();
   private queue: PendingQuery[] = [];
   private sending = false;
+  /** Passage requests waiting for the queries to be sent. */
+  private passageTurns: (() => void)[] = [];
   private probing = false;
   /** When the circuit last opened, and when a request last succeeded (performance.now()). */
   private openedAt = 0;
@@ -132,6 +141,10 @@ export class EmbeddingsClient implements Embedder {
       project: null,
     });
     this.cache = new LRUCache({ max: options.cacheSize });
+    this.passageFiles =
+      options.passageDir === undefined
+        ? undefined
+        : new PassageFiles(options.passageDir, `${options.model}\0${options.inputType}`);
     this.breaker = circuitBreaker(handleAll, {
       halfOpenAfter: options.breakerResetMs,
       breaker: new ConsecutiveBreaker(options.breakerFailures),
@@ -172,12 +185,22 @@ export class EmbeddingsClient implements Embedder {
   }
 
   async embedPassages(texts: string[], { timeoutMs = DEFAULT_PASSAGE_TIMEOUT_MS } = {}): Promise<Vector[]> {
-    const vectors: Vector[] = [];
-    for (let start = 0; start < texts.length; start += PASSAGE_BATCH) {
-      const batch = texts.slice(start, start + PASSAGE_BATCH);
-      vectors.push(...(await this.request(batch, 'passage', timeoutMs)));
+    const vectors = texts.map((text) => this.passageFiles?.get(text));
+    const missing = texts.flatMap((text, index) => (vectors[index] ? [] : [index]));
+    for (let start = 0; start < missing.length; start += PASSAGE_BATCH) {
+      await this.queriesSent();
+      const batch = missing.slice(start, start + PASSAGE_BATCH);
+      const made = await this.request(
+        batch.map((index) => texts[index]!),
+        'passage',
+        timeoutMs,
+      );
+      batch.forEach((index, i) => {
+        vectors[index] = made[i];
+        this.passageFiles?.set(texts[index]!, made[i]!);
+      });
     }
-    return vectors;
+    return vectors as Vector[];
   }
 
   status(): EmbedderStatus {
@@ -210,6 +233,12 @@ export class EmbeddingsClient implements Embedder {
     } finally {
       this.probing = false;
     }
+  }
+
+  /** Resolves once no query is queued or under way. */
+  private queriesSent(): Promise<void> {
+    if (!this.sending && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.passageTurns.push(resolve));
   }
 
   private trialDue(): boolean {
@@ -257,6 +286,7 @@ export class EmbeddingsClient implements Embedder {
         this.counters.requestMs += performance.now() - started;
         this.sending = false;
         this.sendQueued();
+        if (!this.sending) this.passageTurns.splice(0).forEach((resume) => resume());
       });
   }
 

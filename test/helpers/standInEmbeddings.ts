@@ -8,6 +8,13 @@ export interface EmbeddingsRequest {
   encoding_format?: string;
 }
 
+/** When a request arrived and was answered (performance.now()), beside what it asked. */
+export interface TimedRequest {
+  body: EmbeddingsRequest;
+  arrived: number;
+  answered?: number;
+}
+
 /** ok: answers; fail: 500; hang: never answers. */
 export type StandInBehaviour = 'ok' | 'fail' | 'hang';
 
@@ -18,7 +25,10 @@ export type StandInBehaviour = 'ok' | 'fail' | 'hang';
  */
 export class StandInEmbeddings {
   readonly requests: EmbeddingsRequest[] = [];
+  readonly timeline: TimedRequest[] = [];
   behaviour: StandInBehaviour = 'ok';
+  /** How long an answer takes, as a slow model's would. */
+  delayMs: (request: EmbeddingsRequest) => number = () => 0;
   private readonly hanging: ServerResponse[] = [];
   private server: StandInServer | undefined;
   url = '';
@@ -27,6 +37,8 @@ export class StandInEmbeddings {
     this.server = new StandInServer((req, raw, res) => {
       const body = JSON.parse(raw) as EmbeddingsRequest;
       this.requests.push(body);
+      const timed: TimedRequest = { body, arrived: performance.now() };
+      this.timeline.push(timed);
       if (this.behaviour === 'hang') {
         this.hanging.push(res);
         return;
@@ -42,14 +54,20 @@ export class StandInEmbeddings {
         index,
         embedding: [text.length, 1, 0],
       }));
-      res.end(
-        JSON.stringify({
-          object: 'list',
-          model: body.model,
-          data,
-          usage: { prompt_tokens: 1, total_tokens: 1 },
-        }),
-      );
+      const answer = () => {
+        timed.answered = performance.now();
+        res.end(
+          JSON.stringify({
+            object: 'list',
+            model: body.model,
+            data,
+            usage: { prompt_tokens: 1, total_tokens: 1 },
+          }),
+        );
+      };
+      const delay = this.delayMs(body);
+      if (delay > 0) setTimeout(answer, delay).unref();
+      else answer();
     });
     this.url = `${await this.server.start()}/v1`;
     return this.url;

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { EMBEDDED_MODEL_NAME } from '../../embedded';
 import { EmbeddingsClient, similarity, type EmbeddingsClientOptions, type Vector } from '../../semantic';
 import { silentLogger, testModelPort, waitFor } from '../helpers/db';
@@ -71,6 +74,23 @@ describe('the embeddings client against the embedded model', () => {
     expect(client.stats()).toMatchObject({ queries: 8, batches: 2, batchedQueries: 8, unanswered: 0 });
   });
 
+  it('keeps the circuit closed for messages that arrive while content passages are embedded', async () => {
+    // The production deadline: a message waiting behind a long passage request would miss it,
+    // and the missed requests would open the circuit, for the passages too.
+    const client = clientOf(modelUrl(), { queryTimeoutMs: 300 });
+    const texts = Array.from(
+      { length: 64 },
+      (_, i) => `Entry ${i}: the shelter in the sports hall is open day and night for evacuated residents.`,
+    );
+    let done = false;
+    const made = client.embedPassages(texts).finally(() => (done = true));
+    let asked = 0;
+    while (!done) await client.embedQuery(`question ${asked++} about the shelter`);
+    expect(await made).toHaveLength(64);
+    expect(asked).toBeGreaterThan(0);
+    expect(client.status().circuit).toBe('closed');
+  }, 120_000);
+
   it('answers a repeated message, however spaced or capitalised, from its cache', async () => {
     const client = clientOf(modelUrl());
     const first = await client.embedQuery('Is het kraanwater drinkbaar?');
@@ -86,7 +106,9 @@ describe('the embeddings client when the model fails', () => {
   afterAll(() => model.stop());
   beforeEach(() => {
     model.behaviour = 'ok';
+    model.delayMs = () => 0;
     model.requests.length = 0;
+    model.timeline.length = 0;
   });
 
   it('tells queries from passages in the way the endpoint understands', async () => {
@@ -103,6 +125,47 @@ describe('the embeddings client when the model fails', () => {
       { input: ['water'], input_type: undefined },
       { input: ['tap water'], input_type: undefined },
     ]);
+  });
+
+  it('keeps passage vectors on disk for any client of the same model, and only the same', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-passages-'));
+    try {
+      const made = await clientOf(model.url, { passageDir: dir }).embedPassages(['tap water', 'shelter']);
+      const again = await clientOf(model.url, { passageDir: dir }).embedPassages([
+        'shelter',
+        'schools',
+        'tap water',
+      ]);
+      expect(model.requests.map((request) => request.input)).toEqual([['tap water', 'shelter'], ['schools']]);
+      expect(again[0]).toEqual(made[1]);
+      expect(again[2]).toEqual(made[0]);
+
+      await clientOf(model.url, { passageDir: dir, model: 'another-model' }).embedPassages(['tap water']);
+      await clientOf(model.url, { passageDir: dir, inputType: 'prefix' }).embedPassages(['tap water']);
+      expect(model.requests).toHaveLength(4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("sends a waiting message before the content's next passages", async () => {
+    model.delayMs = (request) => (request.input_type === 'query' ? 300 : 100);
+    const client = clientOf(model.url);
+    const made = client.embedPassages(Array.from({ length: 24 }, (_, i) => `entry ${i}`));
+    await waitFor(() => model.timeline.length === 1, 'the first passages to be sent');
+    expect(await client.embedQuery('Is het kraanwater drinkbaar?')).toBeDefined();
+    expect(await made).toHaveLength(24);
+
+    const [first, query, second, third] = model.timeline;
+    expect(model.timeline.map((request) => request.body.input_type)).toEqual([
+      'passage',
+      'query',
+      'passage',
+      'passage',
+    ]);
+    expect(first!.body.input).toHaveLength(8);
+    expect(second!.arrived).toBeGreaterThanOrEqual(query!.answered!);
+    expect(third!.arrived).toBeGreaterThanOrEqual(second!.answered!);
   });
 
   it('gives a message no vector once its deadline passes when the model hangs', async () => {
