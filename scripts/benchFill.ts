@@ -116,6 +116,8 @@ function pause(meanMs: number): Promise<void> {
 export async function webChatRound(options: {
   botUrl: string;
   fill: number;
+  /** Waits, after the fill, for what it left to finish in the background. */
+  settle: () => Promise<unknown>;
   concurrency: number;
   conversations: number;
   messages: number;
@@ -128,6 +130,7 @@ export async function webChatRound(options: {
     const chat = await startWebChat(base);
     return chat && (await ask(base, chat, questions[n % questions.length]!)) !== undefined ? 200 : 0;
   });
+  await options.settle();
   const first: number[] = [];
   const all: number[] = [];
   let failed = 0;
