@@ -109,6 +109,9 @@ async function startBot(contentFile: string) {
       D2_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       PORT: String(port),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // This measures understanding, not speed (that is `npm run bench`): a busy machine must not
+      // turn answers by meaning into word-search ones.
+      EMBEDDINGS_QUERY_TIMEOUT_MS: process.env.EMBEDDINGS_QUERY_TIMEOUT_MS ?? '5000',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
