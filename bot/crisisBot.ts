@@ -17,6 +17,7 @@ import {
 } from '../knowledge';
 import type { TranscriptEntry } from '../handoff';
 import {
+  feedbackOf,
   isOutOfTranscript,
   reply,
   setTurn,
@@ -198,7 +199,10 @@ export class CrisisBot extends ActivityHandler {
     }
 
     const dialogContext = await this.dialogs.createContext(context);
-    const inFlow = dialogContext.activeDialog !== undefined;
+    // A "yes" or "no" to "was this helpful?" (its whole text) is no question for the model either.
+    const answersFeedback =
+      data.awaitingFeedbackFor !== undefined && feedbackOf(text, lang, this.deps.translate) !== undefined;
+    const inFlow = dialogContext.activeDialog !== undefined || answersFeedback;
     const { inquiry, queryVector } = await this.secondOpinion(text, lang, lexicon, inFlow);
     setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry, queryVector });
     const keepInTranscript = this.recordExchange(context, data, text);
