@@ -187,10 +187,11 @@ async function main(): Promise<number> {
       : outcomes.filter(
           (o) =>
             (o.c.expect.kind === 'd2' && o.reply?.kind !== 'd2') ||
-            (o.c.trap && o.reply?.kind === 'd2') ||
+            // A general question (a trap or not) taken for a possible victim inquiry.
+            ((o.c.expect.kind === 'answer' || o.c.expect.kind === 'not-answer') && o.reply?.kind === 'd2') ||
             wrongAnswer(o),
         );
-  if (misses.length > 0) console.log('\nmissed D2, traps taken for D2, and wrong answers:');
+  if (misses.length > 0) console.log('\nmissed D2, general questions taken for D2, and wrong answers:');
   for (const o of misses)
     console.log(
       `  ${o.c.lang} "${o.c.text}" expected ${o.c.expect.kind}${o.c.expect.faqId ? `:${o.c.expect.faqId}` : ''}` +
