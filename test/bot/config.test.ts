@@ -25,6 +25,9 @@ describe('configuration', () => {
     [{ OPENAI_BASE_URL: 'not a url', OPENAI_MODEL: 'm' }, 'OPENAI_BASE_URL'],
     [{ OPENAI_TIMEOUT_MS: '0' }, 'OPENAI_TIMEOUT_MS'],
     [{ OPENAI_BREAKER_FAILURES: 'many' }, 'OPENAI_BREAKER_FAILURES'],
+    [{ STATE_PARTITIONS: 'many' }, 'STATE_PARTITIONS'],
+    [{ STATE_PARTITIONS: '0' }, 'STATE_PARTITIONS'],
+    [{ STATE_IDLE_HOURS: '-1' }, 'STATE_IDLE_HOURS'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
@@ -47,5 +50,15 @@ describe('configuration', () => {
 
   it('treats empty values as unset, as .env files write them', () => {
     expect(loadConfig({ MONGODB_URI: '', MicrosoftAppId: ' ' }).MicrosoftAppId).toBeUndefined();
+    expect(loadConfig({ STATE_PARTITIONS: '' }).STATE_PARTITIONS).toBeUndefined();
+  });
+
+  it('leaves the partition count to the database engine unless it is set, and idles state after 6 hours', () => {
+    expect(loadConfig({}).STATE_PARTITIONS).toBeUndefined();
+    expect(loadConfig({}).STATE_IDLE_HOURS).toBe(6);
+    expect(loadConfig({ STATE_PARTITIONS: '64', STATE_IDLE_HOURS: '2.5' })).toMatchObject({
+      STATE_PARTITIONS: 64,
+      STATE_IDLE_HOURS: 2.5,
+    });
   });
 });
