@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
   globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
-  testTimeout: 30000,
+  // Room for a busy 2-core CI machine: tests wait on conditions, and these are only the ceiling.
+  testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/helpers/summaryReporter.js'],
 };

@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { LANGUAGES, PRESENCES, ROLES } from '../models';
 import { MIN_PASSWORD_LENGTH, UsernameTaken, type Accounts } from './accounts';
 import type { Auth } from './auth';
+import { spend } from './attemptBudget';
 import { HttpError, jsonRoute, parseBody } from './http';
 import type { SecondFactor } from './secondFactor';
+import { registerSecondFactorRoutes } from './secondFactorRoutes';
 import type { Sessions } from './sessions';
 import type { SignInLimiter } from './signInLimiter';
 
@@ -21,7 +23,6 @@ export const passwordBody = z
     password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
   })
   .strict();
-export const totpBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
 export const newUserBody = z
   .object({
     username: z
@@ -29,7 +30,10 @@ export const newUserBody = z
       .regex(/^[a-z0-9._-]{2,64}$/i, 'letters, digits, dot, dash or underscore; 2 to 64 characters'),
     password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
     displayName: z.string().trim().min(1).max(100).optional(),
-    roles: z.array(z.enum(ROLES)).min(1),
+    roles: z
+      .array(z.enum(ROLES))
+      .min(1)
+      .refine((roles) => new Set(roles).size === roles.length, 'each role once'),
     languages: z.array(z.enum(LANGUAGES)).default([]),
     authorityNis: z
       .string()
@@ -52,7 +56,8 @@ export interface AccountRouteDeps {
 }
 
 export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): void {
-  const { auth, accounts, sessions, limiter, secondFactor, logger } = deps;
+  const { auth, accounts, sessions, limiter, logger } = deps;
+  registerSecondFactorRoutes(server, deps);
   const route = (handler: Parameters<typeof jsonRoute>[0]) =>
     jsonRoute(handler, logger, (error) =>
       error instanceof UsernameTaken ? new HttpError(409, error.message) : undefined,
@@ -63,18 +68,16 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
     route(async (req, res) => {
       const { username, password } = parseBody(loginBody, req);
       const address = req.socket.remoteAddress ?? 'unknown';
-      const wait = await limiter.blockedFor(username, address);
-      if (wait > 0) {
-        res.header('Retry-After', String(wait));
-        throw new HttpError(429, 'too many failed sign-ins: try again later');
-      }
+      const attempt = spend(
+        await limiter.password(username, address),
+        'too many failed sign-ins: try again later',
+      );
       const user = await accounts.verify(username, password);
       if (!user) {
-        await limiter.failed(username, address);
         logger.warn({ username, address }, 'failed sign-in');
         throw new HttpError(401, 'wrong username or password');
       }
-      await limiter.succeeded(username);
+      await attempt.succeeded();
       const { token, expiresAt } = await sessions.open(user.id);
       auth.setCookie(res, token, expiresAt);
       logger.info({ userId: user.id, roles: user.roles }, 'signed in');
@@ -113,35 +116,14 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
       const { current, password } = parseBody(passwordBody, req);
       // Guessing the current password through a stolen session counts as failed sign-ins.
       const address = req.socket.remoteAddress ?? 'unknown';
-      if ((await limiter.blockedFor(user.username, address)) > 0) {
-        throw new HttpError(429, 'too many failed attempts: try again later');
-      }
+      const attempt = spend(await limiter.password(user.username, address));
       if (!(await accounts.changePassword(user.id, current, password))) {
-        await limiter.failed(user.username, address);
         throw new HttpError(403, 'the current password is wrong');
       }
+      await attempt.succeeded();
       // Whoever may have known the old password is signed out everywhere else.
       await sessions.closeOthers(user.id, token);
       logger.info({ userId: user.id }, 'password changed');
-      return undefined;
-    }),
-  );
-
-  server.post(
-    '/api/me/totp',
-    route(async (req) => {
-      const { user } = await auth.caller(req);
-      return secondFactor.enroll(user.id, user.username);
-    }),
-  );
-
-  server.post(
-    '/api/me/totp/verify',
-    route(async (req) => {
-      const { user } = await auth.caller(req);
-      const { code } = parseBody(totpBody, req);
-      await secondFactor.confirm(user.id, user.username, code);
-      logger.info({ userId: user.id }, 'second factor enrolled');
       return undefined;
     }),
   );

@@ -1,17 +1,10 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from 'pino';
-import {
-  auditD2,
-  canServe,
-  queuePositions,
-  type HandoffDesk,
-  type Staff,
-  type Ticket,
-  type TicketMessage,
-} from '../handoff';
+import { auditD2, type HandoffDesk, type Ticket, type TicketMessage } from '../handoff';
 import { staffOf, type Auth, type Caller } from './auth';
 import { HttpError } from './http';
-import { summarize, summaryOf, type TicketSummary } from './ticketViews';
+import { queueOf } from './ticketRoutes';
+import { summarize, type TicketSummary } from './ticketViews';
 
 export interface EventStreamDeps {
   auth: Auth;
@@ -23,8 +16,6 @@ export interface EventStreamDeps {
 
 /** How far back each poll re-reads messages, for ones written late by another process's clock. */
 const MESSAGE_OVERLAP_MS = 5_000;
-/** As many waiting tickets as the queue route lists. */
-const WAITING_SHOWN = 200;
 
 /**
  * What every operator stream of this process reads, read once per poll for all of them: the
@@ -75,18 +66,6 @@ class SharedReads {
     }
     return this.messages.byTicket;
   }
-}
-
-/** The caller's own tickets, then the waiting ones they may take with their places: what GET /api/tickets lists. */
-function queueOf(open: Ticket[], staff: Staff): TicketSummary[] {
-  const waiting = open
-    .filter((t) => t.state === 'waiting' && canServe(staff, t.queue, t.lang))
-    .slice(0, WAITING_SHOWN);
-  const mine = open
-    .filter((t) => t.state === 'assigned' && t.assignee?.id === staff.id)
-    .sort((a, b) => (a.assignedAt?.getTime() ?? 0) - (b.assignedAt?.getTime() ?? 0));
-  const positions = queuePositions(waiting);
-  return [...mine, ...waiting].map((t) => summaryOf(t, positions.get(t.id)));
 }
 
 /**

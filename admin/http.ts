@@ -12,6 +12,16 @@ export class HttpError extends Error {
   }
 }
 
+/** 429: the attempt's budget is spent; `Retry-After` says when the window passes. */
+export class TooManyAttempts extends HttpError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'too many failed attempts: try again later',
+  ) {
+    super(429, message);
+  }
+}
+
 function parseInput<T>(schema: z.ZodType<T>, input: unknown, whole: string, error: string): T {
   const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) {
@@ -56,6 +66,7 @@ export function jsonRoute(
       if (!known) logger.error({ err: error, url: req.url }, 'API request failed');
       const failure = known ?? new HttpError(500, 'internal error');
       if (res.headersSent) return;
+      if (failure instanceof TooManyAttempts) res.header('Retry-After', String(failure.retryAfterSeconds));
       res.send(failure.status, {
         error: failure.message,
         ...(failure.details ? { details: failure.details } : {}),

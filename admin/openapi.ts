@@ -1,6 +1,7 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
-import { loginBody, newUserBody, passwordBody, presenceBody, totpBody } from './accountRoutes';
+import { loginBody, newUserBody, passwordBody, presenceBody } from './accountRoutes';
+import { enrolBody, totpBody } from './secondFactorRoutes';
 import { authorityBody, newAuthorityBody } from './authorityRoutes';
 import { activationBody, deactivationBody } from './crisisRoutes';
 import {
@@ -143,17 +144,42 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/api/me/totp',
-    summary: 'Start enrolling a TOTP second factor',
+    summary:
+      'Start enrolling a TOTP second factor: your password, and a code of the current factor if you have one',
     roles: [],
-    responses: { 200: '{secret, otpauthUri}' },
+    body: enrolBody,
+    responses: {
+      200: '{secret, otpauthUri}: pending until confirmed; the current factor stays required meanwhile',
+      401: 'wrong or reused code of the current factor',
+      403: 'wrong password, or the current code missing',
+      429: 'too many wrong passwords or codes (Retry-After)',
+    },
   },
   {
     method: 'post',
     path: '/api/me/totp/verify',
-    summary: 'Confirm the second factor with a first code',
+    summary: 'Confirm the pending second factor with a first code of it',
     roles: [],
     body: totpBody,
-    responses: { 204: 'enrolled', 400: 'wrong code' },
+    responses: {
+      204: 'enrolled',
+      400: 'wrong code, or nothing pending',
+      429: 'too many wrong codes (Retry-After)',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/me/totp/events',
+    summary: 'Your second factor history: every enrolment, confirmation and reset, allowed or refused',
+    roles: [],
+    responses: { 200: "{events: [{at, action, outcome, by: 'you' | 'administrator'}]}" },
+  },
+  {
+    method: 'post',
+    path: '/api/users/:id/totp/reset',
+    summary: "Remove a user's second factor (audited; the user sees it in their history)",
+    roles: ['admin'],
+    responses: { 204: 'removed', 404: 'no such user' },
   },
   {
     method: 'get',

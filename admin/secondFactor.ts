@@ -1,7 +1,9 @@
 import { Secret, TOTP } from 'otpauth';
 import type { IntakeCipher, SealedIntake } from '../handoff';
 import { InsertLocks, UserModel } from '../models';
+import { spend } from './attemptBudget';
 import { HttpError } from './http';
+import type { SignInLimiter } from './signInLimiter';
 
 const ISSUER = 'crisis-contact-bot';
 /** One 30-second step either side: a phone clock a little off still works. */
@@ -9,47 +11,77 @@ const WINDOW = 1;
 
 /**
  * TOTP second factor (RFC 6238) for the acts that open or close a crisis service. The secret is
- * stored sealed with the data key; a code is accepted once (a lock per user and time step), so a
- * code seen over a shoulder cannot be replayed.
+ * stored sealed with the data key; a code is accepted once (a lock per user, time step and code), so a
+ * code seen over a shoulder cannot be replayed, and every try takes a point of the user's code
+ * budget before it is checked, so codes cannot be guessed in bulk. A new secret waits beside the
+ * current one until a code of it is confirmed: starting an enrolment turns nothing off.
  */
 export class SecondFactor {
   private readonly used = new InsertLocks('totpused', 10 * 60_000);
 
-  constructor(private readonly cipher: IntakeCipher) {}
+  constructor(
+    private readonly cipher: IntakeCipher,
+    private readonly limiter: SignInLimiter,
+  ) {}
 
+  /** A new secret for the user, pending until `confirm`; the caller has checked who asks for it. */
   async enroll(userId: string, username: string): Promise<{ secret: string; otpauthUri: string }> {
     const secret = new Secret({ size: 20 });
     await UserModel.updateOne(
       { _id: userId },
-      { $set: { totp: this.cipher.seal(secret.base32, `totp:${userId}`), totpEnabled: false } },
+      { $set: { totpPending: this.cipher.seal(secret.base32, `totp:${userId}`) } },
     );
     const totp = this.totp(secret, username);
     return { secret: secret.base32, otpauthUri: totp.toString() };
   }
 
-  /** Confirms enrolment with a first code: from then on the factor is required. */
+  /** Confirms the pending enrolment with a first code of it: from then on that factor is the one required. */
   async confirm(userId: string, username: string, code: string): Promise<void> {
-    await this.check(userId, username, code, false);
-    await UserModel.updateOne({ _id: userId }, { $set: { totpEnabled: true } });
+    const user = await UserModel.findById(userId, { totpPending: 1 }).lean();
+    if (!user?.totpPending)
+      throw new HttpError(400, 'no enrolment to confirm: start one at POST /api/me/totp');
+    await this.check(userId, username, user.totpPending as SealedIntake, code, 400);
+    await UserModel.updateOne(
+      { _id: userId },
+      { $set: { totp: user.totpPending, totpEnabled: true }, $unset: { totpPending: 1 } },
+    );
   }
 
   /** Throws 401 unless `code` is a fresh, valid code of the user's enrolled factor. */
   async require(userId: string, username: string, code: string | undefined): Promise<void> {
     if (!code) throw new HttpError(401, 'a code from your authenticator app is required');
-    await this.check(userId, username, code, true);
-  }
-
-  private async check(userId: string, username: string, code: string, enabled: boolean): Promise<void> {
     const user = await UserModel.findById(userId, { totp: 1, totpEnabled: 1 }).lean();
-    if (!user?.totp || (enabled && !user.totpEnabled)) {
+    if (!user?.totp || !user.totpEnabled) {
       throw new HttpError(401, 'no second factor enrolled: enrol one at POST /api/me/totp first');
     }
-    const secret = Secret.fromBase32(this.cipher.open<string>(user.totp as SealedIntake, `totp:${userId}`));
+    await this.check(userId, username, user.totp as SealedIntake, code, 401);
+  }
+
+  /** Removes the user's factor, enrolled or pending (an administrator's reset). */
+  async reset(userId: string): Promise<void> {
+    await UserModel.updateOne(
+      { _id: userId },
+      { $set: { totpEnabled: false }, $unset: { totp: 1, totpPending: 1 } },
+    );
+  }
+
+  private async check(
+    userId: string,
+    username: string,
+    sealed: SealedIntake,
+    code: string,
+    wrongStatus: number,
+  ): Promise<void> {
+    const attempt = spend(await this.limiter.code(userId), 'too many wrong codes: try again later');
+    const secret = Secret.fromBase32(this.cipher.open<string>(sealed, `totp:${userId}`));
     const totp = this.totp(secret, username);
     const delta = /^\d{6}$/.test(code) ? totp.validate({ token: code, window: WINDOW }) : null;
-    if (delta === null) throw new HttpError(enabled ? 401 : 400, 'wrong or expired code');
+    if (delta === null) throw new HttpError(wrongStatus, 'wrong or expired code');
     const step = Math.floor(Date.now() / 1000 / totp.period) + delta;
-    if (!(await this.used.take(`${userId}:${step}`))) throw new HttpError(401, 'this code was already used');
+    // Keyed by the code too: a new secret's first code may fall in the step of the old one's last.
+    if (!(await this.used.take(`${userId}:${step}:${code}`)))
+      throw new HttpError(401, 'this code was already used');
+    await attempt.succeeded();
   }
 
   private totp(secret: Secret, username: string): TOTP {

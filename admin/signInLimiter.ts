@@ -1,39 +1,40 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { AttemptBudgets, type Attempt } from './attemptBudget';
 
 export interface SignInLimits {
-  /** Failed sign-ins allowed per username (and, times four, per address) in the window. */
+  /** Attempts allowed per username (and, times four, per address) in the window; a success gives its points back. */
   failures: number;
   windowSeconds: number;
 }
 
+/** Every process counts in this collection, so N processes give an attacker no more than one does. */
+const COLLECTION = 'signinattempts';
+
 /**
- * Slows password guessing: failed sign-ins are counted per username and per client address;
- * past the limit, sign-in is refused without checking the password until the window passes.
- * Counters live in each process: with N processes an attacker gets at most N times the budget.
+ * Slows guessing of passwords and second-factor codes. Each try takes a point per username and
+ * per client address (codes: per user) before the secret is checked; a right secret gives the
+ * points back. Past the limit, nothing is checked until the window passes.
  */
 export class SignInLimiter {
-  private readonly byUser: RateLimiterMemory;
-  private readonly byAddress: RateLimiterMemory;
+  private readonly budgets: AttemptBudgets;
 
-  constructor(limits: SignInLimits) {
-    this.byUser = new RateLimiterMemory({ points: limits.failures, duration: limits.windowSeconds });
-    this.byAddress = new RateLimiterMemory({ points: limits.failures * 4, duration: limits.windowSeconds });
+  constructor(private readonly limits: SignInLimits) {
+    this.budgets = new AttemptBudgets(COLLECTION, limits.windowSeconds);
   }
 
-  /** Seconds to wait before trying again, or 0 when sign-in may be tried. */
-  async blockedFor(username: string, address: string): Promise<number> {
-    const [user, ip] = await Promise.all([this.byUser.get(username), this.byAddress.get(address)]);
-    const waits = [user, ip]
-      .filter((r): r is RateLimiterRes => r !== null && r.remainingPoints <= 0)
-      .map((r) => Math.ceil(r.msBeforeNext / 1000));
-    return waits.length ? Math.max(...waits) : 0;
+  /** A password try for `username` from `address`. */
+  password(username: string, address: string): Promise<Attempt> {
+    return this.budgets.attempt([
+      { name: `user:${username}`, points: this.limits.failures },
+      { name: `address:${address}`, points: this.limits.failures * 4 },
+    ]);
   }
 
-  async failed(username: string, address: string): Promise<void> {
-    await Promise.all([this.byUser.penalty(username, 1), this.byAddress.penalty(address, 1)]);
+  /** A second-factor code try of the user `userId`. */
+  code(userId: string): Promise<Attempt> {
+    return this.budgets.attempt([{ name: `code:${userId}`, points: this.limits.failures }]);
   }
 
-  async succeeded(username: string): Promise<void> {
-    await this.byUser.delete(username);
+  async purgeOlderThan(cutoff: Date): Promise<void> {
+    await this.budgets.purgeOlderThan(cutoff);
   }
 }

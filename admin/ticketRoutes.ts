@@ -9,6 +9,7 @@ import {
   CitizenUnreachable,
   TicketNotFound,
   type HandoffDesk,
+  type Staff,
   type Ticket,
 } from '../handoff';
 import type { Lang, LiveContent } from '../knowledge';
@@ -46,11 +47,24 @@ export function classifyTicketError(error: unknown): HttpError | undefined {
 
 /** What a member of staff may see of the queues: waiting tickets they may take, and their own. */
 export async function queueFor(desk: HandoffDesk, caller: Caller): Promise<TicketSummary[]> {
-  const staff = staffOf(caller.user);
-  const [waiting, mine] = await Promise.all([
-    desk.tickets.waitingFor(staff),
-    desk.tickets.assignedTo(staff.id),
-  ]);
+  return queueOf(await desk.tickets.allOpen(), staffOf(caller.user));
+}
+
+/** As many waiting tickets as the queue lists. */
+const WAITING_SHOWN = 200;
+
+/**
+ * The queue from one read of the open tickets (in queue order): the caller's own, oldest claim
+ * first, then the waiting tickets they may take, with their places. One read serves both, and the
+ * console's streams share it (on FerretDB every read of tickets by state decodes all of them).
+ */
+export function queueOf(open: Ticket[], staff: Staff): TicketSummary[] {
+  const waiting = open
+    .filter((t) => t.state === 'waiting' && canServe(staff, t.queue, t.lang))
+    .slice(0, WAITING_SHOWN);
+  const mine = open
+    .filter((t) => t.state === 'assigned' && t.assignee?.id === staff.id)
+    .sort((a, b) => (a.assignedAt?.getTime() ?? 0) - (b.assignedAt?.getTime() ?? 0));
   // The waiting list holds every waiting ticket of the caller's queues and languages, in queue
   // order: places follow from it rather than from one count per ticket.
   const positions = queuePositions(waiting);

@@ -109,6 +109,14 @@ function understandingOf(embedder: Embedder | undefined): Understanding {
   return embedder.status().circuit === 'closed' ? 'hybrid' : 'word search only: model unavailable';
 }
 
+/** Waits for `done`, or `ms` at most (what is still under way goes on in the background). */
+async function untilOrAfter(done: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([done, late]);
+  clearTimeout(timer);
+}
+
 /** The composition root: builds every component from the configuration and starts serving. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const root = projectRoot();
@@ -135,7 +143,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   if (!demo.ok) throw new Error(`demo content invalid: ${demo.problems.join('; ')}`);
   await seedDemoIfEmpty(demo.content, logger);
 
-  const live = new LiveContent({ logger, refreshMs: config.CONTENT_REFRESH_MS, embedder });
+  const live = new LiveContent({
+    logger,
+    refreshMs: config.CONTENT_REFRESH_MS,
+    embedder,
+    meaningDeadlineMs: config.EMBEDDINGS_START_WAIT_MS,
+  });
   await live.start();
   const interactionLog = new InteractionLog({ logger });
   const translate = await createTranslator(path.join(root, 'locales'));
@@ -185,6 +198,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     ),
     cipher,
     starts,
+    appendQueue: new ConversationQueue(),
     pollMs: config.DIRECT_LINE_POLL_MS,
     publicUrl: config.PUBLIC_URL,
     logger,
@@ -231,6 +245,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     embedder,
   });
   const bot = new CrisisBot({ conversationState, live, translate, router, logger, embedder });
+  // The first citizens get the second opinion on victim inquiries too: the exemplars' vectors are
+  // read from the cache at once, or made now (a minute on a first start), within the same wait.
+  await untilOrAfter(bot.ready(), config.EMBEDDINGS_START_WAIT_MS);
   // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
   const turns = new ConversationQueue();
   const runTurn = (context: TurnContext) =>
@@ -260,7 +277,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     maxAgeMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
   const auth = new Auth(accounts, sessions, config.NODE_ENV === 'production');
-  const secondFactor = new SecondFactor(cipher);
   const templates = await loadTemplates(path.join(root, 'content', 'templates'));
   const tariffs = new Tariffs();
   const reports = new Reports(tariffs);
@@ -268,6 +284,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     failures: config.SIGNIN_MAX_FAILURES,
     windowSeconds: config.SIGNIN_WINDOW_MINUTES * 60,
   });
+  const secondFactor = new SecondFactor(cipher, limiter);
 
   const retention = setInterval(() => {
     Promise.all([
@@ -286,6 +303,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
+      limiter.purgeOlderThan(new Date(Date.now() - config.SIGNIN_WINDOW_MINUTES * 60_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
   }, RETENTION_SWEEP_MS).unref();
   let sweeping = false;
@@ -310,6 +328,16 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logic: runTurn,
     logger,
     allowedServiceUrlHosts: config.MicrosoftAppId ? 'any' : config.ALLOWED_SERVICE_URL_HOSTS,
+    publicOrigin: config.PUBLIC_URL && new URL(config.PUBLIC_URL).origin,
+    refusedServiceUrlPorts: [
+      config.EMBEDDED_DB_PORT,
+      config.EMBEDDED_MODEL_PORT,
+      ...config.REFUSED_SERVICE_URL_PORTS,
+    ],
+    // Azure's Direct Line (authenticated; Azure picks its conversation ids) posts as 'directline' too.
+    isOwnChannel: (id) =>
+      localChannels.isOwnChannelId(id) &&
+      !(azureDirectLine && config.MicrosoftAppId && id.toLowerCase() === 'directline'),
     isHealthy: async () => {
       const database = await databasePing();
       return {

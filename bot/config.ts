@@ -46,6 +46,7 @@ const configSchema = z.object({
   EMBEDDINGS_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   EMBEDDINGS_MAX_BATCH: z.coerce.number().int().min(1).max(256).default(16),
   EMBEDDINGS_HEALTH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  EMBEDDINGS_START_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_SERVICE_URL_HOSTS: z
     .string()
@@ -56,6 +57,19 @@ const configSchema = z.object({
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     ),
+  // With authentication off, serviceUrls on these ports are refused too (besides the bot's own services).
+  REFUSED_SERVICE_URL_PORTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^\d{1,5}$/, 'port numbers separated by commas')))
+    .transform((ports) => ports.map(Number))
+    .pipe(z.array(z.number().int().min(1).max(65535))),
   CONTENT_REFRESH_MS: z.coerce.number().int().min(100).max(5000).default(1000),
   DEMO_CONTENT_FILE: z.string().default('content/demo-chemical-fire.json'),
   D2_ENCRYPTION_KEY: optionalText.pipe(

@@ -17,6 +17,7 @@ import {
 } from '../knowledge';
 import type { TranscriptEntry } from '../handoff';
 import {
+  feedbackOf,
   isOutOfTranscript,
   reply,
   setTurn,
@@ -29,6 +30,7 @@ import {
   builtInExemplars,
   classifyInquiry,
   SemanticTriage,
+  isPersonRequest,
   withSecondOpinion,
   type InquiryClassification,
 } from '../triage';
@@ -86,6 +88,11 @@ export class CrisisBot extends ActivityHandler {
       if (context.activity.membersAdded?.some((m) => m.id !== botId)) await this.greet(context);
       await next();
     });
+  }
+
+  /** Resolves once the second opinion on victim inquiries can be given (at once without a model). */
+  async ready(): Promise<void> {
+    await this.semanticTriage?.ready();
   }
 
   /** Stops computing exemplar vectors, if that is still under way. */
@@ -192,8 +199,11 @@ export class CrisisBot extends ActivityHandler {
     }
 
     const dialogContext = await this.dialogs.createContext(context);
-    const inFlow = dialogContext.activeDialog !== undefined;
-    const { inquiry, queryVector } = await this.secondOpinion(text, lexicon, inFlow);
+    // A "yes" or "no" to "was this helpful?" (its whole text) is no question for the model either.
+    const answersFeedback =
+      data.awaitingFeedbackFor !== undefined && feedbackOf(text, lang, this.deps.translate) !== undefined;
+    const inFlow = dialogContext.activeDialog !== undefined || answersFeedback;
+    const { inquiry, queryVector } = await this.secondOpinion(text, lang, lexicon, inFlow);
     setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry, queryVector });
     const keepInTranscript = this.recordExchange(context, data, text);
     const result = await dialogContext.continueDialog();
@@ -205,16 +215,21 @@ export class CrisisBot extends ActivityHandler {
    * The message's vector, once per turn, and what the nearest exemplars make of it. A message
    * that answers a flow (the names and phone numbers of a victim inquiry, a ticket's chat) never
    * goes to the model, nor one the lexicon already takes for D2: no opinion could change its route.
+   * A request for a person keeps the lexicon's word: "can I talk to someone" is close in meaning
+   * to "I cannot reach someone", and it reaches a person anyway.
    */
   private async secondOpinion(
     text: string,
+    lang: Lang,
     lexicon: InquiryClassification,
     inFlow: boolean,
   ): Promise<{ inquiry: InquiryClassification; queryVector?: Vector }> {
     const { embedder } = this.deps;
     if (!embedder || inFlow || lexicon.decision === 'd2') return { inquiry: lexicon };
     const queryVector = await embedder.embedQuery(text);
-    if (!queryVector) return { inquiry: lexicon };
+    if (!queryVector || (lexicon.decision === 'd5' && isPersonRequest(text, lang))) {
+      return { inquiry: lexicon, queryVector };
+    }
     return { inquiry: withSecondOpinion(lexicon, this.semanticTriage?.opinion(queryVector)), queryVector };
   }
 

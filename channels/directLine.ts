@@ -7,8 +7,8 @@ import type { Request, Response, Server } from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IntakeCipher } from '../handoff';
 import { InsertLocks } from '../models';
-import type { ConversationStarts } from './conversationStarts';
-import { DirectLineActivities } from './directLineActivities';
+import { ConversationStarts } from './conversationStarts';
+import { DirectLineActivities, type KeyedQueue } from './directLineActivities';
 import {
   MAX_POSTED_BYTES,
   postedActivitySchema,
@@ -22,6 +22,10 @@ import type { LocalChannels } from './localChannels';
 const DIRECT_LINE_PATH = '/v3/directline';
 const CHANNEL_ID = 'directline';
 const BOT = { id: 'crisis-bot', name: 'Crisis bot', role: 'bot' };
+/** New streamUrls (reconnects) per conversation and minute, in each process: DirectLineJS needs a few after network blips. */
+const RECONNECTS_PER_MINUTE = 10;
+/** Close code a replaced stream gets (private range). */
+const REPLACED = 4001;
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
 
 export interface DirectLineDeps {
@@ -30,9 +34,11 @@ export interface DirectLineDeps {
   /** Seals the stored activities: citizens write personal details in chats. */
   cipher: IntakeCipher;
   starts: ConversationStarts;
+  /** Serialises this process's appends per conversation (the bot's ConversationQueue). */
+  appendQueue: KeyedQueue;
   /** How often an open stream looks for activities another process stored. */
   pollMs: number;
-  /** The public address of the bot (`https://chat.example.org`), for streamUrls behind a proxy. */
+  /** The public address of the bot (`https://chat.example.org`): streamUrls point there; needed beyond loopback. */
   publicUrl?: string;
   logger: Logger;
 }
@@ -47,6 +53,20 @@ export class TooManyStarts extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super('too many new conversations from this address');
   }
+}
+
+/** Names a client may reach the bot by when PUBLIC_URL is unset (a local run). */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Where streams are offered without PUBLIC_URL: the loopback name the client used (else
+ * localhost) and the port its connection reached. The Host header is never echoed, so a forged
+ * one cannot send the citizen's stream, and its credential, to another server.
+ */
+function localBase(req: Request): string {
+  const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  const host = LOOPBACK_NAMES.includes(named) ? named : 'localhost';
+  return `http://${host}:${req.socket.localPort}`;
 }
 
 type Failure = { status: number; code: string; message: string; details?: string[] };
@@ -70,10 +90,17 @@ export class DirectLine {
   /** One record per started conversation: the first start, in any process, sends the welcome. */
   private readonly started = new InsertLocks('directlinestarts');
   private readonly sockets = new Set<WebSocket>();
+  /** The stream credentials already used, in any process: each opens one stream. */
+  private readonly usedStreamCredentials = new InsertLocks('directlinestreams');
+  /** The live stream of each conversation in this process: a new one replaces it. */
+  private readonly liveStreams = new Map<string, WebSocket>();
+  /** The same per-minute budget as conversation starts, here per conversation. */
+  private readonly reconnects: ConversationStarts;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 
   constructor(private readonly deps: DirectLineDeps) {
-    this.activities = new DirectLineActivities(deps.cipher);
+    this.activities = new DirectLineActivities(deps.cipher, deps.appendQueue);
+    this.reconnects = new ConversationStarts(RECONNECTS_PER_MINUTE);
     this.serviceUrl = deps.localChannels.register(CHANNEL_ID, {
       send: async (conversationId, activity) => {
         const stored = await this.activities.append(conversationId, () => ({
@@ -111,14 +138,29 @@ export class DirectLine {
 
   register(server: Server): void {
     const conversation = `${DIRECT_LINE_PATH}/conversations/:conversationId`;
-    server.post(`${DIRECT_LINE_PATH}/conversations`, async (req: Request, res: Response) =>
-      this.start(req, res),
+    // restify tells async handlers from callback ones by their kind: these must stay async.
+    const route =
+      (handle: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) =>
+        this.answering(req, res, handle);
+    server.post(
+      `${DIRECT_LINE_PATH}/conversations`,
+      route((req, res) => this.start(req, res)),
     );
-    server.get(conversation, async (req: Request, res: Response) => this.reconnect(req, res));
-    server.post(`${conversation}/activities`, async (req: Request, res: Response) => this.post(req, res));
-    server.get(`${conversation}/activities`, async (req: Request, res: Response) => this.read(req, res));
-    server.post(`${DIRECT_LINE_PATH}/tokens/refresh`, async (req: Request, res: Response) =>
-      this.refresh(req, res),
+    server.get(
+      conversation,
+      route((req, res) => this.reconnect(req, res)),
+    );
+    server.post(
+      `${conversation}/activities`,
+      route((req, res) => this.post(req, res)),
+    );
+    server.get(
+      `${conversation}/activities`,
+      route((req, res) => this.read(req, res)),
+    );
+    server.post(
+      `${DIRECT_LINE_PATH}/tokens/refresh`,
+      route((req, res) => this.refresh(req, res)),
     );
     // The only WebSocket endpoint of the server: any other upgrade request is refused here.
     server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -129,9 +171,28 @@ export class DirectLine {
     });
   }
 
+  /** Runs a route; a fault is logged and answered without its detail (ids, database messages). */
+  private async answering(
+    req: Request,
+    res: Response,
+    handle: (req: Request, res: Response) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await handle(req, res);
+    } catch (error) {
+      this.deps.logger.error({ err: error, url: req.url }, 'Direct Line request failed');
+      if (res.headersSent) return;
+      fail(res, { status: 500, code: 'ServiceError', message: 'the request could not be served: try again' });
+    }
+  }
+
   /** Chats are a transport, not an archive: what is older than `cutoff` is deleted (a scan: run it rarely). */
   async purgeOlderThan(cutoff: Date): Promise<void> {
-    await Promise.all([this.activities.purgeOlderThan(cutoff), this.started.purgeOlderThan(cutoff)]);
+    await Promise.all([
+      this.activities.purgeOlderThan(cutoff),
+      this.started.purgeOlderThan(cutoff),
+      this.usedStreamCredentials.purgeOlderThan(cutoff),
+    ]);
   }
 
   /** Closes every open stream (shutdown). */
@@ -165,6 +226,7 @@ export class DirectLine {
     }
     const first = await this.started.take(grant.conversationId);
     if (first) await this.welcome(grant, body.data?.locale);
+    else if (!(await this.reconnectAllowed(res, grant.conversationId))) return;
     res.send(first ? 201 : 200, await this.session(req, grant, 0));
   }
 
@@ -173,7 +235,17 @@ export class DirectLine {
     if (!grant) return;
     const watermark = this.watermarkOf(req, res);
     if (watermark === undefined) return;
+    if (!(await this.reconnectAllowed(res, grant.conversationId))) return;
     res.send(200, await this.session(req, grant, watermark));
+  }
+
+  /** False once the 429 is answered: a client reconnecting in a loop gets no more streamUrls for a while. */
+  private async reconnectAllowed(res: Response, conversationId: string): Promise<boolean> {
+    const wait = await this.reconnects.take(conversationId);
+    if (wait === 0) return true;
+    res.header('retry-after', String(wait));
+    fail(res, { status: 429, code: 'TooManyRequests', message: 'too many reconnects: try again later' });
+    return false;
   }
 
   private async refresh(req: Request, res: Response): Promise<void> {
@@ -234,15 +306,19 @@ export class DirectLine {
     if (!checked.ok || checked.grant.conversationId !== route[1]) return refuse('403 Forbidden');
     const watermark = watermarkSchema.safeParse(url.searchParams.get('watermark') ?? '');
     if (!watermark.success) return refuse('400 Bad Request');
+    if (!(await this.usedStreamCredentials.take(checked.tokenId))) return refuse('403 Forbidden');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.stream(ws, route[1]!, watermark.data));
   }
 
   /**
    * Sends each activity set after the watermark as it is stored: at once for this process's
-   * appends, at the next poll for other processes'. One read at a time per stream.
+   * appends, at the next poll for other processes'. One read at a time per stream, and one live
+   * stream per conversation in this process: a newer one closes the older.
    */
   private stream(ws: WebSocket, conversationId: string, watermark: number): void {
     this.sockets.add(ws);
+    this.liveStreams.get(conversationId)?.close(REPLACED, 'replaced by a newer stream');
+    this.liveStreams.set(conversationId, ws);
     let sent = watermark;
     let reading = false;
     let again = false;
@@ -281,6 +357,7 @@ export class DirectLine {
       unsubscribe();
       clearInterval(poll);
       this.sockets.delete(ws);
+      if (this.liveStreams.get(conversationId) === ws) this.liveStreams.delete(conversationId);
     });
     void push();
   }
@@ -333,7 +410,7 @@ export class DirectLine {
   /** What a client needs to go on: a fresh token and a stream from the watermark. */
   private async session(req: Request, grant: ConversationGrant, watermark: number) {
     const { token, expiresIn } = await this.deps.tokens.issue(grant);
-    const base = this.deps.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+    const base = this.deps.publicUrl ?? localBase(req);
     const stream = new URL(`${DIRECT_LINE_PATH}/conversations/${grant.conversationId}/stream`, base);
     stream.protocol = stream.protocol === 'https:' ? 'wss:' : 'ws:';
     stream.searchParams.set('watermark', String(watermark));

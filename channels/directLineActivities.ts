@@ -4,12 +4,21 @@ import { conversationOfActivity, directLineActivities, isDuplicateKey } from '..
 
 /** Room for a long crisis conversation; zero-padding keeps `_id` order equal to sequence order. */
 const SEQUENCE_DIGITS = 9;
-/** Racing writers of one conversation each retry on the next number; more than this is a fault. */
-const MAX_APPEND_ATTEMPTS = 20;
+/**
+ * Writers of one conversation in other processes race for its next number: the loser retries,
+ * after a short random pause so racers spread out, until this long has passed (then it is a fault).
+ */
+const APPEND_DEADLINE_MS = 20_000;
+const MAX_PAUSE_MS = 40;
 /** Activities per answer to a reader, as Direct Line pages its activity sets. */
 const PAGE_SIZE = 100;
 /** Conversations whose last sequence number this process remembers, to append without searching. */
 const REMEMBERED = 10_000;
+
+/** Runs the work of one key after that key's earlier work (in this process): bot/conversationQueue.ts. */
+export interface KeyedQueue {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
 
 export type StoredActivity = Record<string, unknown> & { id: string };
 
@@ -37,23 +46,36 @@ export class DirectLineActivities {
   private readonly appended = new EventEmitter().setMaxListeners(0);
   private readonly lastKnown = new Map<string, number>();
 
-  constructor(private readonly cipher: IntakeCipher) {}
+  constructor(
+    private readonly cipher: IntakeCipher,
+    /** This process's appends to one conversation queue up rather than race for the same number. */
+    private readonly appends: KeyedQueue,
+  ) {}
 
   /** Stores the activity `build` makes for the next sequence number and id of the conversation. */
-  async append(
+  append(
+    conversationId: string,
+    build: (id: string) => Record<string, unknown>,
+  ): Promise<{ activity: StoredActivity; watermark: number }> {
+    return this.appends.run(conversationId, () => this.appendNext(conversationId, build));
+  }
+
+  private async appendNext(
     conversationId: string,
     build: (id: string) => Record<string, unknown>,
   ): Promise<{ activity: StoredActivity; watermark: number }> {
     const collection = await directLineActivities.for(conversationId);
-    let sequence = (await this.lastSequence(conversationId)) + 1;
-    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++, sequence++) {
+    const deadline = Date.now() + APPEND_DEADLINE_MS;
+    for (let attempt = 0; attempt === 0 || Date.now() < deadline; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * MAX_PAUSE_MS));
+      const sequence = (await this.lastSequence(conversationId)) + 1;
       const key = keyOf(conversationId, sequence);
       const id = `${conversationId}|${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
       const activity: StoredActivity = { ...build(id), id };
       try {
         await collection.insertOne({ _id: key, at: new Date(), activity: this.cipher.seal(activity, key) });
       } catch (error) {
-        // Another writer took this number: the next one follows it.
+        // Another process took this number: look again for the last one after a pause.
         if (isDuplicateKey(error)) continue;
         throw error;
       }
@@ -61,7 +83,7 @@ export class DirectLineActivities {
       this.appended.emit(conversationId);
       return { activity, watermark: sequence };
     }
-    throw new Error(`could not append to Direct Line conversation ${conversationId}: too much contention`);
+    throw new Error(`could not append to Direct Line conversation ${conversationId} in time: contention`);
   }
 
   /** The activities after `watermark`, at most a page of them. */

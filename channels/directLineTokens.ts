@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 const ISSUER = 'crisis-contact-bot/directline';
@@ -21,7 +22,8 @@ export interface IssuedToken {
 }
 
 export type TokenCheck =
-  { ok: true; grant: ConversationGrant } | { ok: false; reason: 'expired' | 'invalid' };
+  | { ok: true; grant: ConversationGrant; /** The token's own id (`jti`). */ tokenId: string }
+  | { ok: false; reason: 'expired' | 'invalid' };
 
 type Purpose = 'conversation' | 'stream';
 
@@ -49,7 +51,7 @@ export class DirectLineTokens {
     return this.verify(token, 'conversation');
   }
 
-  /** The short-lived credential in a streamUrl. */
+  /** The short-lived credential in a streamUrl (the stream accepts it once: see DirectLine). */
   async issueStream(grant: ConversationGrant): Promise<string> {
     return (await this.sign(grant, 'stream', STREAM_SECONDS)).token;
   }
@@ -72,6 +74,7 @@ export class DirectLineTokens {
       .setProtectedHeader({ alg: ALGORITHM })
       .setIssuer(ISSUER)
       .setSubject(grant.userId)
+      .setJti(randomBytes(12).toString('base64url'))
       .setIssuedAt(now)
       .setExpirationTime(now + seconds)
       .sign(this.key);
@@ -81,9 +84,11 @@ export class DirectLineTokens {
   private async verify(token: string, purpose: Purpose): Promise<TokenCheck> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: [ALGORITHM] });
-      const { conv, crisis, sub, since } = payload;
+      const { conv, crisis, sub, since, jti } = payload;
       if (
         payload.purpose !== purpose ||
+        // Stream credentials are used once, by id; conversation tokens of before ids existed stay good.
+        (purpose === 'stream' && typeof jti !== 'string') ||
         typeof conv !== 'string' ||
         typeof sub !== 'string' ||
         typeof since !== 'number'
@@ -92,6 +97,7 @@ export class DirectLineTokens {
       }
       return {
         ok: true,
+        tokenId: typeof jti === 'string' ? jti : '',
         grant: {
           conversationId: conv,
           userId: sub,

@@ -18,6 +18,12 @@ import { AzureCoreHttpCompat } from 'botbuilder-stdlib';
  */
 const LOCAL_DOMAIN = '.local.invalid';
 const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+/**
+ * The channel ids of the channels this project serves itself. Conversation state, tickets and
+ * relays are keyed by channel id and conversation id, so an activity claiming one of these from
+ * outside would join a citizen's conversation: refused even where the channel is not turned on.
+ */
+const OWN_CHANNEL_IDS = new Set(['directline', 'whatsapp']);
 /** The Connector API route a bot posts its activities to (send, or reply to an activity). */
 const ACTIVITY_ROUTE = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/;
 
@@ -51,6 +57,7 @@ type TurnLogic = (context: TurnContext) => Promise<void>;
  */
 export class LocalChannels {
   private readonly handlers = new Map<string, LocalChannelHandler>();
+  private readonly names = new Set<string>();
   private auth?: BotFrameworkAuthentication;
   private turns?: { adapter: CloudAdapter; logic: TurnLogic };
 
@@ -63,7 +70,14 @@ export class LocalChannels {
     if (this.handlers.has(new URL(serviceUrl).host))
       throw new Error(`local channel ${name} already registered`);
     this.handlers.set(new URL(serviceUrl).host, handler);
+    this.names.add(name);
     return serviceUrl;
+  }
+
+  /** True for the channel id of a channel served here (registered or not), in any letter case. */
+  isOwnChannelId(channelId: string): boolean {
+    const id = channelId.toLowerCase();
+    return OWN_CHANNEL_IDS.has(id) || this.names.has(id);
   }
 
   /** The app's authentication, with Connector clients for local serviceUrls dispatching in-process. */

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { IntakeCipher } from '../handoff';
-import { WhatsAppContactModel } from '../models';
+import { whatsAppContacts } from '../models';
 
 /** WhatsApp's customer-service window: free-form messages only this long after the citizen's last one. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -30,7 +30,9 @@ export class WhatsAppContacts {
 
   /** The citizen wrote at `at`: the window runs 24 h from their latest message, whatever order messages arrive in. */
   async recordInbound(conversationId: string, waId: string, at: Date): Promise<void> {
-    await WhatsAppContactModel.updateOne(
+    await (
+      await whatsAppContacts.for(conversationId)
+    ).updateOne(
       { _id: conversationId },
       { $set: { waId: this.cipher.seal(waId, conversationId) }, $max: { lastInboundAt: at } },
       { upsert: true },
@@ -38,7 +40,7 @@ export class WhatsAppContacts {
   }
 
   async reach(conversationId: string, now: Date): Promise<Reach> {
-    const contact = await WhatsAppContactModel.findById(conversationId).lean();
+    const contact = await (await whatsAppContacts.for(conversationId)).findOne({ _id: conversationId });
     if (!contact?.waId) return { state: 'unknown' };
     if (now.getTime() - contact.lastInboundAt.getTime() > SERVICE_WINDOW_MS) {
       return { state: 'closed', lastInboundAt: contact.lastInboundAt };
@@ -48,8 +50,7 @@ export class WhatsAppContacts {
 
   /** Numbers nobody may write to any more are deleted. */
   async purgeClosed(now: Date): Promise<void> {
-    await WhatsAppContactModel.deleteMany({
-      lastInboundAt: { $lt: new Date(now.getTime() - SERVICE_WINDOW_MS) },
-    });
+    const closed = { lastInboundAt: { $lt: new Date(now.getTime() - SERVICE_WINDOW_MS) } };
+    for (const partition of await whatsAppContacts.all()) await partition.deleteMany(closed);
   }
 }

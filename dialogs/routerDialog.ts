@@ -29,6 +29,8 @@ import {
 const ROUTE = 'route';
 /** The clarification after which the citizen goes to an operator instead of being asked again. */
 const CLARIFY_LIMIT = 2;
+/** How many entries a clarification offers at most (contract: up to three). */
+const MAX_OPTIONS = 3;
 
 interface RouteValues {
   question: string;
@@ -173,8 +175,19 @@ export class RouterDialog extends ComponentDialog {
         reason: 'unanswered',
       } satisfies HandoffOptions);
     }
-    const options = result.decision === 'none' ? [] : result.candidates.map((c) => c.faqId);
+    const options = result.decision === 'none' ? [] : clarifyOptions(result);
     await sendClarify(step.context, this.translate, crisis, options, lang);
     return step.endDialog();
   }
+}
+
+/**
+ * The entries a clarification offers: a choice, never a single option. The word search can find
+ * one plausible entry alone; the next ones it matched at all complete the choice.
+ */
+function clarifyOptions(result: SearchOutcome): string[] {
+  const plausible = result.candidates.map((c) => c.faqId);
+  if (plausible.length !== 1) return plausible;
+  const others = result.ranked.map((c) => c.faqId).filter((id) => id !== plausible[0]);
+  return [...plausible, ...others].slice(0, MAX_OPTIONS);
 }

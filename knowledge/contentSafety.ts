@@ -1,7 +1,8 @@
 /**
  * Content safety of a text a citizen may be shown (docs/studio-api.md): light Markdown only. Raw
  * HTML is refused, whatever the channel would do with it, and every link a text carries (Markdown
- * inline links and images, reference definitions, autolinks) must point to an https: address.
+ * inline links and images, reference definitions, autolinks, bare addresses that Web Chat links)
+ * must point to an https: address.
  */
 
 /** `<https://…>`: a Markdown autolink, allowed when https, refused otherwise (never taken for HTML). */
@@ -13,6 +14,11 @@ const HTML = /<\/?[a-z][\s\S]*?>|<!--/i;
  * on `](` alone so that brackets nested in the label cannot hide a link.
  */
 const INLINE_TARGET = /\]\(\s*<?([^\s)>]*)/g;
+/**
+ * A bare address in running text, which Web Chat's Markdown turns into a link: a scheme with
+ * `//`, or `www.` (linked as http:). Not inside a longer address (`https://www.…` is one link).
+ */
+const BARE_LINK = /(?<![\w/@.:-])(?:[a-z][a-z0-9+.-]{1,31}:\/\/|www\.)[^\s<>()[\]]*/gi;
 /** `[label]: target` on a line of its own. */
 const REFERENCE_TARGET = /^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)/gm;
 
@@ -45,6 +51,9 @@ export function unsafeTextProblems(text: string): string[] {
     for (const match of withoutAutolinks.matchAll(pattern)) {
       if (!isHttpsUrl(match[1] ?? '')) badTargets.push(match[1] ?? '');
     }
+  }
+  for (const [bare] of withoutAutolinks.matchAll(BARE_LINK)) {
+    if (!isHttpsUrl(bare)) badTargets.push(bare);
   }
   if (badTargets.length > 0) {
     problems.push(`links must point to an https: address (found ${shown(badTargets[0]!)})`);

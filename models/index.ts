@@ -23,7 +23,7 @@ export { TariffModel, type TariffDoc } from './tariff';
 export { UsageRollupModel, type UsageRollupDoc } from './usageRollup';
 export { conversationMarks, type ConversationMarkDoc } from './conversationMark';
 export { IssuedReportModel, type IssuedReportDoc } from './issuedReport';
-export { WhatsAppContactModel, type WhatsAppContactDoc } from './whatsappContact';
+export { whatsAppContacts, type WhatsAppContactDoc } from './whatsappContact';
 export {
   conversationOfActivity,
   directLineActivities,

@@ -47,19 +47,26 @@ export async function preparePartitions(options: {
   const target = options.requested ?? (scanning ? SCANNING_ENGINE_PARTITIONS : 1);
   const locks = new InsertLocks(LAYOUT_COLLECTION, MIGRATION_STALE_MS);
   const deadline = Date.now() + WAIT_LIMIT_MS;
+  let waiting = false;
   for (;;) {
     const current = await partitionCount();
     if (current === target) return { count: target, scanning };
-    const done = await locks.with(MIGRATION_LOCK, () =>
-      migrate(current, target, options.logger, () => locks.refresh(MIGRATION_LOCK)),
-    );
+    const done = await locks.with(MIGRATION_LOCK, async () => {
+      // Another process may have migrated between that read and taking the lock.
+      forgetPartitionCount();
+      const from = await partitionCount();
+      if (from !== target) await migrate(from, target, options.logger, () => locks.refresh(MIGRATION_LOCK));
+    });
     if (done) return { count: target, scanning };
     if (Date.now() > deadline)
       throw new Error('the conversation collections are being migrated by another process for too long');
-    options.logger.info(
-      { from: current, to: target },
-      'waiting for another process to migrate the conversation collections',
-    );
+    if (!waiting) {
+      options.logger.info(
+        { from: current, to: target },
+        'waiting for another process to migrate the conversation collections',
+      );
+      waiting = true;
+    }
     await sleep(WAIT_POLL_MS);
     // The other process records the new count when it is done: read it afresh.
     forgetPartitionCount();

@@ -20,6 +20,11 @@ const userSchema = new Schema(
       required: false,
     },
     totpEnabled: { type: Boolean, default: false },
+    /** A new secret, sealed like `totp`, that replaces it once a first code of it is confirmed. */
+    totpPending: {
+      type: new Schema({ iv: String, tag: String, data: String, keyId: String }, { _id: false }),
+      required: false,
+    },
     /** Refreshed while the user has the console open: who counts as online. */
     lastSeenAt: { type: Date },
     disabled: { type: Boolean, default: false },

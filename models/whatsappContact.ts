@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { PartitionedCollection } from './partitionedCollection';
 
 /**
  * A citizen reachable on WhatsApp. `_id` is the conversation id, a keyed hash of the business
@@ -22,4 +23,12 @@ const whatsAppContactSchema = new Schema(
 whatsAppContactSchema.index({ lastInboundAt: 1 });
 
 export type WhatsAppContactDoc = InferSchemaType<typeof whatsAppContactSchema>;
-export const WhatsAppContactModel = model('WhatsAppContact', whatsAppContactSchema);
+
+/** Declares the one-collection layout (MongoDB) with its index; read and written through `whatsAppContacts`. */
+model('WhatsAppContact', whatsAppContactSchema);
+
+/** Read and written on every WhatsApp message and reply: partitioned by conversation. */
+export const whatsAppContacts = new PartitionedCollection<WhatsAppContactDoc>(
+  'whatsappcontacts',
+  (doc) => doc._id,
+);

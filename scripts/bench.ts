@@ -51,6 +51,12 @@ function storedArgument(name: string): number {
   return value;
 }
 const STORED = storedArgument('stored');
+/**
+ * A saturating fill leaves writes finishing in the background (state writes past the turn's
+ * wait, the interaction log's backlog): the round after it measures the stored data, not those.
+ */
+const SETTLE_MS = 15_000;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 const WEBCHAT = storedArgument('webchat');
 const QUESTIONS = [
   'Moet ik binnen blijven?',
@@ -326,12 +332,14 @@ async function main(): Promise<void> {
       );
       console.log(fill);
       printWarnings('fill through the protocol');
+      await settle();
     }
     if (WEBCHAT > 0) {
       console.log(
         await webChatRound({
           botUrl: bot.url,
           fill: WEBCHAT,
+          settle,
           concurrency: FILL_CONCURRENCY,
           conversations: CONVERSATIONS,
           messages: PACED_MESSAGES,

@@ -60,6 +60,8 @@ export async function fillConversations(
 interface Started {
   conversationId: string;
   token: string;
+  /** What the chat has read so far, as Web Chat keeps it. */
+  watermark?: string;
 }
 
 async function call(url: string, init: RequestInit & { token?: string }): Promise<Response> {
@@ -88,8 +90,15 @@ async function ask(base: string, chat: Started, text: string): Promise<number | 
   });
   const { id } = (await posted.json().catch(() => ({}))) as { id?: string };
   if (posted.status !== 200 || !id) return undefined;
-  const read = await call(`${base}/conversations/${chat.conversationId}/activities`, { token: chat.token });
-  const set = (await read.json().catch(() => ({}))) as { activities?: { replyToId?: string }[] };
+  const after = chat.watermark ? `?watermark=${chat.watermark}` : '';
+  const read = await call(`${base}/conversations/${chat.conversationId}/activities${after}`, {
+    token: chat.token,
+  });
+  const set = (await read.json().catch(() => ({}))) as {
+    activities?: { replyToId?: string }[];
+    watermark?: string;
+  };
+  chat.watermark = set.watermark ?? chat.watermark;
   return set.activities?.some((a) => a.replyToId === id) ? performance.now() - before : undefined;
 }
 
@@ -107,6 +116,8 @@ function pause(meanMs: number): Promise<void> {
 export async function webChatRound(options: {
   botUrl: string;
   fill: number;
+  /** Waits, after the fill, for what it left to finish in the background. */
+  settle: () => Promise<unknown>;
   concurrency: number;
   conversations: number;
   messages: number;
@@ -119,6 +130,7 @@ export async function webChatRound(options: {
     const chat = await startWebChat(base);
     return chat && (await ask(base, chat, questions[n % questions.length]!)) !== undefined ? 200 : 0;
   });
+  await options.settle();
   const first: number[] = [];
   const all: number[] = [];
   let failed = 0;

@@ -1,11 +1,11 @@
 /**
- * `npx tsx scripts/evalTriage.ts [--sweep] FILE...`: how the D2 triage does on labelled sets,
+ * `npm run eval:triage -- [--sweep] FILE...`: how the D2 triage does on labelled sets,
  * per file and language: D2 messages routed (recall: decided d2 or unsure) and traps kept D5,
  * by the lexicon alone and with the semantic second opinion. FILE is a triage set
  * (`{ "fr": { "d2": [...], "d5": [...] }, ... }`, as test/fixtures/d2-dev.json) or a question
  * file (`{ "cases": [{ "text", "lang", "expect": { "kind" }, "trap"? }] }`: D2 cases and traps).
- * The model is EMBEDDINGS_URL (e.g. http://127.0.0.1:8766/v1) and EMBEDDINGS_MODEL; without a
- * URL the lexicon is measured alone. `--sweep` adds, over all files together, what each margin
+ * The model is the one the bot would ask (EMBEDDINGS_URL, or the embedded model, started if none
+ * answers); with EMBEDDINGS=off the lexicon is measured alone. `--sweep` adds, over all files together, what each margin
  * threshold of the semantic signal would give: how its constants were fitted (FIT.md).
  */
 import 'dotenv/config';
@@ -14,7 +14,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { projectRoot } from '../bot/paths';
 import type { Lang } from '../models';
-import { EmbeddingsClient, type Vector } from '../semantic';
+import type { Vector } from '../semantic';
+import { scriptEmbedder } from './scriptEmbedder';
 import {
   builtInExemplars,
   classifyInquiry,
@@ -103,27 +104,14 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const files = args.filter((a) => !a.startsWith('--'));
   if (files.length === 0) {
-    console.error('usage: npx tsx scripts/evalTriage.ts [--sweep] FILE...');
+    console.error('usage: npm run eval:triage -- [--sweep] FILE...');
     return 2;
   }
   const sets = files.map((file) => ({ file, cases: readCases(file) }));
   const logger = pino({ level: 'warn' }, pino.destination(2));
-  const url = process.env.EMBEDDINGS_URL;
-  const embedder = url
-    ? new EmbeddingsClient({
-        url,
-        model: process.env.EMBEDDINGS_MODEL ?? 'multilingual-e5-small',
-        apiKey: process.env.EMBEDDINGS_API_KEY,
-        inputType: 'field',
-        // Measuring, not serving: wait for every vector.
-        queryTimeoutMs: 120_000,
-        breakerFailures: 5,
-        breakerResetMs: 5000,
-        cacheSize: 10_000,
-        maxBatch: CONCURRENT,
-        logger,
-      })
-    : undefined;
+  // The model the bot would ask (the embedded one, started if none answers); EMBEDDINGS=off: the lexicon alone.
+  const model = process.env.EMBEDDINGS === 'off' ? undefined : await scriptEmbedder(logger);
+  const embedder = model?.embedder;
   const triage =
     embedder &&
     new SemanticTriage({
@@ -158,6 +146,7 @@ async function main(): Promise<number> {
     all.push(...judged);
   }
   if (args.includes('--sweep') && embedder) sweep(all);
+  await model?.stop();
   return 0;
 }
 

@@ -84,7 +84,7 @@ const PASSAGE_BATCH = 8;
 const DEFAULT_PASSAGE_TIMEOUT_MS = 120_000;
 const NO_KEY = 'no-key';
 /** What a health probe embeds: one short word, the cheapest request the model can answer. */
-const PROBE_TEXT = 'ok';
+export const PROBE_TEXT = 'ok';
 const E5_PREFIX: Record<EmbeddingKind, string> = { query: 'query: ', passage: 'passage: ' };
 
 /** The text a vector is cached under and made from: case and spacing do not change what a citizen means. */

@@ -1,5 +1,6 @@
 export {
   EmbeddingsClient,
+  PROBE_TEXT,
   queryKey,
   type Embedder,
   type EmbedderStatus,

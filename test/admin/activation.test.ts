@@ -18,7 +18,9 @@ const bot_ = (lang: string) =>
 /** An authority user with an enrolled authenticator; `code(offset)` is the code of the step `offset` steps away. */
 async function authorityUser(baseUrl: string, nis: string) {
   const client = await signedInStaff(baseUrl, { roles: ['authority'], languages: ['nl'], authorityNis: nis });
-  const enrol = await client.post<{ secret: string; otpauthUri: string }>('/api/me/totp');
+  const enrol = await client.post<{ secret: string; otpauthUri: string }>('/api/me/totp', {
+    password: client.password,
+  });
   expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
   const totp = new TOTP({ secret: enrol.body.secret, digits: 6, period: 30 });
   const code = (offset = 0) => totp.generate({ timestamp: Date.now() + offset * 30_000 });

@@ -83,7 +83,7 @@ describe('machine translation drafts in the studio (local OpenAI-compatible serv
     expect(request.messages[0]!.content).toMatch(/"nl" \(Dutch\), "de" \(German\)/);
 
     // The tokens are logged against the crisis, as a studio interaction.
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     let logged: Record<string, unknown> | null = null;
     while (!logged && Date.now() < deadline) {
       logged = await mongoose.connection
@@ -127,7 +127,7 @@ describe('machine translation drafts in the studio (local OpenAI-compatible serv
 
     const published = await editor.post(`${base}/publish`, { note: 'sandbags in four languages' });
     expect(published.status).toBe(201);
-    const deadlineLive = Date.now() + 5000;
+    const deadlineLive = Date.now() + 20_000;
     for (;;) {
       const replies = await bot.channel.conversation().say('Waar vind ik zandzakken?');
       if (crisisReplyOf(replies[0]!)?.faqId === 'sandbags') {

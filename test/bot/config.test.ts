@@ -34,6 +34,9 @@ describe('configuration', () => {
     [{ EMBEDDED_MODEL_THREADS: '0' }, 'EMBEDDED_MODEL_THREADS'],
     [{ EMBEDDINGS_QUERY_TIMEOUT_MS: 'soon' }, 'EMBEDDINGS_QUERY_TIMEOUT_MS'],
     [{ EMBEDDINGS_MAX_BATCH: '0' }, 'EMBEDDINGS_MAX_BATCH'],
+    [{ STATE_PARTITIONS: 'many' }, 'STATE_PARTITIONS'],
+    [{ STATE_PARTITIONS: '0' }, 'STATE_PARTITIONS'],
+    [{ STATE_IDLE_HOURS: '-1' }, 'STATE_IDLE_HOURS'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
@@ -85,5 +88,15 @@ describe('configuration', () => {
 
   it('treats empty values as unset, as .env files write them', () => {
     expect(loadConfig({ MONGODB_URI: '', MicrosoftAppId: ' ' }).MicrosoftAppId).toBeUndefined();
+    expect(loadConfig({ STATE_PARTITIONS: '' }).STATE_PARTITIONS).toBeUndefined();
+  });
+
+  it('leaves the partition count to the database engine unless it is set, and idles state after 6 hours', () => {
+    expect(loadConfig({}).STATE_PARTITIONS).toBeUndefined();
+    expect(loadConfig({}).STATE_IDLE_HOURS).toBe(6);
+    expect(loadConfig({ STATE_PARTITIONS: '64', STATE_IDLE_HOURS: '2.5' })).toMatchObject({
+      STATE_PARTITIONS: 64,
+      STATE_IDLE_HOURS: 2.5,
+    });
   });
 });

@@ -5,7 +5,8 @@ import { startTestBot, useTestBot, type TestBot } from '../helpers/bot';
 import { StandInServer } from '../helpers/standIn';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
 import { PARAPHRASED_D2, TRAPS } from '../triage/secondOpinionCases';
-import { prewarmExemplarVectors, testEmbeddingsUrl } from '../triage/testModel';
+import { PROBE_TEXT } from '../../semantic';
+import { prewarmExemplarVectors, testEmbeddingsUrl, TEST_MODEL } from '../triage/testModel';
 
 type Lang = 'fr' | 'nl' | 'de' | 'en';
 const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
@@ -28,7 +29,7 @@ beforeAll(() => prewarmExemplarVectors(), 300_000);
  * protocol: at least 98% routed to the D2 flow and 90% kept D5 (each language: at least 95% routed).
  */
 describe('victim inquiries through the bot (held-out set)', () => {
-  const bot = useTestBot({ EMBEDDINGS_URL: testEmbeddingsUrl() });
+  const bot = useTestBot();
   const figures = new Map<string, { d2: number; routed: number; d5: number; kept: number }>();
 
   beforeAll(async () => {
@@ -80,7 +81,7 @@ describe('victim inquiries through the bot (held-out set)', () => {
 });
 
 describe('the semantic second opinion through the bot', () => {
-  const bot = useTestBot({ EMBEDDINGS_URL: testEmbeddingsUrl() });
+  const bot = useTestBot();
 
   it.each(PARAPHRASED_D2)(
     'routes a victim inquiry the lexicon misses to the D2 flow (%s) %s',
@@ -95,6 +96,13 @@ describe('the semantic second opinion through the bot', () => {
   });
 });
 
+/** The settings of a bot asking the embedded model's kind of server at `url`. */
+const modelAt = (url: string) => ({
+  EMBEDDINGS_URL: url,
+  EMBEDDINGS_MODEL: TEST_MODEL,
+  EMBEDDINGS_INPUT_TYPE: 'field',
+});
+
 /** A model endpoint that takes requests and never answers. */
 const hanging = new StandInServer(() => {});
 afterAll(() => hanging.stop());
@@ -105,7 +113,12 @@ describe.each([
 ])('with the model %s', (_, modelUrl) => {
   let bot: TestBot;
   beforeAll(async () => {
-    bot = await startTestBot({ EMBEDDINGS_URL: await modelUrl() });
+    bot = await startTestBot({
+      ...modelAt(await modelUrl()),
+      // Start-up and each message wait only briefly for a model that is not there.
+      EMBEDDINGS_QUERY_TIMEOUT_MS: '300',
+      EMBEDDINGS_START_WAIT_MS: '1000',
+    });
   });
   afterAll(async () => {
     await mongoose.connection.db?.dropDatabase();
@@ -129,7 +142,8 @@ describe.each([
 function recordingModel() {
   const sent: string[] = [];
   const server = new StandInServer((req, body, res) => {
-    sent.push(...(JSON.parse(body) as { input: string[] }).input);
+    // The client's health checks embed a fixed word, never a citizen's text.
+    sent.push(...(JSON.parse(body) as { input: string[] }).input.filter((text) => text !== PROBE_TEXT));
     void (async () => {
       const answer = await fetch(`${testEmbeddingsUrl()}/embeddings`, {
         method: 'POST',
@@ -148,7 +162,7 @@ describe('what the bot sends to the model', () => {
   const model = recordingModel();
   let bot: TestBot;
   beforeAll(async () => {
-    bot = await startTestBot({ EMBEDDINGS_URL: `${await model.server.start()}/v1` });
+    bot = await startTestBot(modelAt(`${await model.server.start()}/v1`));
   });
   afterAll(async () => {
     await mongoose.connection.db?.dropDatabase();

@@ -50,16 +50,18 @@ describe('grounded answers from a language model (local OpenAI-compatible server
     OPENAI_TIMEOUT_MS: String(TIMEOUT_MS),
     OPENAI_BREAKER_FAILURES: '2',
     OPENAI_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
+    // These tests are about the language model's path, on a question the word search is unsure of.
+    EMBEDDINGS: 'off',
   });
 
   const inbound = async (conversation: TestConversation) => {
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     for (;;) {
       const entry = await mongoose.connection
         .db!.collection('interactions')
         .findOne({ conversationId: conversation.id, direction: 'in' });
       if (entry) return entry;
-      if (Date.now() > deadline) throw new Error('no inbound interaction entry within 5 s');
+      if (Date.now() > deadline) throw new Error('no inbound interaction entry within 20 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
@@ -132,7 +134,11 @@ describe('grounded answers from a language model (local OpenAI-compatible server
     fake.respondWith(() => ({ content: { covered: false } }));
     const conversation = bot.channel.conversation();
     const first = await conversation.say(COMBINED);
-    expect(meta(first)).toMatchObject({ kind: 'clarify', lang: 'en', options: ['drinking-water'] });
+    expect(meta(first)).toMatchObject({
+      kind: 'clarify',
+      lang: 'en',
+      options: expect.arrayContaining(['drinking-water']),
+    });
     expect(meta(first)?.generated).toBeUndefined();
     const second = await conversation.say('Is it safe to open the windows tonight?');
     expect(meta(second)).toMatchObject({ kind: 'handoff', queue: 'd5' });
@@ -147,9 +153,13 @@ describe('grounded answers from a language model (local OpenAI-compatible server
     const started = Date.now();
     const replies = await bot.channel.conversation().say(COMBINED);
     const elapsed = Date.now() - started;
-    expect(meta(replies)).toMatchObject({ kind: 'clarify', options: ['drinking-water'] });
+    expect(meta(replies)).toMatchObject({
+      kind: 'clarify',
+      options: expect.arrayContaining(['drinking-water']),
+    });
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1500);
+    // Sooner than the model's late answer (3 s): the turn gave up at the timeout.
+    expect(elapsed).toBeLessThan(3000);
     // The late answer is never sent.
     await new Promise((resolve) => setTimeout(resolve, 100));
     fake.respondWith(answering(COMBINED_ANSWER, ['drinking-water', 'schools']));
@@ -186,7 +196,10 @@ describe('grounded answers from a language model (local OpenAI-compatible server
   ])('falls back to the retrieval on %s', async (_name, reply) => {
     fake.queue(reply);
     const replies = await bot.channel.conversation().say(COMBINED);
-    expect(meta(replies)).toMatchObject({ kind: 'clarify', options: ['drinking-water'] });
+    expect(meta(replies)).toMatchObject({
+      kind: 'clarify',
+      options: expect.arrayContaining(['drinking-water']),
+    });
     expect(meta(replies)?.generated).toBeUndefined();
     expect(fake.requests).toHaveLength(1);
   });
@@ -255,10 +268,12 @@ describe('grounded answers from a language model (local OpenAI-compatible server
     expect(fake.requests).toHaveLength(2);
 
     fake.respondWith(answering(COMBINED_ANSWER, ['drinking-water', 'schools']));
-    const started = Date.now();
+    // The model would answer at once: a clarification and no new request show the circuit is open.
     const open = await bot.channel.conversation().say(COMBINED);
-    expect(meta(open)).toMatchObject({ kind: 'clarify', options: ['drinking-water'] });
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+    expect(meta(open)).toMatchObject({
+      kind: 'clarify',
+      options: expect.arrayContaining(['drinking-water']),
+    });
     expect(fake.requests).toHaveLength(2);
 
     await new Promise((resolve) => setTimeout(resolve, BREAKER_RESET_MS + 100));
@@ -268,15 +283,13 @@ describe('grounded answers from a language model (local OpenAI-compatible server
 });
 
 describe('without a language model', () => {
-  const bot = useTestBot();
+  const bot = useTestBot({ EMBEDDINGS: 'off' });
 
   it('answers an unsure question as it always did', async () => {
     const replies = await bot.channel.conversation().say(COMBINED);
-    expect(meta(replies)).toEqual({
-      type: 'crisis.reply',
-      kind: 'clarify',
-      lang: 'en',
-      options: ['drinking-water'],
-    });
+    expect(meta(replies)).toMatchObject({ type: 'crisis.reply', kind: 'clarify', lang: 'en' });
+    // A choice, never a single option: the entry the words found best, then the next they matched.
+    expect(meta(replies)?.options?.[0]).toBe('drinking-water');
+    expect(meta(replies)?.options?.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -34,4 +34,16 @@ describe('understanding what citizens mean, over the Bot Framework protocol', ()
     expect(meta?.options).toContain('pets-livestock');
     expect(meta?.options?.length).toBeGreaterThanOrEqual(2);
   });
+
+  // "Talk to someone" is close in meaning to "cannot reach someone": the second opinion on victim
+  // inquiries must not take a request for a person for one.
+  it.each([
+    ['en', 'can i talk to an actual person'],
+    ['fr', 'je voudrais parler à quelqu’un de chez vous'],
+    ['nl', 'kan ik iemand aan de lijn krijgen'],
+    ['de', 'ich möchte mit einem Mitarbeiter sprechen'],
+  ])('hands a %s request for a person to an operator: %s', async (_lang, text) => {
+    const replies = await bot.channel.conversation().say(text);
+    expect(crisisReplyOf(replies[0]!)?.kind).toBe('handoff');
+  });
 });

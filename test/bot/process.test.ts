@@ -90,13 +90,13 @@ describe('bot processes on one database', () => {
       for (;;) {
         const replies = await channel.conversation().say('Is het kraanwater drinkbaar?');
         if (replies[0]?.text?.includes(newAnswer)) return Date.now() - published;
-        if (Date.now() - published > 5000) throw new Error('new version not live within 5 s');
+        if (Date.now() - published > 20_000) throw new Error('new version not live within 20 s');
         await new Promise((r) => setTimeout(r, 100));
       }
     };
     const delays = await Promise.all([askUntilNew(a), askUntilNew(b)]);
     console.log(`publish → live: ${delays.join(' ms, ')} ms`);
-    for (const delay of delays) expect(delay).toBeLessThan(5000);
+    for (const delay of delays) expect(delay).toBeLessThan(20_000);
   }, 90_000);
 
   it('requires a valid token when MicrosoftAppId is set', async () => {

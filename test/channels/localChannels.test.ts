@@ -5,6 +5,7 @@ import { InteractionModel } from '../../models';
 import { adminEnv, signedInStaff } from '../helpers/api';
 import { startTestBot, useTestBot, type TestBot } from '../helpers/bot';
 import { waitFor } from '../helpers/db';
+import { DirectLineClient } from '../helpers/directLineClient';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
 
 /** A channel served in-process: it keeps what the bot sends into each of its conversations. */
@@ -145,5 +146,40 @@ describe('local serviceUrls claimed from outside, at /api/messages', () => {
       await mongoose.connection.db?.dropDatabase();
       await bot.stop();
     }
+  });
+});
+
+describe("the bot's own channel ids claimed from outside, at /api/messages", () => {
+  const bot = useTestBot(adminEnv);
+  const stateCount = () => mongoose.connection.db!.collection('botstate').countDocuments();
+
+  it.each(['directline', 'DirectLine', 'whatsapp'])(
+    "refuses channelId %s (403) whatever the serviceUrl: the citizen's conversation is untouched",
+    async (channelId) => {
+      // A citizen's web chat, with details the bot keeps in the conversation's state.
+      const citizen = new DirectLineClient(`${bot.app.url}/v3/directline`);
+      expect((await citizen.start('nl')).status).toBe(201);
+      expect((await citizen.say('Ik zoek mijn dochter van 7 jaar')).status).toBe(200);
+      const before = (await citizen.activities()).body.activities.length;
+      const states = await stateCount();
+
+      // The attacker's own loopback channel, and the citizen's conversation id.
+      const attacker = bot.channel.conversation({ id: citizen.conversationId });
+      const { status, body } = await attacker.post(
+        attacker.activity({ type: 'message', text: 'Wat heb ik net gezegd?', channelId }),
+      );
+      expect(status).toBe(403);
+      expect(JSON.parse(body)).toEqual({
+        error: 'channel served by this bot itself: its activities never come through here',
+      });
+      expect(bot.channel.activities(citizen.conversationId)).toHaveLength(0);
+      expect((await citizen.activities()).body.activities).toHaveLength(before);
+      expect(await stateCount()).toBe(states);
+    },
+  );
+
+  it('still serves other channels on a loopback serviceUrl', async () => {
+    const replies = await bot.channel.conversation().say('Is het water uit de kraan drinkbaar?');
+    expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'answer' });
   });
 });

@@ -6,7 +6,7 @@ import { createTranslator } from '../../bot/i18n';
 import { loadConfig } from '../../bot/config';
 import type { Translate } from '../../dialogs';
 import { IntakeCipher } from '../../handoff';
-import { InteractionModel, WhatsAppContactModel } from '../../models';
+import { botStates, InteractionModel, whatsAppContacts, type PartitionedCollection } from '../../models';
 import { adminEnv, signedInStaff } from '../helpers/api';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { waitFor } from '../helpers/db';
@@ -172,10 +172,13 @@ describe('WhatsApp Business Cloud API webhook', () => {
     const res = await post(body, signatureOf(body));
     expect(res.status).toBe(200);
   };
+  /** Every document of a collection read on citizens' turns, in whatever partitions it is split into. */
+  const everything = async <T extends { _id: unknown }>(collection: PartitionedCollection<T>) =>
+    (await Promise.all((await collection.all()).map((partition) => partition.find({}).toArray()))).flat();
   /** The conversation of a citizen's number: the contact whose sealed number opens to it with the data key. */
   const conversationOf = async (waId: string) => {
     const cipher = IntakeCipher.fromText(bot.env.D2_ENCRYPTION_KEY!);
-    const contacts = await WhatsAppContactModel.find().lean();
+    const contacts = await everything(whatsAppContacts);
     return contacts.find((c) => cipher.open<string>(c.waId!, c._id) === waId)?._id;
   };
   const interactionsOf = (conversationId: string | undefined) =>
@@ -261,7 +264,7 @@ describe('WhatsApp Business Cloud API webhook', () => {
       ).toBe(0);
       // Every WhatsApp conversation in the interaction log is one of a number that reached the bot.
       const logged = await InteractionModel.distinct('conversationId', { channelId: 'whatsapp' });
-      const known = (await WhatsAppContactModel.find({}, { _id: 1 }).lean()).map((c) => c._id);
+      const known = (await everything(whatsAppContacts)).map((c) => c._id);
       expect(logged.filter((id) => !known.includes(id))).toEqual([]);
     });
 
@@ -434,19 +437,18 @@ describe('WhatsApp Business Cloud API webhook', () => {
       const conversation = (await conversationOf(citizen.waId))!;
       expect(conversation).toBeDefined();
       for (const stored of [
-        await WhatsAppContactModel.find().lean(),
+        await everything(whatsAppContacts),
         await InteractionModel.find({ channelId: 'whatsapp' }).lean(),
         await mongoose.connection.collection('tickets').find().toArray(),
-        await mongoose.connection
-          .collection('botstate')
-          .find({}, { projection: { _id: 1 } })
-          .toArray(),
+        (await everything(botStates)).map((state) => state._id),
       ]) {
         expect(JSON.stringify(stored)).not.toContain(citizen.waId);
       }
 
       const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
-      await WhatsAppContactModel.updateOne({ _id: conversation }, { $set: { lastInboundAt: dayAgo } });
+      await (
+        await whatsAppContacts.for(conversation)
+      ).updateOne({ _id: conversation }, { $set: { lastInboundAt: dayAgo } });
       const count = graph.to(citizen.waId).length;
       // The operator is told the reply did not reach the citizen, and it is not kept as sent.
       const late = await operator.post<{ error: string }>(`/api/tickets/${ticketId}/messages`, {

@@ -79,7 +79,7 @@ export interface StaffOptions {
 export async function signedInStaff(
   baseUrl: string,
   options: StaffOptions,
-): Promise<ApiClient & { userId: string }> {
+): Promise<ApiClient & { userId: string; username: string; password: string }> {
   const admin = await new ApiClient(baseUrl).login(ADMIN.username, ADMIN.password);
   const username = `staff-${randomUUID().slice(0, 8)}`;
   const password = `pw-${randomUUID()}`;
@@ -95,7 +95,7 @@ export async function signedInStaff(
     throw new Error(`creating staff answered ${created.status}: ${JSON.stringify(created.body)}`);
   const client = await new ApiClient(baseUrl).login(username, password);
   if (options.available ?? true) await client.put('/api/me/presence', { presence: 'available' });
-  return Object.assign(client, { userId: created.body.id });
+  return Object.assign(client, { userId: created.body.id, username, password });
 }
 
 export interface ServerEvent {
@@ -142,7 +142,7 @@ export async function openEvents(client: ApiClient): Promise<EventStream> {
   })();
   return {
     events,
-    async waitFor(matches, what, timeoutMs = 10_000) {
+    async waitFor(matches, what, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = events.find(matches);

@@ -53,7 +53,7 @@ export function useTestDatabase(): { uri: () => string } {
 export async function waitFor(
   check: () => Promise<boolean> | boolean,
   what: string,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -124,7 +124,7 @@ export class Stream {
     return this.sets.flatMap((set) => set.activities);
   }
 
-  async waitFor(matches: (activity: ReceivedActivity) => boolean, what: string, timeoutMs = 10_000) {
+  async waitFor(matches: (activity: ReceivedActivity) => boolean, what: string, timeoutMs = 20_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.activities.find(matches);

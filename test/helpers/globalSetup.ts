@@ -30,8 +30,6 @@ export default async function globalSetup(): Promise<void> {
     ownProcessGroup: false,
   });
   process.env.TEST_EMBEDDED_MODEL_PORT = new URL(model.url).port;
-  // Tests that build their own client read the endpoint; one set by hand (a model already running) wins.
-  process.env.TEST_EMBEDDINGS_URL ??= model.url;
 
   if (process.env.MONGODB_URI) {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;

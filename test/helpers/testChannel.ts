@@ -77,7 +77,7 @@ export class TestChannel {
   }
 
   /** Waits until the conversation has received at least `count` activities. */
-  async waitFor(conversationId: string, count: number, timeoutMs = 5000): Promise<ReceivedActivity[]> {
+  async waitFor(conversationId: string, count: number, timeoutMs = 20_000): Promise<ReceivedActivity[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.activities(conversationId).length < count) {
       const left = deadline - Date.now();

@@ -21,11 +21,15 @@ describe('checking a generated answer before it is sent', () => {
   it('accepts an answer in the right language that repeats only numbers and addresses of its entries', () => {
     expect(
       check(
-        'Call the free information number +32 800 12 345 or see https://www.valmont.example/crise. The map is at www.valmont.example/kaart/.',
+        'Call the free information number +32 800 12 345 or see https://www.valmont.example/crise. The map is at https://www.valmont.example/kaart/.',
         ['updates'],
       ),
     ).toEqual([]);
     expect(check('Tap water is safe to drink; it is tested every 6 hours.', ['drinking-water'])).toEqual([]);
+  });
+
+  it('refuses a bare www. address even of its entries: Web Chat would link it as http', () => {
+    expect(check('The map is at www.valmont.example/kaart/.', ['updates'])).toContain('unsafe-text');
   });
 
   it.each([

@@ -73,6 +73,24 @@ describe('validateContent', () => {
     );
   });
 
+  it.each([
+    ['a bare http: address', 'The map is at http://evil.example/map.', 'http://evil.example/map.'],
+    ['a bare www. address', 'The map is at www.evil.example/map', 'www.evil.example/map'],
+    ['a bare address of another scheme', 'Download ftp://evil.example/x', 'ftp://evil.example/x'],
+  ])('refuses %s in a text, which Web Chat would show as a link', (_name, text, found) => {
+    const raw = demo();
+    raw.faqs[1].answer.en = text;
+    expect(problemsOf(raw)).toEqual([
+      `faqs[1].answer.en: links must point to an https: address (found ${JSON.stringify(found)})`,
+    ]);
+  });
+
+  it('accepts bare https addresses, www. ones included', () => {
+    const raw = demo();
+    raw.faqs[1].answer.en = 'See https://www.valmont.example/crise or https://valmont.example (en).';
+    expect(validateContent(raw).ok).toBe(true);
+  });
+
   it('refuses links that are not https', () => {
     const raw = demo();
     raw.faqs[1].links[0].url = 'http://www.valmont.example/crise';

@@ -57,11 +57,11 @@ describe('LiveContent', () => {
     await waitFor(
       () => live.get('demo-chemical-fire')?.version === version,
       'the new version to go live',
-      2000,
+      15_000,
     );
 
     expect(version).toBe(before + 1);
-    expect(Date.now() - publishedAt).toBeLessThan(2000);
+    expect(Date.now() - publishedAt).toBeLessThan(15_000);
     expect(live.get('demo-chemical-fire')!.retriever.getFaq('drinking-water', 'en')?.answer).toBe(
       'Do not drink tap water until further notice.',
     );
@@ -75,7 +75,7 @@ describe('LiveContent', () => {
       { slug: 'hautrive-river-flood' },
       { status: 'inactive', deactivatedAt: new Date() },
     );
-    await waitFor(() => live.get('hautrive-river-flood') === undefined, 'the crisis to be dropped', 2000);
+    await waitFor(() => live.get('hautrive-river-flood') === undefined, 'the crisis to be dropped', 15_000);
     expect(live.active().map((c) => c.slug)).toEqual(['demo-chemical-fire']);
   });
 
@@ -87,7 +87,8 @@ describe('LiveContent', () => {
     const outage = jest.spyOn(CrisisModel, 'find').mockImplementation(() => {
       throw new Error('database unreachable');
     });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Several refreshes fail (however slowly a busy machine runs them), and are warned about once.
+    await waitFor(() => outage.mock.calls.length >= 3, 'three refreshes during the outage');
     expect(live.get('demo-chemical-fire')).toBe(cached);
     expect(logger.warn).toHaveBeenCalledTimes(1);
 

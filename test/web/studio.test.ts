@@ -26,7 +26,7 @@ async function citizenGets(
   bot: TestBot,
   question: string,
   expected: string,
-  withinMs = 5000,
+  withinMs = 20_000,
 ): Promise<string> {
   const deadline = Date.now() + withinMs;
   for (;;) {
