@@ -143,6 +143,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   if (!demo.ok) throw new Error(`demo content invalid: ${demo.problems.join('; ')}`);
   await seedDemoIfEmpty(demo.content, logger);
 
+  // One wait at start-up for every vector the first citizens need: the content's, then the exemplars'.
+  const meaningReadyBy = Date.now() + config.EMBEDDINGS_START_WAIT_MS;
   const live = new LiveContent({
     logger,
     refreshMs: config.CONTENT_REFRESH_MS,
@@ -247,7 +249,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const bot = new CrisisBot({ conversationState, live, translate, router, logger, embedder });
   // The first citizens get the second opinion on victim inquiries too: the exemplars' vectors are
   // read from the cache at once, or made now (a minute on a first start), within the same wait.
-  await untilOrAfter(bot.ready(), config.EMBEDDINGS_START_WAIT_MS);
+  await untilOrAfter(bot.ready(), Math.max(0, meaningReadyBy - Date.now()));
   // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
   const turns = new ConversationQueue();
   const runTurn = (context: TurnContext) =>
