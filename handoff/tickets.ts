@@ -341,9 +341,14 @@ export class Tickets {
     }
   }
 
+  /**
+   * Records the place last told to a waiting citizen. Only while the ticket is still waiting: the
+   * sweep works from one read of the tickets, and a claim made since must not be written over
+   * (FerretDB runs an update as a read then a write, so this narrows that window, not closes it).
+   */
   async markNotified(id: string, position: number, waitMinutes: number): Promise<void> {
     await TicketModel.updateOne(
-      { _id: id },
+      { _id: id, state: 'waiting' },
       { $set: { notifiedPosition: position, notifiedWaitMinutes: waitMinutes } },
     );
   }
