@@ -6,7 +6,9 @@ export type TicketEvent =
   | { type: 'extend'; expiresAt: Date }
   /** The operator's claim lapsed (disconnected past the grace period): back to the queue. */
   | { type: 'expire' }
-  | { type: 'close'; outcome: Outcome; transferredTo?: string };
+  | { type: 'close'; outcome: Outcome; transferredTo?: string }
+  /** The waiting citizen was told their place: recorded so that only a meaningful move is told again. */
+  | { type: 'notified'; position: number; waitMinutes: number };
 
 function endClaim(claims: Claim[], now: Date): Claim[] {
   const last = claims.at(-1);
@@ -39,6 +41,9 @@ export function nextTicketState(ticket: Ticket, event: TicketEvent, now: Date): 
     case 'extend':
       if (ticket.state !== 'assigned') refuse(`is ${ticket.state}, not assigned`);
       return { ...ticket, expiresAt: event.expiresAt };
+    case 'notified':
+      if (ticket.state !== 'waiting') refuse(`is ${ticket.state}, not waiting`);
+      return { ...ticket, notifiedPosition: event.position, notifiedWaitMinutes: event.waitMinutes };
     case 'expire':
       if (ticket.state !== 'assigned') refuse(`is ${ticket.state}, not assigned`);
       if (!ticket.expiresAt || ticket.expiresAt > now) refuse('has not expired');

@@ -93,6 +93,8 @@ function stateUpdate(ticket: Ticket): { $set: Record<string, unknown>; $unset?: 
     expiresAt: ticket.expiresAt,
     closedAt: ticket.closedAt,
     transferredTo: ticket.transferredTo,
+    notifiedPosition: ticket.notifiedPosition,
+    notifiedWaitMinutes: ticket.notifiedWaitMinutes,
   };
   const entries = Object.entries(fields);
   const unset = entries.filter(([, value]) => value === undefined).map(([key]) => [key, 1 as const]);
@@ -342,15 +344,15 @@ export class Tickets {
   }
 
   /**
-   * Records the place last told to a waiting citizen. Only while the ticket is still waiting: the
-   * sweep works from one read of the tickets, and a claim made since must not be written over
-   * (FerretDB runs an update as a read then a write, so this narrows that window, not closes it).
+   * Records the place last told to a waiting citizen, as a change of version like any other: the
+   * sweep works from one read of the tickets, and FerretDB runs an update as a read then a write
+   * of the whole document, so a plain update could write over a claim made meanwhile. A ticket
+   * that moved on since needs no record.
    */
   async markNotified(id: string, position: number, waitMinutes: number): Promise<void> {
-    await TicketModel.updateOne(
-      { _id: id, state: 'waiting' },
-      { $set: { notifiedPosition: position, notifiedWaitMinutes: waitMinutes } },
-    );
+    await this.apply(id, { type: 'notified', position, waitMinutes }).catch((error: unknown) => {
+      if (!(error instanceof TicketConflict)) throw error;
+    });
   }
 
   /** A lock per (ticket, what was told), so one process of many tells the citizen. */
