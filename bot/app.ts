@@ -369,7 +369,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
-      registerWebApp(server, path.join(root, 'web'), 'shared');
+      registerWebApp(server, path.join(root, 'web'), 'shared', {
+        // One file with Preact, its hooks and htm: pages with live views use components without a build step.
+        extraFiles: {
+          'vendor/preact-htm.js': path.join(
+            path.dirname(require.resolve('htm/preact')),
+            'standalone.module.js',
+          ),
+        },
+      });
       registerWebApp(server, path.join(root, 'web'), 'reports', {
         // chart.js exports only its module builds; its browser build sits beside them.
         extraFiles: {
