@@ -32,6 +32,7 @@ import {
   SemanticTriage,
   isPersonRequest,
   withSecondOpinion,
+  type ContentQuestion,
   type InquiryClassification,
 } from '../triage';
 import { LANGUAGE_EVENT } from '../channels';
@@ -203,7 +204,13 @@ export class CrisisBot extends ActivityHandler {
     const answersFeedback =
       data.awaitingFeedbackFor !== undefined && feedbackOf(text, lang, this.deps.translate) !== undefined;
     const inFlow = dialogContext.activeDialog !== undefined || answersFeedback;
-    const { inquiry, queryVector } = await this.secondOpinion(text, lang, lexicon, inFlow);
+    const { inquiry, queryVector } = await this.secondOpinion(
+      text,
+      lang,
+      lexicon,
+      inFlow,
+      resolution.crisis.retriever.questionVectors,
+    );
     setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry, queryVector });
     const keepInTranscript = this.recordExchange(context, data, text);
     const result = await dialogContext.continueDialog();
@@ -223,6 +230,7 @@ export class CrisisBot extends ActivityHandler {
     lang: Lang,
     lexicon: InquiryClassification,
     inFlow: boolean,
+    faqQuestions: readonly ContentQuestion[],
   ): Promise<{ inquiry: InquiryClassification; queryVector?: Vector }> {
     const { embedder } = this.deps;
     if (!embedder || inFlow || lexicon.decision === 'd2') return { inquiry: lexicon };
@@ -230,7 +238,8 @@ export class CrisisBot extends ActivityHandler {
     if (!queryVector || (lexicon.decision === 'd5' && isPersonRequest(text, lang))) {
       return { inquiry: lexicon, queryVector };
     }
-    return { inquiry: withSecondOpinion(lexicon, this.semanticTriage?.opinion(queryVector)), queryVector };
+    const opinion = this.semanticTriage?.opinion(queryVector, faqQuestions);
+    return { inquiry: withSecondOpinion(lexicon, opinion), queryVector };
   }
 
   /** Collects the message and the bot's replies; the returned function adds them to `recent` unless the turn was private. */

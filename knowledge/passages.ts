@@ -15,6 +15,19 @@ export interface Passage {
  * says. Every language is indexed, so a Dutch question can match an entry best phrased in French.
  */
 export function contentPassages(content: ContentFile): Passage[] {
+  return contentTexts(content, true);
+}
+
+/**
+ * The questions of a crisis's content as a citizen would ask them: every entry's question and
+ * anticipated phrasings, in every language. Embedded as queries, they show what a general question
+ * of this crisis looks like (the victim-inquiry triage compares messages with them).
+ */
+export function contentQuestions(content: ContentFile): Passage[] {
+  return contentTexts(content, false);
+}
+
+function contentTexts(content: ContentFile, withAnswers: boolean): Passage[] {
   const passages: Passage[] = [];
   for (const faq of content.faqs) {
     for (const lang of content.crisis.languages) {
@@ -23,7 +36,8 @@ export function contentPassages(content: ContentFile): Passage[] {
       if (question) passages.push({ faqId: faq.id, lang, text: question });
       for (const alternative of faq.alternatives?.[lang] ?? [])
         passages.push({ faqId: faq.id, lang, text: alternative });
-      if (question && answer) passages.push({ faqId: faq.id, lang, text: `${question}\n${answer}` });
+      if (withAnswers && question && answer)
+        passages.push({ faqId: faq.id, lang, text: `${question}\n${answer}` });
     }
   }
   return passages;

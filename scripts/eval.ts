@@ -79,6 +79,17 @@ function figures(outcomes: Outcome[]) {
       handoff,
     ),
     noReply: outcomes.filter((o) => !o.reply).length,
+    // Where the answerable questions that were not answered right went: what to work on first.
+    answerableWent: {
+      offered: offered.length,
+      offeredOthers:
+        answerable.filter((o) => kind(o) === 'clarify' && o.reply?.options?.length).length - offered.length,
+      wrong: answerable.filter((o) => kind(o) === 'answer').length - right.length,
+      // A clarification without options asks the citizen to rephrase: nothing was found.
+      nothing: answerable.filter((o) => kind(o) === 'clarify' && !o.reply?.options?.length).length,
+      d2: answerable.filter((o) => kind(o) === 'd2').length,
+      handoff: answerable.filter((o) => kind(o) === 'handoff').length,
+    },
   };
 }
 
@@ -174,7 +185,13 @@ async function main(): Promise<number> {
   }
 
   console.log(`\n${path.basename(questionsFile)} on ${path.basename(contentFile)}`);
-  printFigures('all', figures(outcomes));
+  const all = figures(outcomes);
+  printFigures('all', all);
+  const went = all.answerableWent;
+  console.log(
+    `answerable not answered right: offered with the right entry ${went.offered}, offered others ${went.offeredOthers}, ` +
+      `answered wrong ${went.wrong}, nothing found ${went.nothing}, taken for D2 ${went.d2}, handed over ${went.handoff}`,
+  );
   for (const lang of ['fr', 'nl', 'de', 'en'])
     printFigures(lang, figures(outcomes.filter((o) => o.c.lang === lang)));
   const wrongAnswer = (o: Outcome) =>

@@ -4,7 +4,12 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { packVectors, unpackVectors, type Embedder, type Vector } from '../semantic';
 import type { Exemplar } from './exemplars';
-import { ExemplarIndex, type SemanticOpinion } from './nearestExemplars';
+import {
+  ExemplarIndex,
+  generalQuestions,
+  type ContentQuestion,
+  type SemanticOpinion,
+} from './nearestExemplars';
 
 export interface SemanticTriageOptions {
   embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'>;
@@ -38,6 +43,8 @@ export class SemanticTriage {
   private readonly prefix: string;
   private building: Promise<ExemplarIndex | undefined> | undefined;
   private stopped = false;
+  /** The general questions among a content's FAQ questions, worked out once per content version. */
+  private readonly general = new WeakMap<readonly ContentQuestion[], Vector[]>();
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: SemanticTriageOptions) {
@@ -66,9 +73,19 @@ export class SemanticTriage {
     return this.building;
   }
 
-  /** What the nearest exemplars say of a message; undefined while their vectors are not ready. */
-  opinion(vector: Vector): SemanticOpinion | undefined {
-    return this.index?.opinion(vector);
+  /**
+   * What the nearest exemplars, and the crisis's own FAQ questions as general ones, say of a
+   * message; undefined while the exemplars' vectors are not ready.
+   */
+  opinion(vector: Vector, faqQuestions: readonly ContentQuestion[] = []): SemanticOpinion | undefined {
+    const index = this.index;
+    if (!index) return undefined;
+    let general = this.general.get(faqQuestions);
+    if (!general) {
+      general = generalQuestions(index, faqQuestions);
+      this.general.set(faqQuestions, general);
+    }
+    return index.opinion(vector, general);
   }
 
   stop(): void {

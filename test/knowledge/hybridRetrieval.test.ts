@@ -34,7 +34,7 @@ function frenchOnly(content: ContentFile): ContentFile {
   };
 }
 
-/** Counts the passages it embeds, to show when stored vectors are reused. */
+/** Counts the content texts it embeds, to show when stored vectors are reused. */
 function counting(embedder: Embedder, model = embedder.model) {
   let passages = 0;
   const counted: Embedder = {
@@ -43,6 +43,10 @@ function counting(embedder: Embedder, model = embedder.model) {
     embedPassages: (texts, options) => {
       passages += texts.length;
       return embedder.embedPassages(texts, options);
+    },
+    embedQueries: (texts, options) => {
+      passages += texts.length;
+      return embedder.embedQueries(texts, options);
     },
     status: () => embedder.status(),
     stats: () => embedder.stats(),
@@ -111,7 +115,8 @@ describe('hybrid retrieval with the embedded model', () => {
     const other = counting(embedder, 'another-model');
     await semanticIndexOf(content, other.embedder, logger);
     expect(other.passages()).toBe(first.passages());
-    expect(await PassageVectorsModel.countDocuments({ model: 'another-model' })).toBe(1);
+    // One record for the passages, one for the questions embedded as queries.
+    expect(await PassageVectorsModel.countDocuments({ model: 'another-model' })).toBe(2);
   }, 120_000);
 });
 
