@@ -18,14 +18,7 @@ export const D2_KINDS = [
   'self',
 ] as const;
 /** General questions, most of them naming a relative: what the D2 exemplars must not pull in. */
-export const D5_KINDS = [
-  'relatives',
-  'health',
-  'animals',
-  'crisis',
-  /** the writer's home, street, car or daily life hit by the crisis, nobody hurt */
-  'situation',
-] as const;
+export const D5_KINDS = ['relatives', 'health', 'animals', 'crisis'] as const;
 const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
 
 export type ExemplarLabel = 'd2' | 'd5';
