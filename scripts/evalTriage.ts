@@ -3,7 +3,8 @@
  * per file and language: D2 messages routed (recall: decided d2 or unsure) and traps kept D5,
  * by the lexicon alone and with the semantic second opinion. FILE is a triage set
  * (`{ "fr": { "d2": [...], "d5": [...] }, ... }`, as test/fixtures/d2-dev.json) or a question
- * file (`{ "cases": [{ "text", "lang", "expect": { "kind" }, "trap"? }] }`: D2 cases and traps).
+ * file (`{ "cases": [{ "text", "lang", "expect": { "kind" }, "trap"? }] }`: D2 cases and traps), or
+ * a list of labelled messages (`[{ "text", "lang", "d2": true | false }]`).
  * The model is the one the bot would ask (EMBEDDINGS_URL, or the embedded model, started if none
  * answers); with EMBEDDINGS=off the lexicon is measured alone. `--sweep` adds, over all files together, what each margin
  * threshold of the semantic signal would give: how its constants were fitted (FIT.md).
@@ -37,6 +38,7 @@ interface Case {
 /** The D2 messages and the traps of a file, in either shape; anything else is a clear error. */
 function readCases(file: string): Case[] {
   const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (Array.isArray(data)) return (data as Case[]).map(({ lang, text, d2 }) => ({ lang, text, d2 }));
   if (Array.isArray(data.cases)) {
     return (data.cases as { text: string; lang: Lang; expect: { kind: string }; trap?: boolean }[])
       .filter((c) => c.expect.kind === 'd2' || c.trap === true)
