@@ -115,7 +115,12 @@ export function parseSettings(args: string[], env: NodeJS.ProcessEnv = process.e
 
 /** The crisis must be an active exercise: what its chat page is told. */
 async function requireExercise(url: string, crisis: string): Promise<void> {
-  const res = await fetch(`${url}/chat/config?crisis=${crisis}`, { signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${url}/chat/config?crisis=${crisis}`, {
+    signal: AbortSignal.timeout(10_000),
+  }).catch((error: unknown) => {
+    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+    throw new Refusal(`the bot does not answer at ${url} (${cause}): is it running?`);
+  });
   const body = (await res.json().catch(() => ({}))) as {
     crisis?: { slug?: string; exercise?: boolean } | null;
   };
