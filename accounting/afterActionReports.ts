@@ -37,7 +37,8 @@ export async function afterActionReport(
     claims: (doc.claims ?? []).map((c) => ({ by: c.by ?? '', from: c.from!, ...(c.to ? { to: c.to } : {}) })),
   }));
   const audit = await AuditLogModel.find(
-    { target: { $in: [`crisis:${slug}`, ...tickets.map((t) => t.id)] } },
+    // Targets as written by the crisis routes (`crisis:`) and the ticket routes (`ticket:`, D2 and exercise actions).
+    { target: { $in: [`crisis:${slug}`, ...tickets.map((t) => `ticket:${t.id}`)] } },
     { _id: 0, at: 1, actor: 1, action: 1, outcome: 1 },
   ).lean();
   return buildAfterAction({

@@ -111,9 +111,15 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
    */
   const drilled = async <T extends Ticket>(caller: Caller, action: string, ticket: T): Promise<T> => {
     if (ticket.exercise && ticket.queue === 'd5') {
-      await writeAudit({ id: caller.user.id, roles: caller.user.roles }, action, ticket.id, 'allowed', {
-        crisis: ticket.crisisSlug,
-      });
+      await writeAudit(
+        { id: caller.user.id, roles: caller.user.roles },
+        action,
+        `ticket:${ticket.id}`,
+        'allowed',
+        {
+          crisis: ticket.crisisSlug,
+        },
+      );
     }
     return ticket;
   };

@@ -135,9 +135,13 @@ function describe(tally: Tally, elapsedMs: number): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
+  const times = [...tally.replyMs].sort((a, b) => a - b);
+  const at = (q: number) =>
+    times.length ? `${Math.round(times[Math.ceil(q * times.length) - 1]!)} ms` : '–';
   return (
     `${(elapsedMs / 1000).toFixed(0)} s: ${tally.conversations} conversations, ${tally.sent} messages sent, ` +
-    `${tally.replies} replies (${kinds || 'none yet'}), ${tally.failed} without reply`
+    `${tally.replies} replies (${kinds || 'none yet'}), ${tally.failed} without reply; ` +
+    `reply p50 ${at(0.5)}, p95 ${at(0.95)}`
   );
 }
 
@@ -145,7 +149,7 @@ export async function runDrill(settings: Settings): Promise<Tally> {
   await requireExercise(settings.url, settings.crisis);
   const started = Date.now();
   const endsAt = started + settings.minutes * 60_000;
-  const tally: Tally = { conversations: 0, sent: 0, replies: 0, failed: 0, kinds: {} };
+  const tally: Tally = { conversations: 0, sent: 0, replies: 0, failed: 0, kinds: {}, replyMs: [] };
   const meanGapMs = 3_600_000 / settings.ratePerHour;
   const { seed } = settings;
   const random = seed === undefined ? Math.random : seeded(seed);

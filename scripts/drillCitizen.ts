@@ -18,6 +18,8 @@ export interface Tally {
   replies: number;
   failed: number;
   kinds: Record<string, number>;
+  /** Milliseconds from posting each message to reading the bot's reply, as Web Chat waits. */
+  replyMs: number[];
 }
 
 interface BotActivity {
@@ -141,7 +143,9 @@ export async function playCitizen(options: CitizenOptions): Promise<void> {
   const say = async (text: string): Promise<BotActivity[] | undefined> => {
     if (Date.now() >= options.endsAt) return undefined;
     tally.sent += 1;
+    const before = performance.now();
     const replies = await chat.say(text, lang);
+    tally.replyMs.push(performance.now() - before);
     if (replies.length === 0) tally.failed += 1;
     tally.replies += replies.length;
     const kind = kindOf(replies);

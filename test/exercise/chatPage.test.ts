@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { InteractionModel } from '../../models';
 import { adminEnv } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
-import { openLaptopPage } from '../helpers/browser';
+import { openLaptopPage, signInOnPage } from '../helpers/browser';
 import { activateFromTemplate, drillingAuthority } from '../helpers/exercise';
 
 const WAIT = { timeout: 20_000 };
@@ -19,9 +20,10 @@ const sendBox = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]'
 describe('the exercise on the chat page, in a browser', () => {
   const bot = useTestBot(adminEnv);
   const browsers: Browser[] = [];
+  let authority: Awaited<ReturnType<typeof drillingAuthority>>;
 
   beforeAll(async () => {
-    const authority = await drillingAuthority(bot.app.url, '21903');
+    authority = await drillingAuthority(bot.app.url, '21903');
     await activateFromTemplate(authority, { slug: 'drill-page', template: 'flood', exercise: true, step: 0 });
     await activateFromTemplate(authority, { slug: 'real-page', template: 'flood', exercise: false, step: 1 });
   });
@@ -65,6 +67,34 @@ describe('the exercise on the chat page, in a browser', () => {
       await botSaid(page, 'Crisis real-page').first().waitFor(WAIT);
       expect(await page.locator('#exercise-banner').isVisible()).toBe(false);
       expect(await transcript(page).textContent()).not.toMatch(/OEFENING|EXERCI|ÜBUNG/);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'shows the after-action report of the exercise to its authority, with the figures of the API',
+    async () => {
+      const citizen = bot.channel.conversation({ channelData: { crisis: 'drill-page' } });
+      await citizen.say(flood.faqs[1]!.question.en!);
+      // This message's entry is written (the browser's, of the first test, long before).
+      while ((await InteractionModel.countDocuments({ conversationId: citizen.id, direction: 'in' })) === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const report = (await authority.get<{ messages: { in: number } }>('/api/reports/exercise/drill-page'))
+        .body;
+      const opened = await openLaptopPage();
+      browsers.push(opened.browser);
+      const { page } = opened;
+      await page.goto(`${bot.app.url}/reports/after-action.html?crisis=drill-page`);
+      await signInOnPage(page, { ...authority, displayName: authority.username });
+      await page.getByRole('heading', { name: 'Exercise drill-page' }).waitFor(WAIT);
+      const all = page.getByRole('row', { name: /^All / });
+      expect(await all.getByRole('cell').first().textContent()).toBe(String(report.messages.in));
+      expect(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe(
+        '/api/reports/exercise/drill-page/csv',
+      );
+      expect(opened.pageErrors).toEqual([]);
+      expect(opened.cspViolations).toEqual([]);
     },
     TEST_TIMEOUT,
   );

@@ -235,6 +235,8 @@ describe('a drill, end to end', () => {
     const audited = (action: string) =>
       report.operators.reduce((sum: number, o: Json) => sum + (o.actions[action] ?? 0), 0);
     expect(audited('ticket.close')).toBe(tickets.filter((t) => t.queue === 'd5').length);
+    expect(audited('d2.ticket.claim')).toBe(tickets.filter((t) => t.queue === 'd2').length);
+    expect(audited('crisis.activate')).toBe(1);
     const csv = (await fetch(`${bot.app.url}/api/reports/exercise/${EXERCISE}/csv`, {
       headers: { authorization: `Bearer ${authority.token}` },
     }).then((r) => r.text())) as string;
