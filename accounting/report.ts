@@ -1,5 +1,5 @@
 import { HOUR_MS } from './hours';
-import { pricesAt, type Prices, type TariffVersion } from './tariffs';
+import { exercisePrices, pricesAt, type Prices, type TariffVersion } from './tariffs';
 import {
   handedConversations,
   handling,
@@ -17,6 +17,7 @@ export interface Activation {
   authorityNis?: string;
   activatedAt: Date;
   deactivatedAt?: Date;
+  exercise?: boolean;
 }
 
 export interface ReportInput {
@@ -35,6 +36,8 @@ export interface ReportInput {
   /** Every ticket of the activations (earlier ones too: a conversation is counted once). */
   tickets: TicketFacts[];
   tariffs: TariffVersion[];
+  /** Everything in this input is of exercises: priced with the tariff's exercise share, lines marked. */
+  exercise?: boolean;
 }
 
 export interface CostLine {
@@ -54,6 +57,8 @@ export interface CostLine {
   unitCents: number;
   amountCents: number;
   tariff: string;
+  /** A line of exercises, never added to the real service's lines. */
+  exercise?: true;
 }
 
 export interface Count {
@@ -72,9 +77,24 @@ export interface HourPoint {
   unanswered: number;
 }
 
+/** An authority's exercises over the period, apart from its real activations' figures. */
+export interface ExerciseFigures {
+  activations: number;
+  conversations: number;
+  messagesIn: number;
+  messagesOut: number;
+  handledTickets: number;
+  handlingMinutes: number;
+  totalCents: number;
+}
+
 export interface Report {
   scope: 'activation' | 'authority';
   subject: string;
+  /** An activation report of an exercise. */
+  exercise?: true;
+  /** An authority report: its exercises of the period, whose cost lines are marked `exercise`. */
+  exercises?: ExerciseFigures;
   authorityNis?: string;
   period: { from: string; to: string; open: boolean };
   activations: Array<{ slug: string; activatedAt: string; deactivatedAt?: string }>;
@@ -114,6 +134,33 @@ export interface Report {
   costLines: CostLine[];
   totalCents: number;
   warnings: string[];
+}
+
+/** The figures of an exercises-only report, as an authority's report shows them beside its real ones. */
+export function exerciseFiguresOf(report: Report): ExerciseFigures {
+  return {
+    activations: report.activations.length,
+    conversations: report.conversations.started,
+    messagesIn: report.messages.in,
+    messagesOut: report.messages.out,
+    handledTickets: report.operators.handledTickets,
+    handlingMinutes: report.operators.handlingMinutes,
+    totalCents: report.totalCents,
+  };
+}
+
+/**
+ * An authority's report with its exercises beside it: the figures are the real service's, the
+ * exercises' cost lines follow on their own (marked), and the total is what the authority pays.
+ */
+export function withExercises(real: Report, exercises: Report): Report {
+  return {
+    ...real,
+    exercises: exerciseFiguresOf(exercises),
+    costLines: [...real.costLines, ...exercises.costLines],
+    totalCents: real.totalCents + exercises.totalCents,
+    warnings: [...new Set([...real.warnings, ...exercises.warnings])],
+  };
 }
 
 /** What the bot did with a message in (its first reply's kind) says who answered it. */
@@ -171,7 +218,7 @@ export function buildReport(input: ReportInput): Report {
   const priced = (at: Date): Prices => {
     const prices = pricesAt(tariffs, authorityNis, at);
     if (!prices.tariff) untariffed.push(at);
-    return prices;
+    return input.exercise ? exercisePrices(prices) : prices;
   };
 
   for (const activation of input.activations) {
@@ -302,9 +349,11 @@ export function buildReport(input: ReportInput): Report {
     return { label, count };
   });
 
+  if (input.exercise) for (const line of lines) line.exercise = true;
   return {
     scope: input.scope,
     subject: input.subject,
+    ...(input.exercise ? { exercise: true as const } : {}),
     ...(authorityNis ? { authorityNis } : {}),
     period: { from: period.from.toISOString(), to: period.to.toISOString(), open: input.open },
     activations: input.activations.map((a) => ({

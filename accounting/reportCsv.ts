@@ -25,7 +25,8 @@ export function reportCsv(report: Report): string {
       ? euros(line.unitCents) + ' per million'
       : euros(line.unitCents);
     rows.push([
-      'cost',
+      // Exercises' lines are never read as the real service's: their own section.
+      line.exercise ? 'exercise-cost' : 'cost',
       line.item,
       line.detail ?? '',
       line.quantity,
@@ -55,6 +56,8 @@ export function reportCsv(report: Report): string {
   figure('waiting.unclaimed', report.waiting.unclaimed, 'tickets');
   figure('waiting.p50', report.waiting.p50Seconds, 'seconds');
   figure('waiting.p95', report.waiting.p95Seconds, 'seconds');
+  if (report.exercise) figure('exercise', 1, 'an exercise');
+  for (const [name, value] of Object.entries(report.exercises ?? {})) figure(`exercises.${name}`, value);
   figure('tokens.in', report.tokens.in, 'tokens');
   figure('tokens.out', report.tokens.out, 'tokens');
   for (const point of report.hourly) {

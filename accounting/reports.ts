@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CrisisModel, IssuedReportModel, TicketModel } from '../models';
-import { buildReport, type Activation, type Report } from './report';
+import { buildReport, withExercises, type Activation, type Report } from './report';
 import type { Tariffs } from './tariffs';
 import type { Period, TicketFacts } from './ticketMeasures';
 import { ceilHour, hourStartOf } from './hours';
@@ -43,10 +43,12 @@ function activationOf(doc: {
   authorityNis?: string | null;
   activatedAt: Date;
   deactivatedAt?: Date | null;
+  exercise?: boolean | null;
 }): Activation {
   return {
     slug: doc.slug,
     activatedAt: doc.activatedAt,
+    ...(doc.exercise ? { exercise: true } : {}),
     ...(doc.authorityNis ? { authorityNis: doc.authorityNis } : {}),
     ...(doc.deactivatedAt ? { deactivatedAt: doc.deactivatedAt } : {}),
   };
@@ -90,7 +92,13 @@ export class Reports {
     const activations = crises
       .map(activationOf)
       .filter((a) => a.activatedAt < period.to && (!a.deactivatedAt || a.deactivatedAt >= period.from));
-    return this.compose(request.scope, request.nis, request.nis, activations, period, period.to > now, now);
+    const open = period.to > now;
+    const compose = (part: Activation[]) =>
+      this.compose(request.scope, request.nis, request.nis, part, period, open, now);
+    // Exercises never mix with the real service's figures: built apart, shown on their own lines.
+    const drills = activations.filter((a) => a.exercise);
+    const real = await compose(activations.filter((a) => !a.exercise));
+    return drills.length > 0 ? withExercises(real, await compose(drills)) : real;
   }
 
   /** Builds the report and keeps it as issued: later tariff versions never change it. */
@@ -168,6 +176,8 @@ export class Reports {
     now: Date,
   ): Promise<Report> {
     const slugs = activations.map((a) => a.slug);
+    // An activation report is of one crisis, real or exercise; an authority's parts are one kind each.
+    const exercise = activations.length > 0 && activations.every((a) => a.exercise);
     const [hours, tickets, tariffs] = await Promise.all([
       countedUsage(slugs, period),
       ticketsOf(slugs),
@@ -184,6 +194,7 @@ export class Reports {
       hours,
       tickets,
       tariffs,
+      exercise,
     });
   }
 }

@@ -20,6 +20,8 @@ const pricesSchema = z.object({
     .optional(),
   tokensInPerMillionCents: cents.optional(),
   tokensOutPerMillionCents: cents.optional(),
+  /** Exercises pay this share of every price, in percent: 0 leaves them unbilled. */
+  exercisePercent: z.number().int().min(0).max(1000).optional(),
 });
 
 const REQUIRED_IN_DEFAULT = [
@@ -71,9 +73,14 @@ export interface Prices {
   messageCents: Record<string, number>;
   tokensInPerMillionCents: number;
   tokensOutPerMillionCents: number;
+  /** Share of every price an exercise pays, in percent. */
+  exercisePercent: number;
   /** e.g. `default:v2 + 99001:v1`; empty when no tariff was in force. */
   tariff: string;
 }
+
+/** Exercises are priced as real service until a tariff says otherwise. */
+const DEFAULT_EXERCISE_PERCENT = 100;
 
 function latestAt(versions: TariffVersion[], scope: string, at: Date): TariffVersion | undefined {
   let latest: TariffVersion | undefined;
@@ -110,7 +117,25 @@ export function pricesAt(versions: TariffVersion[], authorityNis: string | undef
     messageCents,
     tokensInPerMillionCents: pick('tokensInPerMillionCents'),
     tokensOutPerMillionCents: pick('tokensOutPerMillionCents'),
+    exercisePercent: over?.exercisePercent ?? base?.exercisePercent ?? DEFAULT_EXERCISE_PERCENT,
     tariff: [base?.id, over?.id].filter(Boolean).join(' + '),
+  };
+}
+
+/** The prices an exercise pays: each price scaled by the tariff's exercise share, rounded to the cent. */
+export function exercisePrices(prices: Prices): Prices {
+  const scale = (value: number) => Math.round((value * prices.exercisePercent) / 100);
+  return {
+    ...prices,
+    activationCents: scale(prices.activationCents),
+    operatorQuarterHourD5Cents: scale(prices.operatorQuarterHourD5Cents),
+    operatorQuarterHourD2Cents: scale(prices.operatorQuarterHourD2Cents),
+    personConversationCents: scale(prices.personConversationCents),
+    messageCents: Object.fromEntries(
+      Object.entries(prices.messageCents).map(([channel, price]) => [channel, scale(price)]),
+    ),
+    tokensInPerMillionCents: scale(prices.tokensInPerMillionCents),
+    tokensOutPerMillionCents: scale(prices.tokensOutPerMillionCents),
   };
 }
 

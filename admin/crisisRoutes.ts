@@ -37,6 +37,8 @@ export const activationBody = z
     infoNumber: z.string().regex(/^\+?[0-9][0-9 ./()-]{2,29}$/, 'a phone number'),
     template: z.string().optional(),
     content: z.unknown().optional(),
+    /** A drill: marked everywhere, billed and reported apart (see README, "Exercises"). */
+    exercise: z.boolean().optional(),
     totp: totpCode,
   })
   .strict()
@@ -49,6 +51,7 @@ export interface CrisisView {
   languages: string[];
   infoNumber: string;
   status: 'active' | 'inactive';
+  exercise: boolean;
   authorityNis?: string;
   liveVersion: number;
   activatedAt: string;
@@ -96,6 +99,7 @@ export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): voi
       languages: crisis.languages,
       infoNumber: content?.infoNumber ?? '',
       status: crisis.status,
+      exercise: Boolean(crisis.exercise),
       ...(crisis.authorityNis ? { authorityNis: crisis.authorityNis } : {}),
       liveVersion: crisis.liveVersion,
       activatedAt: crisis.activatedAt.toISOString(),
@@ -148,13 +152,23 @@ export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): voi
       const { version } = await publishContent(content, {
         note: body.template ? `activation from template ${body.template}` : 'activation',
         createdBy: caller.user.username,
+        exercise: body.exercise ?? false,
       });
       await live.refreshNow();
       await audit(actor(caller), 'crisis.activate', `crisis:${content.crisis.slug}`, 'allowed', {
         authorityNis: nis,
         version,
+        exercise: body.exercise ?? false,
       });
-      logger.info({ slug: content.crisis.slug, authorityNis: nis, by: caller.user.id }, 'crisis activated');
+      logger.info(
+        {
+          slug: content.crisis.slug,
+          authorityNis: nis,
+          by: caller.user.id,
+          exercise: body.exercise ?? false,
+        },
+        'crisis activated',
+      );
       res.status(201);
       return view(content.crisis.slug);
     }),

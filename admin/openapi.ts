@@ -71,6 +71,20 @@ export const OPERATIONS: Operation[] = [
     },
   ]),
   {
+    method: 'get',
+    path: '/api/reports/exercise/:slug',
+    summary: "After-action report of an exercise (timeline, shares, waits, D2 claims, staff's actions)",
+    roles: ['admin', 'authority'],
+    responses: { 200: 'AfterActionReport', 404: 'no such exercise, or not your authority' },
+  },
+  {
+    method: 'get',
+    path: '/api/reports/exercise/:slug/csv',
+    summary: 'The same after-action report as CSV',
+    roles: ['admin', 'authority'],
+    responses: { 200: 'text/csv', 404: 'no such exercise, or not your authority' },
+  },
+  {
     method: 'post',
     path: '/api/reports/issued',
     summary: 'Issue a report: its figures and prices are kept as they are now',

@@ -2,6 +2,8 @@ import type { Request, Response, Server } from 'restify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
+  afterActionCsv,
+  afterActionReport,
   reportCsv,
   ReportNotFound,
   tariffInputSchema,
@@ -49,7 +51,10 @@ function mayRead(user: User, authorityNis: string | undefined): boolean {
 }
 
 function sendCsv(res: Response, report: Report, name: string): void {
-  const body = reportCsv(report);
+  sendCsvText(res, reportCsv(report), name);
+}
+
+function sendCsvText(res: Response, body: string, name: string): void {
   res.writeHead(200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${name}.csv"`,
@@ -131,6 +136,18 @@ export function registerReportRoutes(
       }),
     );
   }
+
+  server.get(
+    '/api/reports/exercise/:slug',
+    route(async (req) => afterActionReport(String(req.params.slug), (await reader(req)).mayRead)),
+  );
+  server.get(
+    '/api/reports/exercise/:slug/csv',
+    route(async (req, res) => {
+      const report = await afterActionReport(String(req.params.slug), (await reader(req)).mayRead);
+      sendCsvText(res, afterActionCsv(report), `after-action-${report.slug}`);
+    }),
+  );
 
   server.post(
     '/api/reports/issued',

@@ -13,7 +13,7 @@ import {
   type Ticket,
 } from '../handoff';
 import type { Lang, LiveContent } from '../knowledge';
-import { LANGUAGES, TICKET_OUTCOMES, TICKET_QUEUES } from '../models';
+import { LANGUAGES, TICKET_OUTCOMES, TICKET_QUEUES, writeAudit } from '../models';
 import { staffOf, type Auth, type Caller } from './auth';
 import { HttpError, jsonRoute, parseBody } from './http';
 import { summarize, summaryOf, type TicketSummary } from './ticketViews';
@@ -105,6 +105,25 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
     return ticket;
   };
 
+  /**
+   * What staff do with an exercise's D5 tickets is audited, for its after-action report (D2
+   * tickets are audited always). Real D5 tickets hold no personal data to audit access to.
+   */
+  const drilled = async <T extends Ticket>(caller: Caller, action: string, ticket: T): Promise<T> => {
+    if (ticket.exercise && ticket.queue === 'd5') {
+      await writeAudit(
+        { id: caller.user.id, roles: caller.user.roles },
+        action,
+        `ticket:${ticket.id}`,
+        'allowed',
+        {
+          crisis: ticket.crisisSlug,
+        },
+      );
+    }
+    return ticket;
+  };
+
   const detail = async (caller: Caller, ticket: Ticket) => ({
     ...(await summarize(desk, ticket)),
     transcript: await desk.tickets.transcript(ticket.id),
@@ -123,6 +142,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
       const caller = await staffCaller(req);
       const ticket = await desk.claimNext(staffOf(caller.user));
       if (!ticket) return undefined;
+      await drilled(caller, 'ticket.claim', ticket);
       if (ticket.queue === 'd2')
         await auditD2(
           { id: caller.user.id, roles: caller.user.roles },
@@ -139,7 +159,10 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
     route(async (req) => {
       const caller = await staffOnTicket(req, 'd2.ticket.claim');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.claim');
-      return detail(caller, await desk.claim(staffOf(caller.user), ticket.id));
+      return detail(
+        caller,
+        await drilled(caller, 'ticket.claim', await desk.claim(staffOf(caller.user), ticket.id)),
+      );
     }),
   );
 
@@ -158,6 +181,7 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
       const ticket = await visible(caller, req.params.id, 'd2.ticket.reply');
       const { text } = parseBody(messageBody, req);
       const message = await desk.reply(staffOf(caller.user), ticket.id, text);
+      await drilled(caller, 'ticket.reply', ticket);
       res.status(201);
       return message;
     }),
@@ -206,7 +230,9 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
       const caller = await staffOnTicket(req, 'd2.ticket.transfer');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.transfer');
       const to = parseBody(transferBody, req);
-      return summarize(desk, await desk.transfer(staffOf(caller.user), ticket.id, to));
+      const next = await desk.transfer(staffOf(caller.user), ticket.id, to);
+      await drilled(caller, 'ticket.transfer', ticket);
+      return summarize(desk, next);
     }),
   );
 
@@ -216,7 +242,10 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
       const caller = await staffOnTicket(req, 'd2.ticket.close');
       const ticket = await visible(caller, req.params.id, 'd2.ticket.close');
       const { outcome } = parseBody(closeBody, req);
-      return summarize(desk, await desk.close(staffOf(caller.user), ticket.id, outcome));
+      return summarize(
+        desk,
+        await drilled(caller, 'ticket.close', await desk.close(staffOf(caller.user), ticket.id, outcome)),
+      );
     }),
   );
 }

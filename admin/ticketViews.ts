@@ -9,6 +9,8 @@ export interface TicketSummary {
   lang: string;
   priority: number;
   crisisSlug: string;
+  /** Present (true) on a ticket of an exercise. */
+  exercise?: true;
   createdAt: string;
   assignee?: { id: string; displayName: string };
   position?: number;
@@ -25,6 +27,7 @@ export function summaryOf(ticket: Ticket, position?: number): TicketSummary {
     lang: ticket.lang,
     priority: ticket.priority,
     crisisSlug: ticket.crisisSlug,
+    ...(ticket.exercise ? { exercise: true as const } : {}),
     createdAt: ticket.createdAt.toISOString(),
     ...(ticket.assignee ? { assignee: { id: ticket.assignee.id, displayName: ticket.assignee.name } } : {}),
     ...(ticket.state === 'waiting' && position !== undefined ? { position } : {}),

@@ -57,6 +57,8 @@ import { startEmbeddings } from './embeddings';
 import { languageModelEnabled, whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
+import { ExerciseMarking } from './exerciseMarking';
+import { purgeExerciseData } from './exerciseRetention';
 import { warnEmbeddedEnvelope } from './embeddedEnvelope';
 import { conversationKeyOf, holdsState, purgeIdleState } from './idleState';
 import { createTranslator } from './i18n';
@@ -184,6 +186,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     () => mongoose.connection.readyState === mongoose.ConnectionStates.connected,
   );
   const conversationState = new ConversationState(storage);
+  adapter.use(new ExerciseMarking((slug) => live.isExercise(slug), translate));
   const rendering = new ChannelRendering(
     conversationState.createProperty<string[] | undefined>('numberedChoices'),
   );
@@ -217,7 +220,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
   const desk = new HandoffDesk(
-    new Tickets(cipher),
+    new Tickets(cipher, (slug) => live.isExercise(slug)),
     new ProactiveChannel(adapter, config.MicrosoftAppId ?? '', translate),
     {
       capacity: config.OPERATOR_CAPACITY,
@@ -291,6 +294,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const retention = setInterval(() => {
     Promise.all([
       purgeExpiredIntakes({ now: new Date(), retentionDays: config.D2_RETENTION_DAYS, logger }),
+      purgeExerciseData({ now: new Date(), retentionDays: config.EXERCISE_RETENTION_DAYS, logger }),
       purgeIdleState({
         now: new Date(),
         idleHours: config.STATE_IDLE_HOURS,

@@ -80,6 +80,8 @@ const configSchema = z.object({
   ),
   D2_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   INTERACTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  /** Citizen data of exercises (intakes, transcripts, Direct Line activities); their figures stay. */
+  EXERCISE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   D2_PHONE_NUMBER: optionalText,
   // Unset: 256 partitions on FerretDB (which scans), 1 on MongoDB. Changing it migrates at start-up.
   STATE_PARTITIONS: optionalText.pipe(

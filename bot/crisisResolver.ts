@@ -18,7 +18,8 @@ function requestedSlug(activity: Partial<Activity>): string | undefined {
 
 /**
  * Which crisis a conversation is about: the one it is bound to, the one its entry link names, the
- * only one active, or the one whose title the citizen just chose among several.
+ * only one active, or the one whose title the citizen just chose among several (exercises only
+ * through their link).
  */
 export function resolveCrisis(
   live: LiveContent,
@@ -29,7 +30,7 @@ export function resolveCrisis(
     const crisis = slug ? live.get(slug) : undefined;
     if (crisis) return { kind: 'found', crisis };
   }
-  const active = live.active();
+  const active = live.activeReal();
   if (active.length === 0) return { kind: 'none' };
   if (active.length === 1) return { kind: 'found', crisis: active[0]! };
   const said = foldAccents(activity.text ?? '').trim();

@@ -15,6 +15,21 @@ const PAGE_SIZE = 100;
 /** Conversations whose last sequence number this process remembers, to append without searching. */
 const REMEMBERED = 10_000;
 
+/**
+ * Deletes every activity of the given conversations (an exercise's, after its retention period):
+ * one range of `_id`s per conversation, in its own partition.
+ */
+export async function deleteDirectLineConversations(conversationIds: string[]): Promise<number> {
+  let deleted = 0;
+  for (const conversation of conversationIds) {
+    const partition = await directLineActivities.for(conversation);
+    // `;` follows `:` in code order: the range holds exactly `{conversation}:{sequence}`.
+    const result = await partition.deleteMany({ _id: { $gt: `${conversation}:`, $lt: `${conversation};` } });
+    deleted += result.deletedCount;
+  }
+  return deleted;
+}
+
 /** Runs the work of one key after that key's earlier work (in this process): bot/conversationQueue.ts. */
 export interface KeyedQueue {
   run<T>(key: string, work: () => Promise<T>): Promise<T>;

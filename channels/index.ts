@@ -15,6 +15,7 @@ export { WhatsAppChannel, type WhatsAppDeps, type WhatsAppSettings } from './wha
 export { graphMessagesFor, type GraphMessage } from './whatsappMessages';
 export { LANGUAGE_EVENT } from './clientEvents';
 export { DirectLine } from './directLine';
+export { deleteDirectLineConversations } from './directLineActivities';
 export { DirectLineTokens } from './directLineTokens';
 export { ConversationStarts } from './conversationStarts';
 export { AzureDirectLine } from './azureDirectLine';

@@ -54,7 +54,7 @@ export function registerWebChatPage(server: Server, deps: WebChatPageDeps): void
   server.get('/chat/config', async (req: Request, res: Response) => {
     const query = configQuery.safeParse(req.query ?? {});
     if (!query.success) return problem(res, 400, 'invalid query', problemsOf(query.error.issues));
-    const active = deps.live.active();
+    const active = deps.live.activeReal();
     const crisis = query.data.crisis
       ? deps.live.get(query.data.crisis)
       : active.length === 1
@@ -63,7 +63,13 @@ export function registerWebChatPage(server: Server, deps: WebChatPageDeps): void
     const about = crisis?.content.crisis;
     res.send(200, {
       crisis: about
-        ? { slug: crisis.slug, title: about.title, infoNumber: about.infoNumber, languages: about.languages }
+        ? {
+            slug: crisis.slug,
+            title: about.title,
+            infoNumber: about.infoNumber,
+            languages: about.languages,
+            ...(deps.live.isExercise(crisis.slug) ? { exercise: true } : {}),
+          }
         : null,
     });
   });

@@ -13,6 +13,8 @@ export interface ReplyMeta {
   options?: string[];
   /** An answer written by the language model from the entries (faqId names the main one). */
   generated?: boolean;
+  /** The conversation is of an exercise (set on every message by bot/exerciseMarking.ts). */
+  exercise?: boolean;
 }
 
 const REPLY_ENTITY_TYPE = 'crisis.reply';

@@ -1,7 +1,7 @@
 export { IntakeCipher, type SealedIntake } from './intakeCipher';
 export type { D2Intake } from './d2Intake';
 export { IntakeAccess, AccessDenied, NotFound, D2_ROLE, auditD2, type Actor } from './intakeAccess';
-export { purgeExpiredIntakes } from './intakeRetention';
+export { deleteTicketPersonalData, purgeExpiredIntakes } from './intakeRetention';
 export { Tickets, queuePositions, type NewTicket } from './tickets';
 export { nextTicketState, type TicketEvent } from './ticketTransitions';
 export { HandoffDesk, AtCapacity, type Admission, type DeskSettings, type QueuePlace } from './handoffDesk';

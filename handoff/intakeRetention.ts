@@ -36,33 +36,53 @@ export async function purgeExpiredIntakes(options: {
   }
   await new InsertLocks(TICKET_LOCKS).purgeOlderThan(new Date(options.now.getTime() - TICKET_LOCK_KEEP_MS));
 
-  const personal = [
-    { intake: { $exists: true } },
-    { transcript: { $exists: true } },
-    { callbackPhone: { $exists: true } },
-  ];
-  const expired = await TicketModel.find(
-    { $or: personal, createdAt: { $lt: cutoff } },
-    { _id: 1, intake: 1 },
-  ).lean();
-  if (expired.length === 0) return 0;
-  const ids = expired.map((t) => t._id);
-  const withIntake = expired.filter((t) => t.intake).map((t) => t._id);
-  const result = await TicketModel.updateMany(
-    { _id: { $in: ids } },
-    { $unset: { intake: 1, transcript: 1, callbackPhone: 1 } },
-  );
-  if (withIntake.length > 0) {
-    await TicketModel.updateMany({ _id: { $in: withIntake } }, { $set: { intakeDeletedAt: options.now } });
-  }
+  const { tickets, intakes } = await deleteTicketPersonalData({ createdAt: { $lt: cutoff } }, options.now);
+  if (tickets === 0) return 0;
   options.logger.info(
     {
-      tickets: result.modifiedCount,
-      intakes: withIntake.map(String),
+      tickets,
+      intakes,
       messages,
       cutoff: cutoff.toISOString(),
     },
     'personal data of tickets deleted after the retention period',
   );
-  return result.modifiedCount;
+  return tickets;
+}
+
+/**
+ * Removes the intake, transcript and callback number of the tickets matching `filter`, and their
+ * relayed messages when `withMessages`; the tickets stay, for accounting.
+ */
+export async function deleteTicketPersonalData(
+  filter: Record<string, unknown>,
+  now: Date,
+  withMessages = false,
+): Promise<{ tickets: number; intakes: string[] }> {
+  const personal = [
+    { intake: { $exists: true } },
+    { transcript: { $exists: true } },
+    { callbackPhone: { $exists: true } },
+  ];
+  // Only tickets still holding personal data are read, unless their messages go too.
+  const matching = await TicketModel.find(withMessages ? filter : { ...filter, $or: personal }, {
+    _id: 1,
+    intake: 1,
+  }).lean();
+  if (withMessages) {
+    for (const ticket of matching) {
+      const id = ticket._id.toHexString();
+      await (await ticketMessages.for(id)).deleteMany({ ticketId: id });
+    }
+  }
+  if (matching.length === 0) return { tickets: 0, intakes: [] };
+  const withIntake = matching.filter((t) => t.intake).map((t) => t._id);
+  const result = await TicketModel.updateMany(
+    { _id: { $in: matching.map((t) => t._id) }, $or: personal },
+    { $unset: { intake: 1, transcript: 1, callbackPhone: 1 } },
+  );
+  if (withIntake.length > 0) {
+    await TicketModel.updateMany({ _id: { $in: withIntake } }, { $set: { intakeDeletedAt: now } });
+  }
+  return { tickets: result.modifiedCount, intakes: withIntake.map(String) };
 }

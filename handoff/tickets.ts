@@ -58,6 +58,7 @@ function toTicket(doc: TicketDoc): Ticket {
     reason: doc.reason,
     priority: doc.priority,
     crisisSlug: doc.crisisSlug,
+    exercise: Boolean(doc.exercise),
     conversationId: doc.conversationId,
     channelId: doc.channelId,
     lang: doc.lang,
@@ -148,7 +149,11 @@ export class Tickets {
   private readonly waitingHint = new Map<string, WaitingHint>();
   private readonly loading = new Map<string, { started: number; tickets: Promise<Ticket[]> }>();
 
-  constructor(private readonly cipher: IntakeCipher) {}
+  constructor(
+    private readonly cipher: IntakeCipher,
+    /** Whether a crisis is an exercise: its tickets say so, for every view and report of them. */
+    private readonly isExercise: (crisisSlug: string) => boolean = () => false,
+  ) {}
 
   /** `told`: the place in the queue the citizen is told as the ticket opens. */
   async open(input: NewTicket, told?: { position: number; waitMinutes: number }): Promise<Ticket> {
@@ -161,6 +166,7 @@ export class Tickets {
       state: 'waiting',
       priority: input.urgent ? 0 : 1,
       crisisSlug: input.crisisSlug,
+      ...(this.isExercise(input.crisisSlug) ? { exercise: true } : {}),
       conversationId: input.conversationId,
       channelId: input.channelId,
       lang: input.lang,

@@ -47,6 +47,8 @@ export interface Ticket {
   reason: Reason;
   priority: number;
   crisisSlug: string;
+  /** Of an exercise crisis (a drill). */
+  exercise?: boolean;
   conversationId: string;
   channelId: string;
   lang: string;

@@ -40,6 +40,8 @@ function describeJsonError(json: string, message: string): string {
 export interface PublishOptions {
   note?: string;
   createdBy?: string;
+  /** Set at activation only: later publications keep what the crisis is. */
+  exercise?: boolean;
 }
 
 export interface PublishResult {
@@ -63,7 +65,7 @@ export async function publishContent(
 ): Promise<PublishResult> {
   const slug = content.crisis.slug;
   const version = await writeVersion(content, opts);
-  const created = await pointCrisisAt(content, version);
+  const created = await pointCrisisAt(content, version, opts.exercise);
   return { slug, version, created };
 }
 
@@ -94,7 +96,7 @@ async function writeVersion(content: ContentFile, opts: PublishOptions): Promise
  * Makes `version` live and the crisis active. The filter only matches an older live version, so a
  * slower concurrent publisher never moves the pointer back; for a new slug the upsert creates it.
  */
-async function pointCrisisAt(content: ContentFile, version: number): Promise<boolean> {
+async function pointCrisisAt(content: ContentFile, version: number, exercise?: boolean): Promise<boolean> {
   const slug = content.crisis.slug;
   try {
     const result = await CrisisModel.updateOne(
@@ -105,6 +107,7 @@ async function pointCrisisAt(content: ContentFile, version: number): Promise<boo
           languages: content.crisis.languages,
           liveVersion: version,
           ...(content.crisis.authority?.nis ? { authorityNis: content.crisis.authority.nis } : {}),
+          ...(exercise !== undefined ? { exercise } : {}),
         },
         $unset: { deactivatedAt: 1 },
         $setOnInsert: { activatedAt: new Date() },

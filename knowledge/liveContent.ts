@@ -42,6 +42,7 @@ const MEANING_RETRY_MS = 30_000;
 export class LiveContent {
   private crises = new Map<string, LiveCrisis>();
   private endedCrises = new Map<string, EndedCrisis>();
+  private exercises = new Set<string>();
   private readonly logger: Logger;
   private readonly refreshMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -84,6 +85,19 @@ export class LiveContent {
 
   active(): LiveCrisis[] {
     return [...this.crises.values()];
+  }
+
+  /**
+   * The active real crises: what a citizen without an entry link may be offered. An exercise is
+   * reached only through its own link, so a drill never shows to someone looking for the real service.
+   */
+  activeReal(): LiveCrisis[] {
+    return this.active().filter((crisis) => !this.exercises.has(crisis.slug));
+  }
+
+  /** Whether a crisis, active or ended, is an exercise. */
+  isExercise(slug: string | undefined): boolean {
+    return slug !== undefined && this.exercises.has(slug);
   }
 
   ended(slug: string): EndedCrisis | undefined {
@@ -138,9 +152,13 @@ export class LiveContent {
   }
 
   private async refresh(): Promise<void> {
-    const all = await CrisisModel.find({}, { _id: 0, slug: 1, liveVersion: 1, status: 1 }).lean();
+    const all = await CrisisModel.find(
+      {},
+      { _id: 0, slug: 1, liveVersion: 1, status: 1, exercise: 1 },
+    ).lean();
     const next = new Map<string, LiveCrisis>();
     const ended = new Map<string, EndedCrisis>();
+    this.exercises = new Set(all.filter((crisis) => crisis.exercise).map((crisis) => crisis.slug));
     for (const { slug, liveVersion, status } of all) {
       const cached = this.crises.get(slug);
       if (status !== 'active') {

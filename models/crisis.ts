@@ -14,6 +14,10 @@ const crisisSchema = new Schema(
     liveVersion: { type: Number, required: true },
     activatedAt: { type: Date, required: true },
     deactivatedAt: { type: Date },
+    /** A drill: marked on every citizen-facing and staff surface, billed and reported apart, its citizen data kept briefly. */
+    exercise: { type: Boolean, default: false },
+    /** An exercise's citizen data older than this is gone (bot/exerciseRetention.ts). */
+    dataPurgedUntil: { type: Date },
   },
   { timestamps: true, collection: 'crises' },
 );

@@ -22,6 +22,8 @@ const tariffSchema = new Schema(
     messageCents: { type: [channelPriceSchema], default: undefined },
     tokensInPerMillionCents: { type: Number },
     tokensOutPerMillionCents: { type: Number },
+    /** What exercises pay, in percent of every price (0: free); unset in every version: 100. */
+    exercisePercent: { type: Number },
     note: { type: String },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },

@@ -32,6 +32,8 @@ const ticketSchema = new Schema(
     /** Lower is more urgent: 0 for immediate danger. */
     priority: { type: Number, required: true, default: 1 },
     crisisSlug: { type: String, required: true },
+    /** Of an exercise crisis: marked on every surface, reported and billed apart, its personal data kept briefly. */
+    exercise: { type: Boolean },
     conversationId: { type: String, required: true },
     channelId: { type: String, required: true },
     lang: { type: String, required: true },

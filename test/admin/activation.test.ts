@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TOTP } from 'otpauth';
 import { AuditLogModel, TicketModel } from '../../models';
-import { ADMIN, ApiClient, adminEnv, signedInStaff } from '../helpers/api';
+import { ADMIN, ApiClient, adminEnv, authorityUser, signedInStaff } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
 
@@ -14,21 +13,6 @@ const readJson = (file: string) =>
   };
 const bot_ = (lang: string) =>
   JSON.parse(fs.readFileSync(path.join(ROOT, 'locales', lang, 'bot.json'), 'utf8')) as Record<string, string>;
-
-/** An authority user with an enrolled authenticator; `code(offset)` is the code of the step `offset` steps away. */
-async function authorityUser(baseUrl: string, nis: string) {
-  const client = await signedInStaff(baseUrl, { roles: ['authority'], languages: ['nl'], authorityNis: nis });
-  const enrol = await client.post<{ secret: string; otpauthUri: string }>('/api/me/totp', {
-    password: client.password,
-  });
-  expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
-  const totp = new TOTP({ secret: enrol.body.secret, digits: 6, period: 30 });
-  const code = (offset = 0) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
-  const wrong = code().replace(/.$/, (d) => String((Number(d) + 5) % 10));
-  expect((await client.post('/api/me/totp/verify', { code: wrong })).status).toBe(400);
-  expect((await client.post('/api/me/totp/verify', { code: code(-1) })).status).toBe(204);
-  return Object.assign(client, { code });
-}
 
 describe('activating and deactivating a crisis service', () => {
   const bot = useTestBot(adminEnv);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TOTP } from 'otpauth';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 
@@ -153,4 +154,19 @@ export async function openEvents(client: ApiClient): Promise<EventStream> {
     },
     close: () => abort.abort(),
   };
+}
+
+/** An authority user with an enrolled authenticator; `code(offset)` is the code of the step `offset` steps away. */
+export async function authorityUser(baseUrl: string, nis: string) {
+  const client = await signedInStaff(baseUrl, { roles: ['authority'], languages: ['nl'], authorityNis: nis });
+  const enrol = await client.post<{ secret: string; otpauthUri: string }>('/api/me/totp', {
+    password: client.password,
+  });
+  expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+  const totp = new TOTP({ secret: enrol.body.secret, digits: 6, period: 30 });
+  const code = (offset = 0) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
+  const wrong = code().replace(/.$/, (d) => String((Number(d) + 5) % 10));
+  expect((await client.post('/api/me/totp/verify', { code: wrong })).status).toBe(400);
+  expect((await client.post('/api/me/totp/verify', { code: code(-1) })).status).toBe(204);
+  return Object.assign(client, { code });
 }

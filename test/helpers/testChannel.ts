@@ -19,6 +19,7 @@ export interface CrisisReply {
   queue?: string;
   position?: number;
   generated?: boolean;
+  exercise?: boolean;
 }
 
 export function crisisReplyOf(activity: ReceivedActivity): CrisisReply | undefined {

@@ -10,6 +10,8 @@ const LANGUAGE_EVENT = 'crisis.language';
 const TEXTS = {
   fr: {
     service: 'Information de crise',
+    exercise: 'EXERCICE',
+    exerciseNote: "Ceci est un exercice : ce service n'est pas réel.",
     info: "Numéro d'information",
     language: 'Langue',
     conversation: "Conversation avec le service d'information",
@@ -19,6 +21,8 @@ const TEXTS = {
   },
   nl: {
     service: 'Crisisinformatie',
+    exercise: 'OEFENING',
+    exerciseNote: 'Dit is een oefening: deze dienst is niet echt.',
     info: 'Infonummer',
     language: 'Taal',
     conversation: 'Gesprek met de informatiedienst',
@@ -28,6 +32,8 @@ const TEXTS = {
   },
   de: {
     service: 'Krisen­information',
+    exercise: 'ÜBUNG',
+    exerciseNote: 'Dies ist eine Übung: dieser Dienst ist nicht echt.',
     info: 'Infonummer',
     language: 'Sprache',
     conversation: 'Gespräch mit dem Informationsdienst',
@@ -37,6 +43,8 @@ const TEXTS = {
   },
   en: {
     service: 'Crisis information',
+    exercise: 'EXERCISE',
+    exerciseNote: 'This is an exercise: this service is not real.',
     info: 'Information line',
     language: 'Language',
     conversation: 'Conversation with the information service',
@@ -105,6 +113,15 @@ function showPage(lang, crisis) {
   $('language-label').textContent = t.language;
   $('chat-heading').textContent = t.conversation;
   $('info-line').hidden = !crisis;
+  // An exercise says so in the header, in the page's language, like every reply of the bot.
+  const exercise = Boolean(crisis?.exercise);
+  $('exercise-banner').hidden = !exercise;
+  document.body.classList.toggle('exercise', exercise);
+  if (exercise) {
+    $('exercise-marker').textContent = t.exercise;
+    $('exercise-note').textContent = t.exerciseNote;
+    document.title = `${t.exercise} · ${document.title}`;
+  }
   if (crisis) {
     $('info-label').textContent = t.info;
     $('info-number').textContent = crisis.infoNumber;

@@ -255,6 +255,7 @@ function queueItem(ticket) {
   const title = el('span', 'ticket-title', ticketTitle(ticket));
   title.id = titleId;
   if (ticket.priority === 0) title.prepend(el('strong', 'badge urgent', 'Urgent'), ' ');
+  if (ticket.exercise) title.prepend(el('strong', 'badge exercise', 'EXERCISE'), ' ');
   if (state.unread.has(ticket.id)) title.append(' ', el('strong', 'badge unread', 'New message'));
   const details = [REASONS[ticket.reason] ?? ticket.reason, stateText(ticket)];
   details.push(`${minutesSince(ticket.createdAt)} min`);
@@ -325,6 +326,8 @@ function renderTicketHead() {
     `opened ${timeOf(ticket.createdAt)}`,
   ];
   if (ticket.priority === 0) meta.unshift('URGENT');
+  // A drill's ticket says so wherever it shows: nobody may take it for a real citizen's.
+  if (ticket.exercise) meta.unshift('EXERCISE');
   $('ticket-meta').textContent = meta.join(' · ');
 }
 

@@ -22,9 +22,10 @@ export function renderCosts(report) {
   const rows = report.costLines.map((line) => {
     const row = el('tr');
     row.dataset.item = line.item;
+    if (line.exercise) row.dataset.exercise = 'true';
     const unitPrice = euros(line.unitCents) + (PER_MILLION.has(line.item) ? ' per million' : '');
     row.append(
-      cell(ITEMS[line.item] ?? line.item),
+      cell(`${line.exercise ? 'Exercise: ' : ''}${ITEMS[line.item] ?? line.item}`),
       cell(line.detail ?? ''),
       cell(number(line.quantity), 'num'),
       cell(line.unit),
@@ -127,5 +128,20 @@ export function renderFigures(report) {
       ['In', n(t.in)],
       ['Out', n(t.out)],
     ]),
+    ...(report.exercises ? [exercisesTable(report.exercises)] : []),
   );
+}
+
+/** An authority's exercises, apart from the figures above (which are its real activations'). */
+function exercisesTable(x) {
+  const n = number;
+  return figureTable('Exercises (not in the figures above)', [
+    ['Exercises', n(x.activations)],
+    ['Conversations', n(x.conversations)],
+    ['Messages in', n(x.messagesIn)],
+    ['Messages out', n(x.messagesOut)],
+    ['Tickets handled', n(x.handledTickets)],
+    ['Handling time (minutes)', n(x.handlingMinutes)],
+    ['Charged', euros(x.totalCents)],
+  ]);
 }

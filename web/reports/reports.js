@@ -107,7 +107,8 @@ async function loadChoices() {
   activations.replaceChildren(
     ...state.crises.map((crisis) => {
       const when = crisis.status === 'active' ? 'open' : `ended ${day(new Date(crisis.deactivatedAt))}`;
-      return new Option(`${crisisTitle(crisis.slug)} (${when})`, crisis.slug);
+      const exercise = crisis.exercise ? 'EXERCISE · ' : '';
+      return new Option(`${exercise}${crisisTitle(crisis.slug)} (${when})`, crisis.slug);
     }),
   );
   $('authority-select').replaceChildren(
@@ -203,6 +204,11 @@ function renderReport(report, csvPath, issued) {
     ? `From ${dateTime(from)}, up to now.`
     : `From ${dateTime(from)} to ${dateTime(to)}.`;
   $('open-badge').hidden = !open;
+  // An exercise's report is never read as a real activation's; its after-action report is beside it.
+  $('exercise-badge').hidden = !report.exercise;
+  $('after-action-link').hidden = !report.exercise;
+  if (report.exercise)
+    $('after-action-link').href = `./after-action.html?crisis=${encodeURIComponent(report.subject)}`;
   $('report-activations').textContent = activationsText(report);
   $('report-as-of').textContent = issued
     ? `Issued report ${issued.id}, issued ${dateTime(issued.issuedAt)}` +

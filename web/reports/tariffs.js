@@ -66,6 +66,7 @@ function pricesText(tariff) {
     .map(([field, name]) => `${name} ${euros(tariff[field])}`);
   for (const { channel, cents } of tariff.messageCents ?? [])
     prices.push(`message on ${channel} ${euros(cents)}`);
+  if (tariff.exercisePercent !== undefined) prices.push(`exercises pay ${tariff.exercisePercent}%`);
   return prices.join(' · ');
 }
 
@@ -129,6 +130,8 @@ function tariffFrom(form) {
     })
     .filter((entry) => entry.channel || entry.cents !== undefined);
   if (messageCents.length) body.messageCents = messageCents;
+  const exercisePercent = form.exercisePercent.valueAsNumber;
+  if (!Number.isNaN(exercisePercent)) body.exercisePercent = Math.round(exercisePercent);
   const note = form.note.value.trim();
   if (note) body.note = note;
   return body;

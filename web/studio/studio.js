@@ -181,7 +181,8 @@ async function loadCrises() {
     ...state.crises.map((crisis) => {
       const title = localized(crisis.title, state.user.languages?.[0]) || crisis.slug;
       const ended = crisis.status === 'inactive' ? ' (ended)' : '';
-      return new Option(`${title}${ended}`, crisis.slug);
+      const exercise = crisis.exercise ? 'EXERCISE · ' : '';
+      return new Option(`${exercise}${title}${ended}`, crisis.slug);
     }),
   );
   $('crisis-picker').hidden = state.crises.length === 0;
@@ -200,7 +201,7 @@ async function loadCrises() {
 function renderCrisisMeta() {
   const crisis = state.crises.find((c) => c.slug === state.slug);
   $('crisis-meta').textContent = crisis
-    ? `${crisis.status === 'active' ? 'Active' : 'Ended'} · live version ${crisis.liveVersion}`
+    ? `${crisis.exercise ? 'EXERCISE · ' : ''}${crisis.status === 'active' ? 'Active' : 'Ended'} · live version ${crisis.liveVersion}`
     : '';
 }
 

@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import { deleteDirectLineConversations } from '../channels';
+import { deleteTicketPersonalData } from '../handoff';
+import { botStates, CrisisModel, InteractionModel } from '../models';
+import { conversationKeyOf } from './idleState';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes the citizen data of exercises older than `retentionDays` (EXERCISE_RETENTION_DAYS,
+ * shorter than the real service's periods: a drill's data is fictitious, but a player may have
+ * typed something real): intakes, transcripts, callback numbers and relayed messages of its
+ * tickets, its Direct Line activities and its conversation state. Its figures stay: the tickets,
+ * the interaction log and the usage counts. Each exercise records how far it has been swept, so
+ * an hourly sweep reads only what became old since the last one.
+ */
+export async function purgeExerciseData(options: {
+  now: Date;
+  retentionDays: number;
+  logger: Logger;
+}): Promise<number> {
+  const cutoff = new Date(options.now.getTime() - options.retentionDays * DAY_MS);
+  const exercises = await CrisisModel.find(
+    { exercise: true, $or: [{ dataPurgedUntil: { $exists: false } }, { dataPurgedUntil: { $lt: cutoff } }] },
+    { slug: 1, dataPurgedUntil: 1 },
+  ).lean();
+  let tickets = 0;
+  for (const exercise of exercises) {
+    const since = exercise.dataPurgedUntil ?? new Date(0);
+    const within = { $gte: since, $lt: cutoff };
+    tickets += (
+      await deleteTicketPersonalData({ crisisSlug: exercise.slug, createdAt: within }, options.now, true)
+    ).tickets;
+    const logged = await InteractionModel.find(
+      { crisisSlug: exercise.slug, at: within },
+      { _id: 0, channelId: 1, conversationId: 1 },
+    ).lean();
+    const conversations = new Map(logged.map((e) => [conversationKeyOf(e.channelId, e.conversationId), e]));
+    const directLine = [...conversations.values()]
+      .filter((e) => e.channelId === 'directline')
+      .map((e) => e.conversationId);
+    await deleteDirectLineConversations(directLine);
+    for (const key of conversations.keys()) {
+      await (await botStates.for(key)).deleteOne({ _id: key });
+    }
+    await CrisisModel.updateOne({ slug: exercise.slug }, { $set: { dataPurgedUntil: cutoff } });
+    options.logger.info(
+      { slug: exercise.slug, conversations: conversations.size, cutoff: cutoff.toISOString() },
+      'citizen data of an exercise deleted after its retention period',
+    );
+  }
+  return tickets;
+}
