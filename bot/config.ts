@@ -80,6 +80,7 @@ const configSchema = z.object({
   ),
   D2_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   INTERACTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  UNANSWERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   D2_PHONE_NUMBER: optionalText,
   // Unset: 256 partitions on FerretDB (which scans), 1 on MongoDB. Changing it migrates at start-up.
   STATE_PARTITIONS: optionalText.pipe(
