@@ -6,6 +6,7 @@
 import { api, ApiError } from '../shared/api.js';
 import { attempt, reportFailure, startSession } from '../shared/session.js';
 import { $, button, el, setBusy, showStatus } from '../shared/ui.js';
+import { closeUnanswered, openUnanswered } from './unanswered.js';
 
 const LANGUAGES = { fr: 'French', nl: 'Dutch', de: 'German', en: 'English' };
 const EDITOR_ROLES = ['communicator', 'admin'];
@@ -46,7 +47,7 @@ const state = {
   /** `{crisis, entries, changed}` of the chosen crisis. */
   draft: null,
   versions: [],
-  /** What the workspace shows: 'none', 'entry', 'new', 'crisis' or 'history'. */
+  /** What the workspace shows: 'none', 'entry', 'new', 'crisis', 'history' or 'unanswered'. */
   view: 'none',
   /** The entry open in the editor, as last read from the server (its revision is what a save sends). */
   loaded: null,
@@ -369,8 +370,11 @@ function showWorkspace(view) {
   $('entry-form').hidden = view !== 'entry' && view !== 'new';
   $('crisis-form').hidden = view !== 'crisis';
   $('history-view').hidden = view !== 'history';
+  $('unanswered-view').hidden = view !== 'unanswered';
+  if (view !== 'unanswered') closeUnanswered($('unanswered-view'));
   $('open-crisis').setAttribute('aria-pressed', String(view === 'crisis'));
   $('open-history').setAttribute('aria-pressed', String(view === 'history'));
+  $('open-unanswered').setAttribute('aria-pressed', String(view === 'unanswered'));
   if (view !== 'entry' && view !== 'new') {
     state.conflict = null;
     $('conflict').hidden = true;
@@ -1151,6 +1155,25 @@ async function openHistory() {
   $('history-heading').focus();
 }
 
+/** The inbox tab's view of the draft: read again after the tab changes the draft. */
+const unansweredProps = () => ({
+  slug: state.slug,
+  entries: sortedEntries(),
+  languages: crisisLangs(),
+  onDraftChanged: async () => {
+    await loadDraft();
+    if (state.view === 'unanswered') openUnanswered($('unanswered-view'), unansweredProps());
+  },
+});
+
+async function openUnansweredTab() {
+  if (state.view === 'unanswered') return;
+  if (!(await mayDiscard())) return;
+  state.loaded = null;
+  showWorkspace('unanswered');
+  openUnanswered($('unanswered-view'), unansweredProps());
+}
+
 async function selectVersion(v) {
   state.selectedVersion = v;
   renderVersions();
@@ -1411,6 +1434,7 @@ function wire() {
   $('new-entry').addEventListener('click', newEntry);
   $('open-crisis').addEventListener('click', openCrisisDetails);
   $('open-history').addEventListener('click', openHistory);
+  $('open-unanswered').addEventListener('click', openUnansweredTab);
   $('entry-form').addEventListener('submit', onSaveEntry);
   $('entry-form').addEventListener('input', () => {
     markDirty();
