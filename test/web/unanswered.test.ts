@@ -66,4 +66,30 @@ describe('the studio tab "Unanswered" in a browser, against the whole bot', () =
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   }, 180_000);
+
+  it('starts a new entry from a group, prefilled with its phrasing, and the bot answers from it once published', async () => {
+    const question = 'gaat het concert van zaterdag in het park nog door?';
+    expect((await replyTo(bot, question))?.kind).toBe('clarify');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const group = page.locator('.inbox-group', { hasText: question });
+    await group.waitFor(WAIT);
+    await group.getByRole('button', { name: 'New entry…' }).click();
+    const form = group.locator('.inbox-new-entry');
+    expect(await form.getByLabel('Question (nl)').inputValue()).toBe(question);
+    await form.getByLabel('ID', { exact: true }).fill('events-cancelled');
+    await form
+      .getByLabel('Answer (nl)')
+      .fill('Alle evenementen in de gemeente zijn afgelast tot het einde van de crisis.');
+    await form.getByRole('button', { name: 'Add entry to the draft' }).click();
+    await page.locator('#status', { hasText: 'Entry “events-cancelled” added' }).waitFor(WAIT);
+    await page.locator('#entry-groups [data-entry-id="events-cancelled"]').waitFor(WAIT);
+    await page.locator('.inbox-empty').waitFor(WAIT);
+
+    await page.getByLabel('Note (what changed, required)').fill('Events cancelled (from the inbox)');
+    await page.getByRole('button', { name: 'Publish draft' }).click();
+    await page.locator('#publish-result', { hasText: /Published version \d+/ }).waitFor(WAIT);
+    expect(await replyTo(bot, question)).toMatchObject({ kind: 'answer', faqId: 'events-cancelled' });
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  }, 180_000);
 });

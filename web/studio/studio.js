@@ -1160,6 +1160,7 @@ const unansweredProps = () => ({
   slug: state.slug,
   entries: sortedEntries(),
   languages: crisisLangs(),
+  machineTranslation: Boolean(state.draft?.machineTranslation),
   onDraftChanged: async () => {
     await loadDraft();
     if (state.view === 'unanswered') openUnanswered($('unanswered-view'), unansweredProps());

@@ -5,7 +5,13 @@
 import { html, render, useEffect, useState } from '/shared/vendor/preact-htm.js';
 import { ApiError } from '../shared/api.js';
 import { showStatus } from '../shared/ui.js';
-import { attachToEntry, createEntryFromGroup, dismissGroup, listGroups } from './unansweredApi.js';
+import {
+  attachToEntry,
+  createEntryFromGroup,
+  dismissGroup,
+  listGroups,
+  translateEntry,
+} from './unansweredApi.js';
 import { GroupCard } from './unansweredGroup.js';
 
 const POLL_MS = 15_000;
@@ -15,7 +21,7 @@ function failure(what, error) {
   showStatus(`${what} failed: ${error.message}`, 'error', details);
 }
 
-function Inbox({ slug, entries, languages, onDraftChanged }) {
+function Inbox({ slug, entries, languages, machineTranslation, onDraftChanged }) {
   const [groups, setGroups] = useState(null);
   const [busy, setBusy] = useState(false);
 
@@ -41,8 +47,19 @@ function Inbox({ slug, entries, languages, onDraftChanged }) {
           `Added ${body.messageIds.length} phrasings to “${body.faqId}” in the draft. Publish to use them.`,
         );
       } else if (action === 'entry') {
-        await createEntryFromGroup(slug, group.id, body);
+        const entry = await createEntryFromGroup(slug, group.id, body);
         showStatus(`Entry “${body.id}” added to the draft. Publish to use it.`);
+        // The languages nobody wrote are drafted by the model, to be approved in the entry editor.
+        if (machineTranslation && entry.missing.length > 0) {
+          try {
+            await translateEntry(slug, entry);
+            showStatus(
+              `Entry “${body.id}” added; its missing languages are drafted by machine: approve them before publishing.`,
+            );
+          } catch (error) {
+            failure(`Entry “${body.id}” added; drafting its other languages`, error);
+          }
+        }
       } else {
         await dismissGroup(slug, group.id);
         showStatus('Group dismissed.');

@@ -14,3 +14,13 @@ export const createEntryFromGroup = (slug, groupId, entry) =>
   api('POST', groupPath(slug, groupId, 'entry'), entry);
 
 export const dismissGroup = (slug, groupId) => api('POST', groupPath(slug, groupId, 'dismiss'), {});
+
+/** Machine drafts of the languages a new entry lacks (only when the server has a language model). */
+export const translateEntry = (slug, entry) =>
+  api(
+    'POST',
+    `/api/crises/${encodeURIComponent(slug)}/draft/entries/${encodeURIComponent(entry.id)}/translate`,
+    {
+      revision: entry.revision,
+    },
+  );
