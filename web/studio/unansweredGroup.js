@@ -1,9 +1,9 @@
 // One group of the inbox: what people asked, and the three ways to deal with it.
 
 import { html, useState } from '/shared/vendor/preact-htm.js';
+import { LANGUAGES } from './format.js';
 import { NewEntryForm } from './unansweredNewEntry.js';
 
-const LANGUAGES = { fr: 'French', nl: 'Dutch', de: 'German', en: 'English' };
 const SOURCES = {
   clarify: 'bot asked to choose',
   none: 'bot found nothing',
