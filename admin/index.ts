@@ -12,3 +12,4 @@ export { registerWebApp } from './webApps';
 export { OPERATIONS, registerApiDocs, type Operation } from './openapi';
 export { registerStudioRoutes } from './studioRoutes';
 export { registerReportRoutes } from './reportRoutes';
+export { registerInboxRoutes } from './inboxRoutes';

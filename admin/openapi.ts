@@ -15,7 +15,8 @@ import {
   translateBody,
   updateEntryBody,
 } from './studioRoutes';
-import { closeBody, messageBody, transferBody } from './ticketRoutes';
+import { closeBody, faqQuestionBody, messageBody, transferBody } from './ticketRoutes';
+import { attachBody, groupEntryBody } from './inboxRoutes';
 import { issueBody, tariffBody } from './reportRoutes';
 
 export interface Operation {
@@ -332,6 +333,19 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: 'post',
+    path: '/api/tickets/:id/faq-question',
+    summary: "Add the citizen's question (?messageId, else the last) to the crisis's unanswered inbox",
+    roles: STAFF,
+    body: faqQuestionBody,
+    responses: {
+      201: '{collected: true}',
+      400: 'no such citizen message',
+      409: 'a D2 ticket: its words never go to the inbox',
+      ...ticketErrors,
+    },
+  },
+  {
+    method: 'post',
     path: '/api/tickets/:id/transfer',
     summary: 'Transfer to another queue or language',
     roles: STAFF,
@@ -453,6 +467,35 @@ function studioOperations(): Operation[] {
     }),
     op('post', '/versions/:v/rollback', 'Publish an old version again', { 201: 'Version' }, rollbackBody),
     op('get', '/export', 'The live (or ?version=) content file', { 200: 'content file' }),
+    op('get', '/unanswered', 'Unanswered questions grouped by meaning, largest then newest first (audited)', {
+      200: '{threshold, groups: Group[]}',
+    }),
+    op('get', '/unanswered/groups/:id', 'One group with all its (masked) messages (audited)', {
+      200: '{group, messages}',
+      404: 'no such group (dismissed, taught or expired)',
+    }),
+    op(
+      'post',
+      '/unanswered/groups/:id/attach',
+      'Add chosen messages of a group as alternatives of a draft entry (each in its language); the group leaves the inbox',
+      {
+        200: 'Entry',
+        400: 'not messages of the group, or too many alternatives',
+        404: 'no such group or entry',
+      },
+      attachBody,
+    ),
+    op(
+      'post',
+      '/unanswered/groups/:id/entry',
+      'Add a new draft entry written from a group; the group leaves the inbox',
+      { 201: 'Entry', 404: 'no such group', 409: 'id taken' },
+      groupEntryBody,
+    ),
+    op('post', '/unanswered/groups/:id/dismiss', 'Take a group out of the inbox', {
+      200: '{dismissed}',
+      404: 'no such group',
+    }),
     op('post', '/import', 'Replace the draft with a content file', {
       200: 'draft',
       400: 'problems by JSON path',

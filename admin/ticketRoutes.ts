@@ -12,7 +12,8 @@ import {
   type Staff,
   type Ticket,
 } from '../handoff';
-import type { Lang, LiveContent } from '../knowledge';
+import type { UnansweredInbox } from '../inbox';
+import { faqIdSchema, type Lang, type LiveContent } from '../knowledge';
 import { LANGUAGES, TICKET_OUTCOMES, TICKET_QUEUES, writeAudit } from '../models';
 import { staffOf, type Auth, type Caller } from './auth';
 import { HttpError, jsonRoute, parseBody } from './http';
@@ -29,12 +30,18 @@ export const transferBody = z
   .strict()
   .refine((b) => b.queue || b.lang, 'name a queue or a language');
 export const closeBody = z.object({ outcome: z.enum(TICKET_OUTCOMES) }).strict();
+/** A citizen's question of the ticket (the last one when left out), and the entry the operator answered with. */
+export const faqQuestionBody = z
+  .object({ messageId: z.string().min(1).max(100).optional(), faqId: faqIdSchema.optional() })
+  .strict();
 
 export interface TicketRouteDeps {
   auth: Auth;
   desk: HandoffDesk;
   live: LiveContent;
   logger: Logger;
+  /** Where "add this question to the FAQ" puts a D5 citizen's question, for the communicators. */
+  inbox: UnansweredInbox;
 }
 
 export function classifyTicketError(error: unknown): HttpError | undefined {
@@ -221,6 +228,37 @@ export function registerTicketRoutes(server: Server, deps: TicketRouteDeps): voi
           return faq ? [{ faqId: id, question: faq.question, answer: faq.answer, lang: faq.lang }] : [];
         }),
       };
+    }),
+  );
+
+  server.post(
+    '/api/tickets/:id/faq-question',
+    route(async (req, res) => {
+      const caller = await staffOnTicket(req, 'd2.ticket.faq-question');
+      const ticket = await visible(caller, req.params.id, 'd2.ticket.faq-question');
+      const { messageId, faqId } = parseBody(faqQuestionBody, req);
+      // A victim inquiry's words are health data: they never reach the communicators' inbox.
+      if (ticket.queue !== 'd5')
+        throw new HttpError(409, 'questions of D2 tickets never go to the FAQ inbox');
+      const asked = (await desk.tickets.transcript(ticket.id)).filter((m) => m.from === 'citizen');
+      const question = messageId ? asked.find((m) => m.id === messageId) : asked.at(-1);
+      if (!question) {
+        throw new HttpError(400, 'invalid request', [
+          messageId ? `messageId: not a citizen message of this ticket` : 'the citizen asked nothing yet',
+        ]);
+      }
+      const text = question.text.slice(0, MAX_OPERATOR_MESSAGE);
+      const vector = await deps.live.questionVector(text);
+      await deps.inbox.record({
+        crisisSlug: ticket.crisisSlug,
+        text,
+        lang: ticket.lang,
+        source: 'operator',
+        ...(vector ? { vector } : {}),
+        ...(faqId ? { closestFaqId: faqId } : {}),
+      });
+      res.status(201);
+      return { collected: true };
     }),
   );
 

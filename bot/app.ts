@@ -30,6 +30,7 @@ import {
   registerAuthorityRoutes,
   registerCrisisRoutes,
   registerEventStream,
+  registerInboxRoutes,
   registerReportRoutes,
   registerStudioRoutes,
   registerTicketRoutes,
@@ -52,6 +53,7 @@ import {
   validateContent,
 } from '../knowledge';
 import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedded';
+import { UnansweredInbox } from '../inbox';
 import type { Embedder } from '../semantic';
 import { startEmbeddings } from './embeddings';
 import { languageModelEnabled, whatsAppSettings, type Config } from './config';
@@ -242,12 +244,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         logger,
       })
     : undefined;
+  const inbox = new UnansweredInbox(cipher, logger);
   const router = new RouterDialog(translate, {
     desk,
     retentionDays: config.D2_RETENTION_DAYS,
     d2Phone: config.D2_PHONE_NUMBER,
     grounded: model && new GroundedAnswers(model, logger),
     embedder,
+    inbox,
   });
   const bot = new CrisisBot({ conversationState, live, translate, router, logger, embedder });
   // The first citizens get the second opinion on victim inquiries too: the exemplars' vectors are
@@ -308,6 +312,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       }),
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
+      inbox.purgeOlderThan(new Date(Date.now() - config.UNANSWERED_RETENTION_DAYS * 86_400_000)),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
       limiter.purgeOlderThan(new Date(Date.now() - config.SIGNIN_WINDOW_MINUTES * 60_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
@@ -361,7 +366,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerAccountRoutes(server, { auth, accounts, sessions, limiter, secondFactor, logger });
       registerAuthorityRoutes(server, { auth, logger });
       registerCrisisRoutes(server, { auth, live, desk, secondFactor, templates, logger });
-      registerTicketRoutes(server, { auth, desk, live, logger });
+      registerTicketRoutes(server, { auth, desk, live, logger, inbox });
       registerStudioRoutes(server, {
         auth,
         live,
@@ -370,6 +375,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         translator: model && new EntryTranslator(model),
       });
       registerReportRoutes(server, { auth, reports, tariffs, logger });
+      registerInboxRoutes(server, { auth, inbox, logger });
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');

@@ -82,6 +82,7 @@ const configSchema = z.object({
   INTERACTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   /** Citizen data of exercises (intakes, transcripts, Direct Line activities); their figures stay. */
   EXERCISE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  UNANSWERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   D2_PHONE_NUMBER: optionalText,
   // Unset: 256 partitions on FerretDB (which scans), 1 on MongoDB. Changing it migrates at start-up.
   STATE_PARTITIONS: optionalText.pipe(

@@ -5,13 +5,14 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import type { HandoffDesk } from '../handoff';
+import type { UnansweredInbox } from '../inbox';
 import {
   groundingCandidates,
   type GroundedAnswers,
   type GroundedOutcome,
   type SearchOutcome,
 } from '../knowledge';
-import type { Embedder } from '../semantic';
+import type { Embedder, Vector } from '../semantic';
 import { isPersonRequest } from '../triage';
 import { sendAnswer, sendClarify, sendGeneratedAnswer } from './answers';
 import { feedbackOf } from './feedback';
@@ -36,12 +37,20 @@ interface RouteValues {
   question: string;
 }
 
+/** A message triage left to the FAQ from the start: the only kind the inbox may keep. */
+interface Collectable {
+  text: string;
+  vector?: Vector;
+}
+
 export interface RouterSettings extends Omit<VictimInquirySettings, 'desk'> {
   desk: HandoffDesk;
   /** Set when a language model is configured: answers the questions the retrieval is unsure of. */
   grounded?: GroundedAnswers;
   /** The embeddings model, for a question asked in an earlier turn (the turn's own has its vector). */
   embedder?: Embedder;
+  /** Where the questions the FAQ could not answer go, for the communicators. */
+  inbox?: UnansweredInbox;
 }
 
 /**
@@ -56,6 +65,7 @@ export interface RouterSettings extends Omit<VictimInquirySettings, 'desk'> {
 export class RouterDialog extends ComponentDialog {
   private readonly grounded: GroundedAnswers | undefined;
   private readonly embedder: Embedder | undefined;
+  private readonly inbox: UnansweredInbox | undefined;
 
   constructor(
     private readonly translate: Translate,
@@ -64,6 +74,7 @@ export class RouterDialog extends ComponentDialog {
     super('router');
     this.grounded = settings.grounded;
     this.embedder = settings.embedder;
+    this.inbox = settings.inbox;
     this.addDialog(new VictimInquiryDialog(translate, settings));
     this.addDialog(new HandoffDialog(translate, settings.desk));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.afterFlow.bind(this)]));
@@ -94,7 +105,21 @@ export class RouterDialog extends ComponentDialog {
 
     if (data.awaitingFeedbackFor) {
       const feedback = feedbackOf(text, lang, this.translate);
+      const answered = { faqId: data.awaitingFeedbackFor, question: data.feedbackQuestion };
       data.awaitingFeedbackFor = undefined;
+      data.feedbackQuestion = undefined;
+      if (feedback === 'no' && answered.question) {
+        // Its vector was made when it was asked: the model's cache answers at once.
+        const vector = await this.embedder?.embedQuery(answered.question);
+        this.inbox?.collect({
+          crisisSlug: crisis.slug,
+          text: answered.question,
+          lang,
+          source: 'unhelpful',
+          closestFaqId: answered.faqId,
+          ...(vector ? { vector } : {}),
+        });
+      }
       if (feedback) {
         const key = feedback === 'yes' ? 'feedbackThanks' : 'feedbackSorry';
         const infoNumber = crisis.content.crisis.infoNumber;
@@ -107,7 +132,7 @@ export class RouterDialog extends ComponentDialog {
     // The turn's vector when triage made one; else asked now (the same message is then a cache hit).
     const vector = queryVector ?? (await this.embedder?.embedQuery(text));
     const outcome = crisis.retriever.search(text, lang, vector);
-    return this.answer(step, outcome, await this.generate(step, text, outcome));
+    return this.answer(step, outcome, await this.generate(step, text, outcome), { text, vector });
   }
 
   /** What follows a flow: a D2 ticket waits for the specialists; a message meant for the bot is answered. */
@@ -149,22 +174,39 @@ export class RouterDialog extends ComponentDialog {
   /**
    * Answers from the model when it answered, else from the retrieval as without a model; when the
    * model found the entries do not cover the question, the bot clarifies (or hands over) instead.
+   * A `collectable` question that is not answered goes to the inbox; one that is answered is kept
+   * until the citizen says whether it helped. Only the router's own first search passes one: a
+   * message that went to the victim-inquiry flow first is never collected.
    */
   private async answer(
     step: WaterfallStepContext,
     result: SearchOutcome,
     generated?: GroundedOutcome,
+    collectable?: Collectable,
   ): Promise<DialogTurnResult> {
     const { lang, crisis, data } = getTurn(step.context);
     if (generated?.kind === 'answer') {
       data.clarifyStreak = 0;
       await sendGeneratedAnswer(step.context, this.translate, crisis, data, generated, lang);
+      data.feedbackQuestion = collectable?.text;
       return step.endDialog();
     }
     if (result.decision === 'answer' && result.best && generated?.kind !== 'not-covered') {
       data.clarifyStreak = 0;
       await sendAnswer(step.context, this.translate, crisis, data, result.best.faqId, lang);
+      data.feedbackQuestion = collectable?.text;
       return step.endDialog();
+    }
+    if (collectable) {
+      const closestFaqId = (result.best ?? result.nearest[0] ?? result.ranked[0])?.faqId;
+      this.inbox?.collect({
+        crisisSlug: crisis.slug,
+        text: collectable.text,
+        lang,
+        source: result.decision === 'none' ? 'none' : 'clarify',
+        ...(collectable.vector ? { vector: collectable.vector } : {}),
+        ...(closestFaqId ? { closestFaqId } : {}),
+      });
     }
     data.clarifyStreak = (data.clarifyStreak ?? 0) + 1;
     if (data.clarifyStreak >= CLARIFY_LIMIT) {

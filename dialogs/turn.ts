@@ -10,6 +10,8 @@ export interface ConversationData {
   lang?: Lang;
   /** The entry just answered, while its "was this helpful?" question is open. */
   awaitingFeedbackFor?: string;
+  /** The citizen's question that entry answered, for the inbox when they say it did not help. */
+  feedbackQuestion?: string;
   /** Clarifications in a row: the second hands the citizen to an operator. */
   clarifyStreak?: number;
   /** The last messages with the bot, handed to the operator with a ticket (stored encrypted). */

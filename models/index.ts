@@ -32,3 +32,9 @@ export {
 export { PartitionedCollection, partitionCount } from './partitionedCollection';
 export { engineScans, preparePartitions, SCANNING_ENGINE_PARTITIONS } from './partitionMigration';
 export { PassageVectorsModel } from './passageVectors';
+export {
+  UnansweredMessageModel,
+  UNANSWERED_SOURCES,
+  UNANSWERED_STATES,
+  type UnansweredMessageDoc,
+} from './unansweredMessage';

@@ -115,6 +115,10 @@ describe('operator console in a browser, against the whole bot', () => {
     const answer = await page.locator('#suggestions .suggestion-answer').first().textContent();
     await insert.click();
     expect(await page.locator('#reply-text').inputValue()).toBe(answer);
+    // Having answered with a suggested entry, the operator can send the question to the FAQ inbox.
+    const suggestions = page.locator('#suggestions');
+    await suggestions.getByRole('button', { name: 'Add this question to the FAQ' }).first().click();
+    await suggestions.getByRole('button', { name: 'Question sent to the FAQ inbox' }).waitFor(WAIT);
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'console.png') });

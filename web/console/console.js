@@ -6,6 +6,7 @@
 import { api } from '../shared/api.js';
 import { attempt, startSession } from '../shared/session.js';
 import { $, button, el, setBusy, showStatus } from '../shared/ui.js';
+import { faqQuestionOffer } from './faqQuestion.js';
 
 const LANGUAGES = { fr: 'French', nl: 'Dutch', de: 'German', en: 'English' };
 const QUEUES = { d5: 'D5 information', d2: 'D2 specialists' };
@@ -444,9 +445,13 @@ function suggestionItem(suggestion) {
   const questionId = `suggestion-${suggestion.faqId}`;
   const question = el('strong', 'suggestion-question', suggestion.question);
   question.id = questionId;
-  const insert = button('Insert', '', () => insertAnswer(suggestion.answer));
+  const offer = faqQuestionOffer(state.current, suggestion.faqId);
+  const insert = button('Insert', '', () => {
+    insertAnswer(suggestion.answer);
+    offer.show();
+  });
   insert.setAttribute('aria-describedby', questionId);
-  item.append(question, el('p', 'suggestion-answer', suggestion.answer), insert);
+  item.append(question, el('p', 'suggestion-answer', suggestion.answer), insert, offer.node);
   return item;
 }
 

@@ -5,15 +5,12 @@
 
 import { api, ApiError } from '../shared/api.js';
 import { attempt, reportFailure, startSession } from '../shared/session.js';
-import { $, button, el, setBusy, showStatus } from '../shared/ui.js';
+import { $, button, el, showStatus } from '../shared/ui.js';
+import { langName, whileBusy } from './format.js';
+import { wirePreview } from './preview.js';
+import { closeUnanswered, openUnanswered } from './unanswered.js';
 
-const LANGUAGES = { fr: 'French', nl: 'Dutch', de: 'German', en: 'English' };
 const EDITOR_ROLES = ['communicator', 'admin'];
-const DECISIONS = {
-  answer: 'Answers with this entry',
-  clarify: 'Asks the citizen to choose between entries',
-  none: 'Has no answer (offers other help)',
-};
 const FIELDS = {
   question: 'Question',
   alternatives: 'Alternatives',
@@ -46,7 +43,7 @@ const state = {
   /** `{crisis, entries, changed}` of the chosen crisis. */
   draft: null,
   versions: [],
-  /** What the workspace shows: 'none', 'entry', 'new', 'crisis' or 'history'. */
+  /** What the workspace shows: 'none', 'entry', 'new', 'crisis', 'history' or 'unanswered'. */
   view: 'none',
   /** The entry open in the editor, as last read from the server (its revision is what a save sends). */
   loaded: null,
@@ -66,35 +63,15 @@ const linkOriginals = new WeakMap();
 const crisisPath = (suffix = '') => `/api/crises/${encodeURIComponent(state.slug)}${suffix}`;
 const entryPath = (id) => crisisPath(`/draft/entries/${encodeURIComponent(id)}`);
 
-// ---------------------------------------------------------------- busy forms
-
-/** Disables a form while its request runs; the focus, lost to the page when disabled, comes back. */
-async function whileBusy(form, action) {
-  const focused = document.activeElement;
-  setBusy(form, true);
-  try {
-    return await action();
-  } finally {
-    setBusy(form, false);
-    const lost = !document.activeElement || document.activeElement === document.body;
-    if (lost && focused && document.contains(focused) && !focused.disabled) focused.focus();
-  }
-}
-
 // ---------------------------------------------------------------- formatting
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const when = (iso) => (iso ? dateTime.format(new Date(iso)) : 'an unknown time');
-const langName = (lang) => LANGUAGES[lang] ?? lang;
 /** Authors may come as a name or as a user object, depending on the route. */
 function personName(who) {
   if (!who) return 'someone';
   if (typeof who === 'string') return who;
   return who.displayName ?? who.username ?? who.id ?? 'someone';
-}
-function percent(confidence) {
-  if (typeof confidence !== 'number' || Number.isNaN(confidence)) return '—';
-  return `${Math.round(confidence <= 1 ? confidence * 100 : confidence)}%`;
 }
 function textOf(value) {
   if (value === undefined || value === null || value === '') return '(empty)';
@@ -230,7 +207,7 @@ async function openCrisis(slug) {
   showWorkspace('none');
   const loaded = await loadDraft();
   if (!loaded) return;
-  renderPreviewLanguages();
+  preview.renderLanguages(crisisLangs());
   await loadVersions();
   if ($('status').dataset.kind !== 'error') {
     showStatus(`Editing the draft of “${localized(state.draft.crisis.title) || slug}”.`);
@@ -370,8 +347,11 @@ function showWorkspace(view) {
   $('entry-form').hidden = view !== 'entry' && view !== 'new';
   $('crisis-form').hidden = view !== 'crisis';
   $('history-view').hidden = view !== 'history';
+  $('unanswered-view').hidden = view !== 'unanswered';
+  if (view !== 'unanswered') closeUnanswered($('unanswered-view'));
   $('open-crisis').setAttribute('aria-pressed', String(view === 'crisis'));
   $('open-history').setAttribute('aria-pressed', String(view === 'history'));
+  $('open-unanswered').setAttribute('aria-pressed', String(view === 'unanswered'));
   if (view !== 'entry' && view !== 'new') {
     state.conflict = null;
     $('conflict').hidden = true;
@@ -1010,69 +990,14 @@ async function loadTheirCrisis() {
 
 // ---------------------------------------------------------------- preview
 
-function renderPreviewLanguages() {
-  $('preview-lang').replaceChildren(
-    new Option('Detect', ''),
-    ...crisisLangs().map((lang) => new Option(langName(lang), lang)),
-  );
-}
-
-async function onPreview(event) {
-  event.preventDefault();
-  const text = $('preview-text').value.trim();
-  if (!text) return;
-  const lang = $('preview-lang').value;
-  const form = event.currentTarget;
-  const result = await whileBusy(form, () =>
-    attempt('The preview', () => api('POST', crisisPath('/preview'), { text, ...(lang ? { lang } : {}) })),
-  );
-  if (result) renderPreview(result);
-}
-
-function renderPreview(result) {
-  const box = $('preview-result');
-  box.dataset.decision = result.decision ?? '';
-  box.dataset.faqId = result.faqId ?? '';
-  const facts = el('dl', 'facts');
-  const fact = (name, value) => facts.append(el('dt', '', name), el('dd', '', value));
-  fact('Decision', DECISIONS[result.decision] ?? result.decision ?? '—');
-  if (result.faqId) {
-    const entry = findEntry(result.faqId);
-    const dd = el('dd', 'preview-entry');
-    dd.append(el('strong', 'preview-faq-id', result.faqId));
-    if (entry) dd.append(el('span', 'hint', ` ${localized(entry.question, result.lang)}`));
-    facts.append(el('dt', '', 'Entry'), dd);
-  }
-  if (result.confidence !== undefined) fact('Confidence', percent(result.confidence));
-  fact('Language', langName(result.lang));
-  const parts = [facts];
-  if (result.answer) {
-    parts.push(
-      el('p', 'preview-label', 'The bot would answer:'),
-      el('blockquote', 'preview-answer', result.answer),
-    );
-  }
-  if (result.faqId && findEntry(result.faqId)) {
-    parts.push(button('Open this entry', 'secondary', () => openEntry(result.faqId)));
-  }
-  const candidates = (result.candidates ?? []).filter(
-    (c) => c.faqId !== result.faqId || result.decision !== 'answer',
-  );
-  if (candidates.length > 0) {
-    parts.push(
-      el('p', 'preview-label', result.decision === 'clarify' ? 'It would offer:' : 'Closest entries:'),
-    );
-    const list = el('ul', 'candidates');
-    list.append(
-      ...candidates.map((c) =>
-        el('li', '', `${c.question ?? c.faqId} (${c.faqId}) · ${percent(c.confidence)}`),
-      ),
-    );
-    parts.push(list);
-  }
-  box.replaceChildren(...parts);
-  box.hidden = false;
-}
+const preview = wirePreview({
+  previewPath: () => crisisPath('/preview'),
+  questionOf: (id, lang) => {
+    const entry = findEntry(id);
+    return entry && localized(entry.question, lang);
+  },
+  openEntry,
+});
 
 // ---------------------------------------------------------------- publish
 
@@ -1150,6 +1075,26 @@ async function openHistory() {
   showWorkspace('history');
   await loadVersions();
   $('history-heading').focus();
+}
+
+/** The inbox tab's view of the draft: read again after the tab changes the draft. */
+const unansweredProps = () => ({
+  slug: state.slug,
+  entries: sortedEntries(),
+  languages: crisisLangs(),
+  machineTranslation: Boolean(state.draft?.machineTranslation),
+  onDraftChanged: async () => {
+    await loadDraft();
+    if (state.view === 'unanswered') openUnanswered($('unanswered-view'), unansweredProps());
+  },
+});
+
+async function openUnansweredTab() {
+  if (state.view === 'unanswered') return;
+  if (!(await mayDiscard())) return;
+  state.loaded = null;
+  showWorkspace('unanswered');
+  openUnanswered($('unanswered-view'), unansweredProps());
 }
 
 async function selectVersion(v) {
@@ -1412,6 +1357,7 @@ function wire() {
   $('new-entry').addEventListener('click', newEntry);
   $('open-crisis').addEventListener('click', openCrisisDetails);
   $('open-history').addEventListener('click', openHistory);
+  $('open-unanswered').addEventListener('click', openUnansweredTab);
   $('entry-form').addEventListener('submit', onSaveEntry);
   $('entry-form').addEventListener('input', () => {
     markDirty();
@@ -1429,13 +1375,6 @@ function wire() {
   $('crisis-form').addEventListener('submit', onSaveCrisis);
   $('crisis-form').addEventListener('input', markDirty);
   $('crisis-load-theirs').addEventListener('click', loadTheirCrisis);
-  $('preview-form').addEventListener('submit', onPreview);
-  $('preview-text').addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      $('preview-form').requestSubmit();
-    }
-  });
   $('publish-form').addEventListener('submit', onPublish);
   $('rollback').addEventListener('click', rollback);
   $('import-form').addEventListener('submit', onImport);
