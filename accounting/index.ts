@@ -8,3 +8,5 @@ export { buildReport, type Report, type CostLine } from './report';
 export { Reports, ReportNotFound, type ReportRequest, type IssuedReport } from './reports';
 export { reportCsv } from './reportCsv';
 export { purgeOldInteractions } from './interactionRetention';
+export { staffingAdvice, type StaffingAdvice } from './staffingAdvice';
+export { type ServiceTarget } from './erlangC';

@@ -12,6 +12,8 @@ export interface InteractionEntry {
   direction: 'in' | 'out';
   kind?: string;
   faqId?: string;
+  /** Entries a clarification offered (0: the bot asked to rephrase): clarified or unanswered. */
+  options?: number;
   latencyMs?: number;
   /** Language-model tokens spent on this message (issue 8), for cost reports. */
   tokensIn?: number;
@@ -55,6 +57,7 @@ const FIELDS = [
   'direction',
   'kind',
   'faqId',
+  'options',
   'latencyMs',
   'tokensIn',
   'tokensOut',

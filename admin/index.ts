@@ -12,3 +12,6 @@ export { registerWebApp } from './webApps';
 export { OPERATIONS, registerApiDocs, type Operation } from './openapi';
 export { registerStudioRoutes } from './studioRoutes';
 export { registerReportRoutes } from './reportRoutes';
+export { LiveOperations, registerOperationsRoutes, OPERATIONS_ROLES } from './operationsRoutes';
+export { OperationsReads } from './operationsReads';
+export { type OperationsFigures } from './operationsFigures';
