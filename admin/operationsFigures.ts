@@ -1,4 +1,4 @@
-import { staffingAdvice, type ServiceTarget, type StaffingAdvice } from '../accounting';
+import { LIVE_WINDOW_HOURS, staffingAdvice, type ServiceTarget, type StaffingAdvice } from '../accounting';
 import { canServe, type Queue } from '../handoff';
 
 /** A citizen's message as the interaction log holds it (inbound entries only). */
@@ -103,7 +103,8 @@ const MINUTE_MS = 60_000;
 export const NOW_WINDOW_MS = 5 * MINUTE_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const WAIT_WINDOW_MS = 15 * MINUTE_MS;
-export const CHART_HOURS = 3;
+/** The charts span the window of recent messages the log keeps. */
+export const CHART_HOURS = LIVE_WINDOW_HOURS;
 const BUCKET_MINUTES = 10;
 const QUEUES: Queue[] = ['d5', 'd2'];
 

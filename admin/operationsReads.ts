@@ -1,4 +1,4 @@
-import { CrisisModel, InteractionModel, TicketModel, UserModel } from '../models';
+import { CrisisModel, LiveMessageModel, TicketModel, UserModel } from '../models';
 import {
   CHART_HOURS,
   HOUR_MS,
@@ -23,8 +23,9 @@ const STAFF_ROLES = ['operator', 'd2-agent'] as const;
 
 /**
  * The one read of the database behind every operations view and /metrics of this process. On
- * FerretDB every filter scans its collection, so each read asks for a time window only (the log
- * since the previous read, the tickets open or moved within the chart's hours), and a read is
+ * FerretDB every filter scans its collection, so each read asks for a time window only (citizens'
+ * messages since the previous read, from the small window the log keeps of them; the tickets open
+ * or moved within the chart's hours), and a read is
  * reused by every caller for twice as long as it took, at least: the database serves citizens
  * first.
  */
@@ -72,10 +73,7 @@ export class OperationsReads {
   private async recentMessages(now: Date): Promise<LiveMessage[]> {
     const windowStart = now.getTime() - CHART_MS;
     const from = Math.max(windowStart, (this.messagesReadAt ?? windowStart) - LOG_OVERLAP_MS);
-    const docs = await InteractionModel.find(
-      { direction: 'in', at: { $gte: new Date(from) } },
-      { crisisSlug: 1, conversationId: 1, lang: 1, kind: 1, options: 1, at: 1 },
-    ).lean();
+    const docs = await LiveMessageModel.find({ at: { $gte: new Date(from) } }).lean();
     this.messagesReadAt = now.getTime();
     for (const d of docs) {
       this.messages.set(d._id, {

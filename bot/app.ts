@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { InteractionLog, purgeOldInteractions, Reports, Tariffs } from '../accounting';
+import { InteractionLog, purgeLiveMessages, purgeOldInteractions, Reports, Tariffs } from '../accounting';
 import {
   AzureDirectLine,
   ChannelRendering,
@@ -335,6 +335,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       }),
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
+      purgeLiveMessages(new Date()),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
       limiter.purgeOlderThan(new Date(Date.now() - config.SIGNIN_WINDOW_MINUTES * 60_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
