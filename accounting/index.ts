@@ -10,4 +10,4 @@ export { reportCsv } from './reportCsv';
 export { purgeOldInteractions } from './interactionRetention';
 export { staffingAdvice, type StaffingAdvice } from './staffingAdvice';
 export { type ServiceTarget } from './erlangC';
-export { LIVE_WINDOW_HOURS, purgeLiveMessages } from './liveMessages';
+export { LIVE_WINDOW_HOURS, liveMessagesSince, purgeLiveMessages, recordLiveMessages } from './liveMessages';

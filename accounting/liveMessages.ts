@@ -1,4 +1,11 @@
-import { LiveMessageModel, onlyDuplicates } from '../models';
+import {
+  LIVE_BUCKET_MS,
+  liveMessageBucket,
+  liveMessageBucketOf,
+  liveMessageBuckets,
+  onlyDuplicates,
+  type LiveMessageDoc,
+} from '../models';
 
 /** How long citizens' messages stay in the recent window the operations view reads. */
 export const LIVE_WINDOW_HOURS = 3;
@@ -17,9 +24,10 @@ interface LoggedEntry {
 
 /** Copies a written batch's citizens' messages into the recent window; a retried batch finds its own. */
 export async function recordLiveMessages(batch: LoggedEntry[]): Promise<void> {
-  const recent = batch
-    .filter((e) => e.direction === 'in')
-    .map(({ _id, crisisSlug, conversationId, lang, kind, options, at }) => ({
+  const byBucket = new Map<number, LiveMessageDoc[]>();
+  for (const { _id, crisisSlug, conversationId, direction, lang, kind, options, at } of batch) {
+    if (direction !== 'in') continue;
+    const doc: LiveMessageDoc = {
       _id,
       crisisSlug,
       conversationId,
@@ -27,17 +35,38 @@ export async function recordLiveMessages(batch: LoggedEntry[]): Promise<void> {
       ...(lang !== undefined ? { lang } : {}),
       ...(kind !== undefined ? { kind } : {}),
       ...(options !== undefined ? { options } : {}),
-    }));
-  if (recent.length === 0) return;
-  await LiveMessageModel.insertMany(recent, { ordered: false, lean: true }).catch((error: unknown) => {
-    if (!onlyDuplicates(error)) throw error;
-  });
+    };
+    const bucket = liveMessageBucketOf(at);
+    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), doc]);
+  }
+  for (const [bucket, docs] of byBucket) {
+    await liveMessageBucket(bucket)
+      .insertMany(docs, { ordered: false })
+      .catch((error: unknown) => {
+        if (!onlyDuplicates(error)) throw error;
+      });
+  }
 }
 
-/** Removes what has left the window (the log keeps it): swept, as FerretDB v1 has no TTL index. */
+/** Citizens' messages at or after `from`: only the buckets since then are read, the last with a filter. */
+export async function liveMessagesSince(from: Date, now: Date): Promise<LiveMessageDoc[]> {
+  const first = liveMessageBucketOf(from);
+  const docs: LiveMessageDoc[] = [];
+  for (let bucket = first; bucket <= liveMessageBucketOf(now); bucket++) {
+    const wholeBucketAfter = bucket * LIVE_BUCKET_MS >= from.getTime();
+    docs.push(
+      ...(await liveMessageBucket(bucket)
+        .find(wholeBucketAfter ? {} : { at: { $gte: from } })
+        .toArray()),
+    );
+  }
+  return docs;
+}
+
+/** Drops the buckets that have left the window (the log keeps their entries); returns how many. */
 export async function purgeLiveMessages(now: Date): Promise<number> {
-  const { deletedCount } = await LiveMessageModel.deleteMany({
-    at: { $lt: new Date(now.getTime() - LIVE_WINDOW_MS) },
-  });
-  return deletedCount;
+  const oldest = liveMessageBucketOf(new Date(now.getTime() - LIVE_WINDOW_MS));
+  const expired = (await liveMessageBuckets()).filter((bucket) => bucket < oldest);
+  for (const bucket of expired) await liveMessageBucket(bucket).drop();
+  return expired.length;
 }

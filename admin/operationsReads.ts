@@ -1,4 +1,5 @@
-import { CrisisModel, LiveMessageModel, TicketModel, UserModel } from '../models';
+import { liveMessagesSince } from '../accounting';
+import { CrisisModel, TicketModel, UserModel } from '../models';
 import {
   CHART_HOURS,
   HOUR_MS,
@@ -24,8 +25,8 @@ const STAFF_ROLES = ['operator', 'd2-agent'] as const;
 /**
  * The one read of the database behind every operations view and /metrics of this process. On
  * FerretDB every filter scans its collection, so each read asks for a time window only (citizens'
- * messages since the previous read, from the small window the log keeps of them; the tickets open
- * or moved within the chart's hours), and a read is
+ * messages since the previous read, from the ten-minute collections the log keeps of the last
+ * hours; the tickets open or moved within the chart's hours), and a read is
  * reused by every caller for twice as long as it took, at least: the database serves citizens
  * first.
  */
@@ -73,7 +74,7 @@ export class OperationsReads {
   private async recentMessages(now: Date): Promise<LiveMessage[]> {
     const windowStart = now.getTime() - CHART_MS;
     const from = Math.max(windowStart, (this.messagesReadAt ?? windowStart) - LOG_OVERLAP_MS);
-    const docs = await LiveMessageModel.find({ at: { $gte: new Date(from) } }).lean();
+    const docs = await liveMessagesSince(new Date(from), now);
     this.messagesReadAt = now.getTime();
     for (const d of docs) {
       this.messages.set(d._id, {

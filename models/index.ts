@@ -3,7 +3,13 @@ export { ContentVersionModel, type ContentVersionDoc } from './contentVersion';
 export { botStates, type BotStateDoc } from './botState';
 export { InteractionModel, type InteractionDoc } from './interaction';
 export { INTERACTION_DAYS_COMPLETE, InteractionDayModel } from './interactionDay';
-export { LiveMessageModel, type LiveMessageDoc } from './liveMessage';
+export {
+  LIVE_BUCKET_MS,
+  liveMessageBucket,
+  liveMessageBucketOf,
+  liveMessageBuckets,
+  type LiveMessageDoc,
+} from './liveMessage';
 export {
   TicketModel,
   type TicketDoc,
