@@ -102,6 +102,8 @@ describe('the operations view and /metrics during a scripted crisis', () => {
     const said: string[][] = [
       ['Where is the reception centre?'],
       ['xylophone quasar marmalade'],
+      // Two questions in one: the bot offers the entries (clarified).
+      ['Can I drink tap water and are the schools closed?'],
       ['I want to talk to a person'],
       ['I want to talk to a person'],
     ];
@@ -133,6 +135,7 @@ describe('the operations view and /metrics during a scripted crisis', () => {
 
     const { figures } = (await supervisor.get<Payload>(`/api/operations?crisis=${CRISIS}`)).body;
     expect(figures.replies.answered).toBeGreaterThanOrEqual(1);
+    expect(figures.replies.clarified).toBe(1);
     expect(figures.replies.handedOver).toBe(2);
     const row = figures.queues.find((q) => q.queue === 'd5' && q.lang === 'en')!;
     expect(row).toMatchObject({ waiting: 1, taken: 1, operatorsOnline: 1, operatorsBusy: 0, handled: 1 });
