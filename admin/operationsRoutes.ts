@@ -132,10 +132,12 @@ export function registerOperationsRoutes(server: Server, deps: OperationsRouteDe
       if (busy) return;
       busy = true;
       try {
-        const { data, figures } = await operations.figures(scope.slugs);
+        // Looked at again each time: a crisis activated since the stream opened joins "all".
+        const visible = await operations.visibleCrises(scope.caller.user);
+        const { data, figures } = await operations.figures(scope.crisis === ALL ? visible : scope.slugs);
         if (data === sent) return;
         sent = data;
-        res.write(`event: figures\ndata: ${JSON.stringify({ crises: scope.visible, figures })}\n\n`);
+        res.write(`event: figures\ndata: ${JSON.stringify({ crises: visible, figures })}\n\n`);
       } catch (error) {
         logger.warn({ err: error }, 'operations stream read failed');
       } finally {

@@ -1,7 +1,7 @@
 import restify from 'restify';
 import pino from 'pino';
 import type { AddressInfo } from 'node:net';
-import { AuditLogModel, InteractionModel, TicketModel } from '../../models';
+import { AuditLogModel, CrisisModel, InteractionModel, TicketModel } from '../../models';
 import type { OperationsFigures } from '../../admin';
 import { Metrics, registerMetricsRoute } from '../../bot/metrics';
 import { adminEnv, ApiClient, openEvents, signedInStaff } from '../helpers/api';
@@ -205,6 +205,35 @@ describe('the operations view and /metrics during a scripted crisis', () => {
     expect(sample(after, 'ccb_interaction_log_pending')).toBeGreaterThanOrEqual(0);
     expect(sample(after, 'ccb_operators_online', { queue: 'd5', lang: 'en' })).toBeDefined();
     expect(sample(after, 'ccb_operators_needed', { queue: 'd5', lang: 'en' })).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it('adds a crisis activated while a stream of all crises is open', async () => {
+    const supervisor = await signedInStaff(bot.app.url, {
+      roles: ['supervisor'],
+      languages: ['en'],
+      available: false,
+    });
+    const stream = await openEvents(supervisor, '/api/operations/events?crisis=all');
+    const crisesIn = (e: { data: Record<string, unknown> }) => (e.data as unknown as Payload).crises;
+    try {
+      await stream.waitFor((e) => e.event === 'figures' && crisesIn(e).includes(CRISIS), 'the first figures');
+      // Written as an activation leaves it: the stream reads the active crises with its figures.
+      await CrisisModel.collection.insertOne({
+        slug: 'later-flood',
+        status: 'active',
+        languages: ['nl'],
+        liveVersion: 1,
+        activatedAt: new Date(),
+      });
+      const event = await stream.waitFor(
+        (e) => e.event === 'figures' && crisesIn(e).includes('later-flood'),
+        'the new crisis on the open stream',
+      );
+      expect((event.data as unknown as Payload).figures.crises).toEqual([CRISIS, 'later-flood']);
+    } finally {
+      stream.close();
+      await CrisisModel.deleteOne({ slug: 'later-flood' });
+    }
   }, 60_000);
 
   it('refuses operators and communicators (403), keeps authority users to their own crises (404), and audits each refusal', async () => {
