@@ -10,3 +10,6 @@ export { reportCsv } from './reportCsv';
 export { purgeOldInteractions } from './interactionRetention';
 export { buildAfterAction, type AfterActionReport } from './afterAction';
 export { afterActionReport, afterActionCsv } from './afterActionReports';
+export { staffingAdvice, type StaffingAdvice } from './staffingAdvice';
+export { type ServiceTarget } from './erlangC';
+export { LIVE_WINDOW_HOURS, liveMessagesSince, purgeLiveMessages, recordLiveMessages } from './liveMessages';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { InteractionDayModel, InteractionModel, onlyDuplicates } from '../models';
+import { recordLiveMessages } from './liveMessages';
 import { UsageCounters } from './usageCounters';
 
 /** One message in or out, as the bot reports it; the log adds the id and the time buckets. */
@@ -12,6 +13,8 @@ export interface InteractionEntry {
   direction: 'in' | 'out';
   kind?: string;
   faqId?: string;
+  /** Entries a clarification offered (0: the bot asked to rephrase): clarified or unanswered. */
+  options?: number;
   latencyMs?: number;
   /** Language-model tokens spent on this message (issue 8), for cost reports. */
   tokensIn?: number;
@@ -55,6 +58,7 @@ const FIELDS = [
   'direction',
   'kind',
   'faqId',
+  'options',
   'latencyMs',
   'tokensIn',
   'tokensOut',
@@ -229,6 +233,7 @@ export class InteractionLog {
     // A write stuck on a half-dead connection must not stall the log. If it completes later,
     // the retry of the same batch finds duplicates, which count as written.
     await this.withTimeout(insert);
+    await this.withTimeout(recordLiveMessages(batch));
     // Counted only once written; a retry of a batch that failed here recognises its own marks.
     await this.withTimeout(this.counters.count(batch));
   }

@@ -13,3 +13,6 @@ export { OPERATIONS, registerApiDocs, type Operation } from './openapi';
 export { registerStudioRoutes } from './studioRoutes';
 export { registerReportRoutes } from './reportRoutes';
 export { registerInboxRoutes } from './inboxRoutes';
+export { LiveOperations, registerOperationsRoutes, OPERATIONS_ROLES } from './operationsRoutes';
+export { OperationsReads } from './operationsReads';
+export { type OperationsFigures } from './operationsFigures';

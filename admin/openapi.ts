@@ -284,6 +284,29 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: 'text/event-stream' },
   },
   {
+    method: 'get',
+    path: '/api/operations',
+    summary:
+      'Operations figures (?crisis=slug or all): conversations, messages, replies, queues, staffing advice, D2 tickets, charts',
+    roles: ['supervisor', 'admin', 'authority'],
+    responses: {
+      200: '{crises, figures}',
+      403: 'not a supervisor, admin or authority user',
+      404: 'no such crisis',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/operations/events',
+    summary: 'Server-sent events: figures (?crisis=slug or all), at every new read',
+    roles: ['supervisor', 'admin', 'authority'],
+    responses: {
+      200: 'text/event-stream',
+      403: 'not a supervisor, admin or authority user',
+      404: 'no such crisis',
+    },
+  },
+  {
     method: 'post',
     path: '/api/tickets/claim-next',
     summary: 'Claim the next ticket',

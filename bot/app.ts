@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { InteractionLog, purgeOldInteractions, Reports, Tariffs } from '../accounting';
+import { InteractionLog, purgeLiveMessages, purgeOldInteractions, Reports, Tariffs } from '../accounting';
 import {
   AzureDirectLine,
   ChannelRendering,
@@ -21,7 +21,7 @@ import {
   registerWebChatPage,
   WhatsAppChannel,
 } from '../channels';
-import { HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
+import { DEFAULT_HANDLE_MS, HandoffDesk, purgeExpiredIntakes, Tickets } from '../handoff';
 import {
   Accounts,
   Auth,
@@ -31,11 +31,14 @@ import {
   registerCrisisRoutes,
   registerEventStream,
   registerInboxRoutes,
+  registerOperationsRoutes,
   registerReportRoutes,
   registerStudioRoutes,
   registerTicketRoutes,
   registerWebApp,
+  LiveOperations,
   OPERATIONS,
+  OperationsReads,
   SecondFactor,
   Sessions,
   SignInLimiter,
@@ -71,6 +74,7 @@ import { projectRoot } from './paths';
 import { ResilientStorage } from './resilientStorage';
 import { SealedStorage } from './sealedStorage';
 import { loadD2Cipher } from './d2Key';
+import { Metrics, registerMetricsRoute } from './metrics';
 import { createServer } from './server';
 import { getTurnInfo } from './turnInfo';
 
@@ -86,6 +90,8 @@ export interface App {
 
 const HEALTH_PING_TIMEOUT_MS = 1000;
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+/** How often an operations stream looks for a new read: a change shows within a read's interval and this. */
+const OPERATIONS_STREAM_TICK_MS = 250;
 
 async function databasePing(): Promise<boolean> {
   const db = mongoose.connection.db;
@@ -133,8 +139,27 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         rootDir: root,
       });
   const uri = config.MONGODB_URI ?? embedded!.uri;
-  await connectDatabase(uri, logger);
-  const { embedder, embeddedModel } = await startEmbeddings(config, root, logger);
+  // Commands monitored: /metrics times every database call.
+  await connectDatabase(uri, logger, { monitorCommands: true });
+  const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
+  const operations = new LiveOperations(
+    new OperationsReads({ pollMs: config.OPERATIONS_POLL_MS, onlineWindowMs: graceMs }),
+    {
+      capacity: config.OPERATOR_CAPACITY,
+      target: { serviceLevel: config.STAFFING_SERVICE_LEVEL, targetSeconds: config.STAFFING_TARGET_SECONDS },
+      arrivalWindowMs: config.STAFFING_WINDOW_MINUTES * 60_000,
+      defaultHandleMs: DEFAULT_HANDLE_MS,
+    },
+  );
+  let pendingLog = () => 0;
+  const metrics = new Metrics(operations, () => pendingLog());
+  const unfollowDatabase = metrics.followDatabase(mongoose.connection.getClient());
+  const { embedder, embeddedModel } = await startEmbeddings(
+    config,
+    root,
+    logger,
+    metrics.modelObserver('embeddings'),
+  );
   // A configured endpoint is first asked here, so a wrong URL or key shows in the log at start.
   void embedder?.probe(0);
   const embeddingsHealth =
@@ -157,6 +182,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   await live.start();
   const interactionLog = new InteractionLog({ logger });
+  pendingLog = () => interactionLog.pending;
   const translate = await createTranslator(path.join(root, 'locales'));
 
   const localChannels = new LocalChannels(config.MicrosoftAppId);
@@ -220,7 +246,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     'webchat.js',
   );
 
-  const graceMs = config.HANDOFF_GRACE_SECONDS * 1000;
   const desk = new HandoffDesk(
     new Tickets(cipher, (slug) => live.isExercise(slug)),
     new ProactiveChannel(adapter, config.MicrosoftAppId ?? '', translate),
@@ -242,6 +267,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         breakerFailures: config.OPENAI_BREAKER_FAILURES,
         breakerResetMs: config.OPENAI_BREAKER_RESET_MS,
         logger,
+        observeRequest: metrics.modelObserver('chat'),
       })
     : undefined;
   const inbox = new UnansweredInbox(cipher, logger);
@@ -261,8 +287,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const turns = new ConversationQueue();
   const runTurn = (context: TurnContext) =>
     turns.run(context.activity.conversation.id, async () => {
-      await rendering.readChoiceNumber(context);
-      await bot.run(context);
+      const timer = context.activity.type === 'message' ? metrics.turnSeconds.startTimer() : undefined;
+      try {
+        await rendering.readChoiceNumber(context);
+        await bot.run(context);
+      } finally {
+        timer?.();
+      }
     });
   localChannels.connect(adapter, runTurn);
   const whatsAppConfig = whatsAppSettings(config);
@@ -313,6 +344,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
       inbox.purgeOlderThan(new Date(Date.now() - config.UNANSWERED_RETENTION_DAYS * 86_400_000)),
+      purgeLiveMessages(new Date()),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
       limiter.purgeOlderThan(new Date(Date.now() - config.SIGNIN_WINDOW_MINUTES * 60_000)),
     ]).catch((error: unknown) => logger.error({ err: error }, 'retention sweep failed'));
@@ -334,6 +366,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       });
   }, config.HANDOFF_SWEEP_MS).unref();
   let closeStreams = () => {};
+  let closeOperationStreams = () => {};
   const { server, drain } = createServer({
     adapter,
     logic: runTurn,
@@ -377,6 +410,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerReportRoutes(server, { auth, reports, tariffs, logger });
       registerInboxRoutes(server, { auth, inbox, logger });
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
+      closeOperationStreams = registerOperationsRoutes(server, {
+        auth,
+        operations,
+        logger,
+        pollMs: Math.min(config.OPERATIONS_POLL_MS, OPERATIONS_STREAM_TICK_MS),
+      });
+      registerMetricsRoute(server, metrics, config.METRICS_TOKEN, logger);
+      registerWebApp(server, path.join(root, 'web'), 'operations');
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
       registerWebApp(server, path.join(root, 'web'), 'shared', {
@@ -430,11 +471,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       clearInterval(retention);
       clearInterval(handoffSweep);
       closeStreams();
+      closeOperationStreams();
       directLine.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await whatsApp?.close();
       live.stop();
       await interactionLog.close();
+      unfollowDatabase();
       await disconnectDatabase();
       await embeddedModel?.stop();
       await embedded?.stop();

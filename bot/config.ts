@@ -129,6 +129,14 @@ const configSchema = z.object({
   HANDOFF_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   HANDOFF_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   EVENTS_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+  // Operations view: how often its figures are read again (at most; slower when a read takes long).
+  OPERATIONS_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  // Staffing advice (Erlang C): share of citizens to be taken within the target, arrivals counted over the window.
+  STAFFING_SERVICE_LEVEL: z.coerce.number().gt(0).lt(1).default(0.8),
+  STAFFING_TARGET_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  STAFFING_WINDOW_MINUTES: z.coerce.number().int().min(1).max(180).default(15),
+  // Bearer token of GET /metrics; unset: no /metrics at all (404).
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   // WhatsApp Business Cloud API webhook: on when the four secrets and ids are set, all together.
   WHATSAPP_VERIFY_TOKEN: optionalText,
   WHATSAPP_APP_SECRET: optionalText,

@@ -9,6 +9,7 @@ export async function startEmbeddings(
   config: Config,
   rootDir: string,
   logger: Logger,
+  observeRequest?: (seconds: number, ok: boolean) => void,
 ): Promise<{ embedder?: EmbeddingsClient; embeddedModel?: EmbeddedModel }> {
   const settings = embeddingsSettings(config);
   if (!settings) return {};
@@ -36,6 +37,7 @@ export async function startEmbeddings(
     // Published content's vectors, shared by every process and test on this machine.
     passageDir: path.join(rootDir, '.cache', 'passage-vectors'),
     logger,
+    observeRequest,
   });
   return { embedder, embeddedModel };
 }

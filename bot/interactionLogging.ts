@@ -26,6 +26,7 @@ export class InteractionLogging implements Middleware {
     };
     let firstKind: string | undefined;
     let firstFaqId: string | undefined;
+    let firstOptions: number | undefined;
 
     context.onSendActivities(async (ctx, activities, sendNext) => {
       const responses = await sendNext();
@@ -33,6 +34,7 @@ export class InteractionLogging implements Middleware {
       for (const sent of activities) {
         if (sent.type !== ActivityTypes.Message) continue;
         const meta = replyMetaOf(sent);
+        if (firstKind === undefined && meta?.kind !== undefined) firstOptions = meta.options?.length;
         firstKind ??= meta?.kind;
         firstFaqId ??= meta?.faqId;
         this.log.record({
@@ -42,6 +44,7 @@ export class InteractionLogging implements Middleware {
           lang: meta?.lang ?? info?.lang,
           kind: meta?.kind,
           faqId: meta?.faqId,
+          options: meta?.options?.length,
           latencyMs: Date.now() - started,
         });
       }
@@ -61,6 +64,7 @@ export class InteractionLogging implements Middleware {
         lang: info?.lang,
         kind: firstKind,
         faqId: firstFaqId,
+        options: firstOptions,
         tokensIn: usage?.tokensIn,
         tokensOut: usage?.tokensOut,
         at: new Date(started),

@@ -5,7 +5,13 @@ export { deleteTicketPersonalData, purgeExpiredIntakes } from './intakeRetention
 export { Tickets, queuePositions, type NewTicket } from './tickets';
 export { nextTicketState, type TicketEvent } from './ticketTransitions';
 export { HandoffDesk, AtCapacity, type Admission, type DeskSettings, type QueuePlace } from './handoffDesk';
-export { staffingOf, waitMinutesAt, type Staffing, type StaffingPolicy } from './waitEstimate';
+export {
+  DEFAULT_HANDLE_MS,
+  staffingOf,
+  waitMinutesAt,
+  type Staffing,
+  type StaffingPolicy,
+} from './waitEstimate';
 export type { CitizenChannel, CitizenNotice } from './citizenChannel';
 export {
   canServe,

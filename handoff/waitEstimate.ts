@@ -21,7 +21,7 @@ export interface Staffing {
 }
 
 /** Handling time assumed until tickets have been handled in this crisis. */
-const DEFAULT_HANDLE_MS = 5 * 60 * 1000;
+export const DEFAULT_HANDLE_MS = 5 * 60 * 1000;
 const RECENT_TICKETS = 20;
 const RECENT_WINDOW_MS = 2 * 60 * 60 * 1000;
 /**

@@ -46,6 +46,8 @@ export interface LanguageModelOptions {
   /** ...and how long it stays open before one trial call may close it again. */
   breakerResetMs: number;
   logger: Logger;
+  /** Told each call's duration and whether it was answered (the process's metrics). */
+  observeRequest?: (seconds: number, ok: boolean) => void;
 }
 
 /** How prompts name the languages (models follow English instructions best). */
@@ -73,8 +75,10 @@ export class LanguageModel {
   private readonly model: string;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
+  private readonly observeRequest?: (seconds: number, ok: boolean) => void;
 
   constructor(options: LanguageModelOptions) {
+    this.observeRequest = options.observeRequest;
     this.model = options.model;
     this.timeoutMs = options.timeoutMs;
     this.logger = options.logger;
@@ -112,12 +116,20 @@ export class LanguageModel {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
       completion = await this.breaker.execute(() =>
-        deadline.execute(({ signal }) =>
-          this.client.chat.completions.create(
-            { model: this.model, messages, temperature: 0, response_format: { type: 'json_object' } },
-            { signal },
-          ),
-        ),
+        deadline.execute(async ({ signal }) => {
+          const sent = performance.now();
+          let ok = false;
+          try {
+            const answer = await this.client.chat.completions.create(
+              { model: this.model, messages, temperature: 0, response_format: { type: 'json_object' } },
+              { signal },
+            );
+            ok = true;
+            return answer;
+          } finally {
+            this.observeRequest?.((performance.now() - sent) / 1000, ok);
+          }
+        }),
       );
     } catch (error) {
       const failure: ModelFailure = isBrokenCircuitError(error)

@@ -4,6 +4,13 @@ export { botStates, type BotStateDoc } from './botState';
 export { InteractionModel, type InteractionDoc } from './interaction';
 export { INTERACTION_DAYS_COMPLETE, InteractionDayModel } from './interactionDay';
 export {
+  LIVE_BUCKET_MS,
+  liveMessageBucket,
+  liveMessageBucketOf,
+  liveMessageBuckets,
+  type LiveMessageDoc,
+} from './liveMessage';
+export {
   TicketModel,
   type TicketDoc,
   TICKET_QUEUES,

@@ -15,6 +15,7 @@ const interactionSchema = new Schema(
     direction: { type: String, enum: ['in', 'out'], required: true },
     kind: { type: String },
     faqId: { type: String },
+    options: { type: Number },
     latencyMs: { type: Number },
     tokensIn: { type: Number },
     tokensOut: { type: Number },

@@ -1,6 +1,6 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-export const ROLES = ['admin', 'operator', 'd2-agent', 'communicator', 'authority'] as const;
+export const ROLES = ['admin', 'operator', 'd2-agent', 'communicator', 'authority', 'supervisor'] as const;
 export const PRESENCES = ['available', 'away'] as const;
 
 /** A staff account. `passwordHash` is an argon2id hash; the password itself is never stored. */

@@ -42,6 +42,8 @@ export interface EmbeddingsClientOptions {
   /** Where passage vectors are kept between runs, for every process on the machine; unset: nowhere. */
   passageDir?: string;
   logger: Logger;
+  /** Told each request's duration and whether it succeeded (the process's metrics). */
+  observeRequest?: (seconds: number, ok: boolean) => void;
 }
 
 export interface EmbeddingsStats {
@@ -315,14 +317,23 @@ export class EmbeddingsClient implements Embedder {
       // A malformed answer counts as a failure for the breaker, like no answer.
       const vectors = await this.breaker.execute(() =>
         deadline.execute(async ({ signal }) => {
-          const response = await this.client.embeddings.create(
-            { model: this.model, input, encoding_format: 'float', ...extra },
-            { signal },
-          );
-          const rows = [...response.data].sort((a, b) => a.index - b.index);
-          if (rows.length !== texts.length)
-            throw new Error(`embeddings endpoint returned ${rows.length} vectors for ${texts.length} texts`);
-          return rows.map((row) => normalize(row.embedding));
+          const sent = performance.now();
+          let ok = false;
+          try {
+            const response = await this.client.embeddings.create(
+              { model: this.model, input, encoding_format: 'float', ...extra },
+              { signal },
+            );
+            const rows = [...response.data].sort((a, b) => a.index - b.index);
+            if (rows.length !== texts.length)
+              throw new Error(
+                `embeddings endpoint returned ${rows.length} vectors for ${texts.length} texts`,
+              );
+            ok = true;
+            return rows.map((row) => normalize(row.embedding));
+          } finally {
+            this.options.observeRequest?.((performance.now() - sent) / 1000, ok);
+          }
         }),
       );
       this.lastSuccess = performance.now();

@@ -104,16 +104,16 @@ export interface ServerEvent {
   data: Record<string, unknown>;
 }
 
-/** An open `GET /api/events` stream of a signed-in client, with its events as they arrive. */
+/** An open server-sent events stream (`GET /api/events` unless told) of a signed-in client, with its events as they arrive. */
 export interface EventStream {
   events: ServerEvent[];
   waitFor(matches: (e: ServerEvent) => boolean, what: string, timeoutMs?: number): Promise<ServerEvent>;
   close(): void;
 }
 
-export async function openEvents(client: ApiClient): Promise<EventStream> {
+export async function openEvents(client: ApiClient, path = '/api/events'): Promise<EventStream> {
   const abort = new AbortController();
-  const res = await fetch(`${client.baseUrl}/api/events`, {
+  const res = await fetch(`${client.baseUrl}${path}`, {
     headers: { authorization: `Bearer ${client.token}` },
     signal: abort.signal,
   });

@@ -38,6 +38,18 @@ describe('language model client against a local OpenAI-compatible server', () =>
     expect(request!.headers.authorization).toBe('Bearer sk-test');
   });
 
+  it("tells its observer each call's duration and whether it was answered (the process's metrics)", async () => {
+    const observed: Array<[number, boolean]> = [];
+    const client = model({ timeoutMs: 300, observeRequest: (seconds, ok) => observed.push([seconds, ok]) });
+    fake.queue({ content: { covered: true } });
+    await client.complete(ask, schema);
+    fake.queue({ content: { covered: true }, delayMs: 3000 });
+    await client.complete(ask, schema);
+    expect(observed.map(([, ok]) => ok)).toEqual([true, false]);
+    expect(observed[1]![0]).toBeGreaterThanOrEqual(0.25);
+    expect(observed[1]![0]).toBeLessThan(2.5);
+  });
+
   it('works with a base URL alone, as a local server needs no key', async () => {
     fake.queue({ content: { covered: false } });
     expect(await model().complete(ask, schema)).toMatchObject({ ok: true, value: { covered: false } });
