@@ -27,6 +27,7 @@ import {
   Auth,
   registerAccountRoutes,
   registerApiDocs,
+  registerAuditRoutes,
   registerAuthorityRoutes,
   registerCrisisRoutes,
   registerEventStream,
@@ -356,6 +357,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     routes: (server) => {
       registerAccountRoutes(server, { auth, accounts, sessions, limiter, secondFactor, logger });
       registerAuthorityRoutes(server, { auth, logger });
+      registerAuditRoutes(server, { auth, logger });
       registerCrisisRoutes(server, { auth, live, desk, secondFactor, templates, logger });
       registerTicketRoutes(server, { auth, desk, live, logger });
       registerStudioRoutes(server, {
@@ -369,6 +371,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       closeStreams = registerEventStream(server, { auth, desk, logger, pollMs: config.EVENTS_POLL_MS });
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
+      registerWebApp(server, path.join(root, 'web'), 'activate');
+      registerWebApp(server, path.join(root, 'web'), 'admin');
       registerWebApp(server, path.join(root, 'web'), 'shared', {
         // One file with Preact, its hooks and htm: pages with live views use components without a build step.
         extraFiles: {
@@ -376,6 +380,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
             path.dirname(require.resolve('htm/preact')),
             'standalone.module.js',
           ),
+          // QR codes drawn in the page (the second factor's enrolment, the citizen link): no image service.
+          'vendor/uqr.js': path.join(path.dirname(require.resolve('uqr')), 'index.mjs'),
         },
       });
       registerWebApp(server, path.join(root, 'web'), 'reports', {
