@@ -21,6 +21,7 @@ const AUTHORITY_USER = {
 const FLOOD = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../../content/templates/flood.json'), 'utf8'),
 ) as { faqs: { id: string; question: Record<string, string>; answer: Record<string, string> }[] };
+const DEMO_FILE = path.resolve(__dirname, '../../content/demo-chemical-fire.json');
 /** Bounded waits: long enough for a loaded machine, short enough to fail inside the test's timeout. */
 const WAIT = { timeout: 20_000 };
 
@@ -80,9 +81,22 @@ describe('the activation page on a phone, against the whole bot', () => {
 
     // The form: a template, the authority's languages already chosen, a title per language.
     await page.getByRole('heading', { name: 'Activate a crisis service' }).waitFor(WAIT);
-    await page.getByLabel('Template', { exact: true }).selectOption('flood');
     expect(await page.getByRole('checkbox', { name: 'French' }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'Dutch' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'German' }).isChecked()).toBe(false);
+    // A content file fills the fields from its own crisis, to be checked and corrected.
+    await page.getByRole('radio', { name: 'From a content file' }).check();
+    await page.getByLabel('Content file (JSON)').setInputFiles(DEMO_FILE);
+    await page.getByLabel('Title (English)').waitFor(WAIT);
+    expect(await page.getByLabel('Title (English)').inputValue()).toBe(
+      'Fire at the Valmont-sur-Vesse chemical site',
+    );
+    expect(await page.getByRole('checkbox', { name: 'German' }).isChecked()).toBe(true);
+    // This activation is from a template, in the authority's two languages.
+    await page.getByRole('radio', { name: 'From a template' }).check();
+    await page.getByLabel('Template', { exact: true }).selectOption('flood');
+    await page.getByRole('checkbox', { name: 'German' }).uncheck();
+    await page.getByRole('checkbox', { name: 'English' }).uncheck();
     await page.getByLabel('Title (French)').fill('Inondation à Testville');
     await page.getByLabel('Title (Dutch)').fill('Overstroming in Testville');
     await page.getByLabel('Info number').fill('+32 800 12 345');
