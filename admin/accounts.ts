@@ -103,9 +103,9 @@ export class Accounts {
   }
 
   /** An administrator's reset: no proof of the old password (the caller ends the user's sessions). */
-  async resetPassword(id: string, password: string): Promise<boolean> {
+  async resetPassword(id: string, password: string): Promise<void> {
     const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
-    return (await UserModel.updateOne({ _id: id }, { $set: { passwordHash } })).matchedCount === 1;
+    await UserModel.updateOne({ _id: id }, { $set: { passwordHash } });
   }
 
   /** A disabled account cannot sign in and its sessions no longer resolve (the caller ends them too). */
