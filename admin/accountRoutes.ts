@@ -1,9 +1,9 @@
-import type { Server } from 'restify';
+import type { Request, Server } from 'restify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { LANGUAGES, PRESENCES, ROLES } from '../models';
+import { LANGUAGES, PRESENCES, ROLES, writeAudit } from '../models';
 import { MIN_PASSWORD_LENGTH, UsernameTaken, type Accounts } from './accounts';
-import type { Auth } from './auth';
+import type { Auth, Caller } from './auth';
 import { spend } from './attemptBudget';
 import { HttpError, jsonRoute, parseBody } from './http';
 import type { SecondFactor } from './secondFactor';
@@ -46,6 +46,10 @@ export const newUserBody = z
     path: ['authorityNis'],
   });
 
+export const passwordResetBody = z
+  .object({ password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH) })
+  .strict();
+
 export interface AccountRouteDeps {
   auth: Auth;
   accounts: Accounts;
@@ -78,6 +82,7 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
         throw new HttpError(401, 'wrong username or password');
       }
       await attempt.succeeded();
+      await accounts.signedIn(user.id);
       const { token, expiresAt } = await sessions.open(user.id);
       auth.setCookie(res, token, expiresAt);
       logger.info({ userId: user.id, roles: user.roles }, 'signed in');
@@ -142,9 +147,60 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
       const caller = await auth.requireRole(req, 'admin');
       const body = parseBody(newUserBody, req);
       const user = await accounts.create(body);
+      await writeAudit(actor(caller), 'user.create', `user:${user.id}`, 'allowed', { roles: user.roles });
       logger.info({ by: caller.user.id, userId: user.id, roles: user.roles }, 'user created');
       res.status(201);
       return user;
     }),
   );
+
+  /** The account an administrator acts on; 404 for an id that names none. */
+  const target = async (req: Request) => {
+    const id = String(req.params.id);
+    const user = /^[0-9a-f]{24}$/.test(id) ? await accounts.view(id) : undefined;
+    if (!user) throw new HttpError(404, 'no such user');
+    return user;
+  };
+
+  server.put(
+    '/api/users/:id/password',
+    route(async (req) => {
+      const caller = await auth.requireRole(req, 'admin');
+      const user = await target(req);
+      const { password } = parseBody(passwordResetBody, req);
+      await accounts.resetPassword(user.id, password);
+      // Whoever knew the old password, or holds a session of it, is out.
+      await sessions.closeAll(user.id);
+      await writeAudit(actor(caller), 'user.password.reset', `user:${user.id}`, 'allowed');
+      logger.warn({ by: caller.user.id, userId: user.id }, 'password reset by an administrator');
+      return undefined;
+    }),
+  );
+
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    server.post(
+      `/api/users/:id/${action}`,
+      route(async (req) => {
+        const caller = await auth.requireRole(req, 'admin');
+        const user = await target(req);
+        if (disabled && user.id === caller.user.id) {
+          await writeAudit(actor(caller), `user.${action}`, `user:${user.id}`, 'refused', {
+            reason: 'own account',
+          });
+          // The last administrator could otherwise lock everyone out.
+          throw new HttpError(409, 'you cannot disable your own account');
+        }
+        const updated = await accounts.setDisabled(user.id, disabled);
+        if (disabled) await sessions.closeAll(user.id);
+        await writeAudit(actor(caller), `user.${action}`, `user:${user.id}`, 'allowed');
+        logger.warn({ by: caller.user.id, userId: user.id }, `user ${action}d by an administrator`);
+        return updated;
+      }),
+    );
+  }
 }
+
+const actor = (caller: Caller) => ({ id: caller.user.id, roles: caller.user.roles });

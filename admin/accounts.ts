@@ -26,6 +26,14 @@ export interface NewUser {
   authorityNis?: string;
 }
 
+/** What administrators see of an account: never its password hash or second-factor secret. */
+export interface AccountView extends User {
+  disabled: boolean;
+  createdAt?: string;
+  lastSignInAt?: string;
+  lastSeenAt?: string;
+}
+
 export class UsernameTaken extends Error {}
 
 export function toUser(doc: UserDoc): User {
@@ -38,6 +46,20 @@ export function toUser(doc: UserDoc): User {
     presence: doc.presence,
     ...(doc.authorityNis ? { authorityNis: doc.authorityNis } : {}),
     totpEnabled: Boolean(doc.totpEnabled),
+  };
+}
+
+function toAccountView(doc: UserDoc): AccountView {
+  const iso = (date: Date | null | undefined) => (date ? date.toISOString() : undefined);
+  const dates = {
+    createdAt: iso((doc as { createdAt?: Date }).createdAt),
+    lastSignInAt: iso(doc.lastSignInAt),
+    lastSeenAt: iso(doc.lastSeenAt),
+  };
+  return {
+    ...toUser(doc),
+    disabled: Boolean(doc.disabled),
+    ...Object.fromEntries(Object.entries(dates).filter(([, value]) => value !== undefined)),
   };
 }
 
@@ -66,9 +88,34 @@ export class Accounts {
     }
   }
 
-  async list(): Promise<User[]> {
-    const docs = await UserModel.find().sort({ username: 1 }).lean<UserDoc[]>();
-    return docs.map(toUser);
+  /** Every account, disabled ones included, as administrators see them. */
+  async list(): Promise<AccountView[]> {
+    const docs = await UserModel.find({}, { passwordHash: 0, totp: 0, totpPending: 0 })
+      .sort({ username: 1 })
+      .lean<UserDoc[]>();
+    return docs.map(toAccountView);
+  }
+
+  /** Any account, disabled or not, as administrators see it. */
+  async view(id: string): Promise<AccountView | undefined> {
+    const doc = await UserModel.findById(id, { passwordHash: 0, totp: 0, totpPending: 0 }).lean<UserDoc>();
+    return doc ? toAccountView(doc) : undefined;
+  }
+
+  /** An administrator's reset: no proof of the old password (the caller ends the user's sessions). */
+  async resetPassword(id: string, password: string): Promise<void> {
+    const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
+    await UserModel.updateOne({ _id: id }, { $set: { passwordHash } });
+  }
+
+  /** A disabled account cannot sign in and its sessions no longer resolve (the caller ends them too). */
+  async setDisabled(id: string, disabled: boolean): Promise<AccountView | undefined> {
+    await UserModel.updateOne({ _id: id }, { $set: { disabled } });
+    return this.view(id);
+  }
+
+  async signedIn(id: string, at = new Date()): Promise<void> {
+    await UserModel.updateOne({ _id: id }, { $set: { lastSignInAt: at } });
   }
 
   async byId(id: string): Promise<User | undefined> {

@@ -1,6 +1,7 @@
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, Response } from 'restify';
 import type { Staff } from '../handoff';
+import { writeAudit } from '../models';
 import type { Accounts, User } from './accounts';
 import { HttpError } from './http';
 import type { Sessions } from './sessions';
@@ -41,9 +42,12 @@ export class Auth {
     return { user, token };
   }
 
+  /** The caller if they hold one of the roles; a signed-in caller without one is refused, and audited. */
   async requireRole(req: Request, ...roles: string[]): Promise<Caller> {
     const caller = await this.caller(req);
     if (!roles.some((role) => caller.user.roles.includes(role))) {
+      const route = `${req.method} ${req.getRoute()?.path ?? req.path()}`;
+      await writeAudit(caller.user, 'route.refused', `route:${route}`, 'refused', { needs: roles });
       throw new HttpError(403, `needs one of the roles: ${roles.join(', ')}`);
     }
     return caller;

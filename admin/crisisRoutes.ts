@@ -136,6 +136,9 @@ export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): voi
       const admin = caller.user.roles.includes('admin');
       const nis = admin ? body.authorityNis : caller.user.authorityNis;
       if (!admin && body.authorityNis && body.authorityNis !== nis) {
+        await audit(actor(caller), 'crisis.activate', `authority:${body.authorityNis}`, 'refused', {
+          reason: 'another authority',
+        });
         throw new HttpError(403, 'you can only activate a crisis for your own authority');
       }
       if (!nis) throw new HttpError(400, 'invalid request', ['authorityNis: required']);

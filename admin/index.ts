@@ -5,6 +5,7 @@ export { SecondFactor } from './secondFactor';
 export { Auth } from './auth';
 export { registerAccountRoutes } from './accountRoutes';
 export { registerAuthorityRoutes } from './authorityRoutes';
+export { registerAuditRoutes } from './auditRoutes';
 export { registerCrisisRoutes } from './crisisRoutes';
 export { registerTicketRoutes } from './ticketRoutes';
 export { registerEventStream } from './events';

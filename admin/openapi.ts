@@ -1,6 +1,6 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
-import { loginBody, newUserBody, passwordBody, presenceBody } from './accountRoutes';
+import { loginBody, newUserBody, passwordBody, passwordResetBody, presenceBody } from './accountRoutes';
 import { enrolBody, totpBody } from './secondFactorRoutes';
 import { authorityBody, newAuthorityBody } from './authorityRoutes';
 import { activationBody, deactivationBody } from './crisisRoutes';
@@ -199,7 +199,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/api/users',
-    summary: 'List users',
+    summary: 'List users, disabled ones too, with their last sign-in (never a password hash or secret)',
     roles: ['admin'],
     responses: { 200: '{users: User[]}' },
   },
@@ -210,6 +210,36 @@ export const OPERATIONS: Operation[] = [
     roles: ['admin'],
     body: newUserBody,
     responses: { 201: 'User', 400: 'invalid', 409: 'username taken' },
+  },
+  {
+    method: 'put',
+    path: '/api/users/:id/password',
+    summary: "Set a user's password (an administrator's reset; ends the user's sessions)",
+    roles: ['admin'],
+    body: passwordResetBody,
+    responses: { 204: 'set', 400: 'invalid', 404: 'no such user' },
+  },
+  {
+    method: 'post',
+    path: '/api/users/:id/disable',
+    summary: 'Disable an account: it can no longer sign in and its sessions end',
+    roles: ['admin'],
+    responses: { 200: 'User', 404: 'no such user', 409: 'your own account' },
+  },
+  {
+    method: 'post',
+    path: '/api/users/:id/enable',
+    summary: 'Enable a disabled account again',
+    roles: ['admin'],
+    responses: { 200: 'User', 404: 'no such user' },
+  },
+  {
+    method: 'get',
+    path: '/api/audit',
+    summary:
+      'Audit log, newest first, filtered by ?actor= (user id) &action= &target= &outcome= &from= &to= (ISO) &limit=',
+    roles: ['admin'],
+    responses: { 200: '{entries, more, actions}', 400: 'invalid filter' },
   },
   {
     method: 'get',

@@ -82,7 +82,15 @@ export function registerReportRoutes(
   /** The caller, if allowed to read reports at all, and what it may read of them. */
   const reader = async (req: Request) => {
     const { user } = await auth.requireRole(req, ...READERS);
-    return { user, mayRead: (authorityNis: string | undefined) => mayRead(user, authorityNis) };
+    const check = (authorityNis: string | undefined) => {
+      if (mayRead(user, authorityNis)) return true;
+      // Answered 404 like an unknown one; the log keeps the attempt. The check is synchronous.
+      void audit(user, 'report.access', `authority:${authorityNis ?? '-'}`, 'refused', {
+        route: req.getRoute()?.path,
+      }).catch((error: unknown) => logger.error({ err: error }, 'audit of a refused report failed'));
+      return false;
+    };
+    return { user, mayRead: check };
   };
   const activationRequest = (req: Request): ReportRequest => ({
     scope: 'activation',

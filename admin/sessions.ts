@@ -52,6 +52,11 @@ export class Sessions {
     await SessionModel.deleteMany({ userId, _id: { $ne: digest(keepToken) } });
   }
 
+  /** Ends every session of a user (disabled, or given a new password by an administrator). */
+  async closeAll(userId: string): Promise<void> {
+    await SessionModel.deleteMany({ userId });
+  }
+
   async purgeExpired(now = new Date()): Promise<void> {
     await SessionModel.deleteMany({ expiresAt: { $lt: now } });
   }

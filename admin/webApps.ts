@@ -23,6 +23,7 @@ export interface WebAppOptions {
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
 };
 
 /** A web app of static files with no build step (`web/<name>`, served at `/<name>/`). */

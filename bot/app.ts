@@ -27,6 +27,7 @@ import {
   Auth,
   registerAccountRoutes,
   registerApiDocs,
+  registerAuditRoutes,
   registerAuthorityRoutes,
   registerCrisisRoutes,
   registerEventStream,
@@ -398,6 +399,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     routes: (server) => {
       registerAccountRoutes(server, { auth, accounts, sessions, limiter, secondFactor, logger });
       registerAuthorityRoutes(server, { auth, logger });
+      registerAuditRoutes(server, { auth, logger });
       registerCrisisRoutes(server, { auth, live, desk, secondFactor, templates, logger });
       registerTicketRoutes(server, { auth, desk, live, logger, inbox });
       registerStudioRoutes(server, {
@@ -420,6 +422,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       registerWebApp(server, path.join(root, 'web'), 'operations');
       registerWebApp(server, path.join(root, 'web'), 'console');
       registerWebApp(server, path.join(root, 'web'), 'studio');
+      registerWebApp(server, path.join(root, 'web'), 'activate');
+      registerWebApp(server, path.join(root, 'web'), 'admin');
       registerWebApp(server, path.join(root, 'web'), 'shared', {
         // One file with Preact, its hooks and htm: pages with live views use components without a build step.
         extraFiles: {
@@ -427,6 +431,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
             path.dirname(require.resolve('htm/preact')),
             'standalone.module.js',
           ),
+          // QR codes drawn in the page (the second factor's enrolment, the citizen link): no image service.
+          'vendor/uqr.js': path.join(path.dirname(require.resolve('uqr')), 'index.mjs'),
         },
       });
       registerWebApp(server, path.join(root, 'web'), 'reports', {

@@ -27,6 +27,8 @@ const userSchema = new Schema(
     },
     /** Refreshed while the user has the console open: who counts as online. */
     lastSeenAt: { type: Date },
+    /** The last password sign-in, shown to administrators. */
+    lastSignInAt: { type: Date },
     disabled: { type: Boolean, default: false },
   },
   { timestamps: true, collection: 'users' },

@@ -129,8 +129,13 @@ describe('accounts, sessions and roles through the operator API', () => {
       const listed = await admin.get<{ users: UserBody[] }>('/api/users');
       expect(listed.status).toBe(200);
       const mine = listed.body.users.find((u) => u.username === account.username);
+      // Administrators also see whether it is disabled and when it was created and last used.
+      const dates = ['lastSignInAt', 'lastSeenAt'].filter((key) => key in mine!);
       expect(Object.keys(mine!).sort()).toEqual(
-        ['displayName', 'id', 'languages', 'presence', 'roles', 'totpEnabled', 'username'].sort(),
+        [
+          ...['displayName', 'id', 'languages', 'presence', 'roles', 'totpEnabled', 'username'],
+          ...['disabled', 'createdAt', ...dates],
+        ].sort(),
       );
       expect(JSON.stringify(listed.body)).not.toContain('$argon2');
     });

@@ -4,6 +4,7 @@
 // Data from the API only ever reaches the page through textContent (no HTML from data).
 
 import { api } from '../shared/api.js';
+import { placesFor, showPlaces } from '../shared/places.js';
 import { attempt, startSession } from '../shared/session.js';
 import { $, button, el, setBusy, showStatus } from '../shared/ui.js';
 import { faqQuestionOffer } from './faqQuestion.js';
@@ -107,8 +108,13 @@ async function enterDesk(user) {
   const staff = user.roles.some((role) => STAFF_ROLES.includes(role));
   $('claim-next').disabled = !staff;
   if (!staff) {
-    showStatus('This account has neither the operator nor the D2 agent role: it has no queue.', 'error');
-    $('sign-out').focus();
+    const hasPlaces = placesFor(user).length > 0;
+    showStatus(
+      `This account has neither the operator nor the D2 agent role: it has no queue.${hasPlaces ? ' Its pages are listed below.' : ''}`,
+      'error',
+    );
+    showPlaces($('elsewhere'), user);
+    ($('elsewhere').querySelector('a') ?? $('sign-out')).focus();
     return;
   }
   if ($('status').dataset.kind !== 'error') showStatus(`Signed in as ${user.displayName}.`);
@@ -128,6 +134,7 @@ function leaveDesk(message, kind = 'info') {
   renderQueue();
   renderTicket();
   $('desk-view').hidden = true;
+  $('elsewhere').hidden = true;
   $('account').hidden = true;
   $('signin-view').hidden = false;
   showStatus(message, kind);

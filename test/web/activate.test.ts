@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { TOTP } from 'otpauth';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
+import { openPhonePage, signInOnPage } from '../helpers/browser';
+import { startTestBot, type TestBot } from '../helpers/bot';
+import { crisisReplyOf } from '../helpers/testChannel';
+
+const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
+const NIS = '21004';
+const AUTHORITY_USER = {
+  username: 'aline',
+  password: 'aline-authority-password',
+  displayName: 'Aline',
+  roles: ['authority'],
+  languages: ['fr'],
+  authorityNis: NIS,
+};
+const FLOOD = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../content/templates/flood.json'), 'utf8'),
+) as { faqs: { id: string; question: Record<string, string>; answer: Record<string, string> }[] };
+const DEMO_FILE = path.resolve(__dirname, '../../content/demo-chemical-fire.json');
+/** Bounded waits: long enough for a loaded machine, short enough to fail inside the test's timeout. */
+const WAIT = { timeout: 20_000 };
+
+async function expectFocused(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction((s) => document.activeElement === document.querySelector(s), selector, WAIT);
+}
+
+/** Nothing wider than the phone: a page that scrolls sideways fails at 390 px. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const widths = await page.evaluate(() =>
+    [document.documentElement, document.getElementById('app')!].map((e) => e.scrollWidth),
+  );
+  for (const width of widths) expect(width).toBeLessThanOrEqual(390);
+}
+
+describe('the activation page on a phone, against the whole bot', () => {
+  let bot: TestBot;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[] = [];
+  let cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    bot = await startTestBot(adminEnv);
+    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
+    const authority = await admin.post('/api/authorities', {
+      nisCode: NIS,
+      name: 'Commune de Testville',
+      languages: ['fr', 'nl'],
+    });
+    expect(authority.status).toBe(201);
+    expect((await admin.post('/api/users', AUTHORITY_USER)).status).toBe(201);
+    ({ browser, page, pageErrors, cspViolations } = await openPhonePage());
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await mongoose.connection.db?.dropDatabase();
+    await bot?.stop();
+  });
+
+  it('enrols the second factor, activates from a template, a citizen is answered, then ends it', async () => {
+    const opened = Date.now();
+    await page.goto(`${bot.app.url}/activate/`);
+    await signInOnPage(page, AUTHORITY_USER);
+
+    // Enrolment: the password again, then the QR code and the secret, then a first code.
+    await expectFocused(page, '#enrol-heading');
+    await page.getByLabel('Your password again').fill(AUTHORITY_USER.password);
+    await page.getByLabel('Your password again').press('Enter');
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor(WAIT);
+    const secret = (await page.locator('#totp-secret').textContent())!.trim();
+    const totp = new TOTP({ secret, digits: 6, period: 30 });
+    const code = (offset: number) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
+    await page.getByLabel('Code shown by the app').fill(code(-1));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+
+    // The form: a template, the authority's languages already chosen, a title per language.
+    await page.getByRole('heading', { name: 'Activate a crisis service' }).waitFor(WAIT);
+    expect(await page.getByRole('checkbox', { name: 'French' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Dutch' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'German' }).isChecked()).toBe(false);
+    // A content file fills the fields from its own crisis, to be checked and corrected.
+    await page.getByRole('radio', { name: 'From a content file' }).check();
+    await page.getByLabel('Content file (JSON)').setInputFiles(DEMO_FILE);
+    await page.getByLabel('Title (English)').waitFor(WAIT);
+    expect(await page.getByLabel('Title (English)').inputValue()).toBe(
+      'Fire at the Valmont-sur-Vesse chemical site',
+    );
+    expect(await page.getByRole('checkbox', { name: 'German' }).isChecked()).toBe(true);
+    // This activation is from a template, in the authority's two languages.
+    await page.getByRole('radio', { name: 'From a template' }).check();
+    await page.getByLabel('Template', { exact: true }).selectOption('flood');
+    await page.getByRole('checkbox', { name: 'German' }).uncheck();
+    await page.getByRole('checkbox', { name: 'English' }).uncheck();
+    await page.getByLabel('Title (French)').fill('Inondation à Testville');
+    await page.getByLabel('Title (Dutch)').fill('Overstroming in Testville');
+    await page.getByLabel('Info number').fill('+32 800 12 345');
+    await page.getByRole('button', { name: 'Check' }).click();
+
+    // The check shows what will be published before the code is asked.
+    await expectFocused(page, '#check-heading');
+    const summary = page.locator('.summary');
+    await summary.getByText('+32 800 12 345').waitFor(WAIT);
+    await summary.getByText('Inondation à Testville').waitFor(WAIT);
+    await summary.getByText('French, Dutch').waitFor(WAIT);
+    await page.getByLabel('Code from your authenticator app').fill(code(0));
+    const clicked = Date.now();
+    await page.getByRole('button', { name: 'Activate' }).click();
+
+    const card = page.locator('li[data-slug]').first();
+    await card.locator('.state-active').waitFor(WAIT);
+    const slug = (await card.getAttribute('data-slug'))!;
+    const link = card.locator('a.citizen-link');
+    expect(await link.getAttribute('href')).toBe(`${bot.app.url}/?crisis=${slug}`);
+    await card.getByRole('img', { name: /QR code of the citizen link/ }).waitFor(WAIT);
+
+    const entry = FLOOD.faqs[0]!;
+    const citizen = bot.channel.conversation({ channelData: { crisis: slug } });
+    const replies = await citizen.say(entry.question.fr!);
+    const answered = Date.now();
+    expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'answer', faqId: entry.id, lang: 'fr' });
+    console.log(
+      `activation page: opening to first answer ${answered - opened} ms, activate click to first answer ${answered - clicked} ms`,
+    );
+    expect(answered - opened).toBeLessThan(120_000);
+    expect(answered - clicked).toBeLessThan(60_000);
+
+    await expectNoSidewaysScroll(page);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'activate-phone.png'), fullPage: true });
+
+    // Ending asks for a confirmation with a fresh code; cancelling gives the focus back.
+    await card.getByRole('button', { name: 'End this service…' }).click();
+    await card.getByRole('heading', { name: /^End / }).waitFor(WAIT);
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await card.getByRole('button', { name: 'End this service…' }).click();
+    await card.getByLabel('Code from your authenticator app').fill(code(1));
+    await card.getByRole('button', { name: 'End the service' }).click();
+    await card.locator('.state-inactive').waitFor(WAIT);
+    await page.locator('#status').getByText('Ended: Inondation à Testville.').waitFor(WAIT);
+    expect(crisisReplyOf((await citizen.say(entry.question.fr!))[0]!)?.kind).not.toBe('answer');
+
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  }, 180_000);
+
+  it('lets an admin in too, and sends an operator to the console', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInOnPage(page, { ...ADMIN, displayName: 'Administrator' });
+    await page.getByRole('heading', { name: 'Your crisis services' }).waitFor(WAIT);
+
+    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
+    const operator = { ...AUTHORITY_USER, username: 'otto', displayName: 'Otto', roles: ['operator'] };
+    expect((await admin.post('/api/users', { ...operator, authorityNis: undefined })).status).toBe(201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInOnPage(page, operator);
+    await expectFocused(page, '#elsewhere-heading');
+    expect(await page.getByRole('link', { name: 'Operator console' }).getAttribute('href')).toBe('/console/');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
