@@ -7,6 +7,11 @@ const PLACES = [
   { href: '/activate/', label: 'Crisis service activation', roles: ['authority', 'admin'] },
   { href: '/studio/', label: 'Content studio', roles: ['communicator', 'admin'] },
   { href: '/reports/', label: 'Cost reports', roles: ['authority', 'admin'] },
+  {
+    href: '/operations/',
+    label: 'Live operations and staffing',
+    roles: ['supervisor', 'authority', 'admin'],
+  },
   { href: '/admin/', label: 'Administration (accounts, authorities, audit log)', roles: ['admin'] },
 ];
 
