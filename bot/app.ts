@@ -302,6 +302,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           ),
         logger,
       }),
+      desk.tickets.forgetClosed(),
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
@@ -350,6 +351,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           understanding: understandingOf(embedder),
           // Counters only (no text): what the bench reads to tell the model's share of a turn.
           ...(embedder ? { embeddings: embedder.stats() } : {}),
+          // Entries not yet written: the bench waits for none after a fill, before it measures.
+          interactionLogPending: interactionLog.pending,
         },
       };
     },
