@@ -216,13 +216,29 @@ export class Tickets {
    * the stale period could be overtaken.
    */
   private async tryApply(read: Ticket, event: TicketEvent, now: Date): Promise<Ticket | undefined> {
-    const next = { ...nextTicketState(read, event, now), version: read.version + 1 };
+    let next: Ticket;
+    try {
+      next = { ...nextTicketState(read, event, now), version: read.version + 1 };
+    } catch (error) {
+      // Refused for the state read, which may come from a copy a failed write left ahead.
+      if (error instanceof TicketConflict) await this.resyncCopy(read.id);
+      throw error;
+    }
     if (!(await this.locks.take(this.lockName(read)))) return undefined;
     const update = stateUpdate(next);
     // The copy first: the next version's writer starts from the ticket, so its copy comes after this one.
     await activeTickets.changed(read.id, update);
     await TicketModel.updateOne({ _id: read.id }, update);
     return next;
+  }
+
+  /**
+   * Sets right a copy its writer left ahead of the ticket (the database failed between the two
+   * writes): only once that writer's lock is stale, never while a writer is between them.
+   */
+  private async resyncCopy(id: string): Promise<void> {
+    const doc = await TicketModel.findById(id).lean<TicketDoc>();
+    if (doc && (await this.locks.clearIfStale(`${id}:v${doc.version}`))) await activeTickets.resync(doc);
   }
 
   private lockName(ticket: Ticket): string {

@@ -73,6 +73,14 @@ export const activeTickets = {
     await (await copied())?.updateOne({ _id: new mongoose.Types.ObjectId(id) }, update);
   },
 
+  /** Sets a copy right from its ticket when their versions differ (see `handoff/tickets.ts`). */
+  async resync(doc: TicketDoc): Promise<void> {
+    const collection = await copied();
+    const copy = await collection?.findOne({ _id: doc._id }, { projection: { version: 1 } });
+    if (copy && copy.version !== doc.version)
+      await collection!.replaceOne({ _id: doc._id }, activeCopyOf(doc));
+  },
+
   /** Drops the copies of tickets closed before `cutoff`: they are no longer read. */
   async forgetClosedBefore(cutoff: Date): Promise<void> {
     await (await copied())?.deleteMany({ state: 'closed', closedAt: { $lt: cutoff } });

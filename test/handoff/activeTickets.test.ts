@@ -169,6 +169,46 @@ describe('active tickets on an engine that scans', () => {
     expect(scans).toEqual([]);
   });
 
+  it('sets right a copy left ahead of its ticket by a writer that failed between the two writes', async () => {
+    const admitted = await desks[0]!.admit(newTicket(70));
+    if (!admitted.admitted) throw new Error('not admitted');
+    const { id, version } = admitted.ticket;
+    // The writer of a claim took the lock and wrote the copy, then the database failed: the
+    // ticket still waits, its copy says it is in hand, and the lock is long stale.
+    const lapsed = new Date(Date.now() - 60_000);
+    await mongoose.connection
+      .db!.collection('ticketlocks')
+      .insertOne({ _id: `${id}:v${version}`, at: new Date(Date.now() - 10 * 60_000) } as never);
+    await mongoose.connection.db!.collection('activetickets').updateOne(
+      { _id: new mongoose.Types.ObjectId(id) },
+      {
+        $set: {
+          state: 'assigned',
+          version: version + 1,
+          assignee: operators[0]!.id,
+          assignedAt: lapsed,
+          expiresAt: lapsed,
+        },
+      },
+    );
+    expect((await processes[0]!.allOpen()).find((t) => t.id === id)?.state).toBe('assigned');
+
+    // The claim lapses for the sweep, which is refused by the ticket: the copy follows the ticket.
+    await desks[1]!.sweep();
+
+    expect(shown((await processes[0]!.allOpen()).find((t) => t.id === id)!)).toEqual(
+      shown(await processes[0]!.get(id)),
+    );
+    expect((await processes[1]!.get(id)).state).toBe('waiting');
+    const claimed = await processes[1]!.apply(id, {
+      type: 'claim',
+      by: operators[3]!,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    expect(claimed.assignee?.id).toBe(operators[3]!.id);
+    expect((await processes[0]!.allOpen()).find((t) => t.id === id)?.assignee?.id).toBe(operators[3]!.id);
+  });
+
   it('forgets copies of tickets closed before the window, never the tickets', async () => {
     const copies = () => mongoose.connection.db!.collection('activetickets');
     expect(await copies().countDocuments({ state: 'closed' })).toBeGreaterThan(0);
