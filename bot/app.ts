@@ -342,6 +342,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           ),
         logger,
       }),
+      desk.tickets.forgetClosed(),
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
       inbox.purgeOlderThan(new Date(Date.now() - config.UNANSWERED_RETENTION_DAYS * 86_400_000)),
@@ -393,6 +394,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           understanding: understandingOf(embedder),
           // Counters only (no text): what the bench reads to tell the model's share of a turn.
           ...(embedder ? { embeddings: embedder.stats() } : {}),
+          // Entries not yet written: the bench waits for none after a fill, before it measures.
+          interactionLogPending: interactionLog.pending,
         },
       };
     },

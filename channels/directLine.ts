@@ -225,8 +225,10 @@ export class DirectLine {
       if (!grant) return;
     }
     const first = await this.started.take(grant.conversationId);
-    if (first) await this.welcome(grant, body.data?.locale);
-    else if (!(await this.reconnectAllowed(res, grant.conversationId))) return;
+    if (first) {
+      this.activities.started(grant.conversationId);
+      await this.welcome(grant, body.data?.locale);
+    } else if (!(await this.reconnectAllowed(res, grant.conversationId))) return;
     res.send(first ? 201 : 200, await this.session(req, grant, 0));
   }
 

@@ -83,7 +83,7 @@ export class DirectLineActivities {
     const deadline = Date.now() + APPEND_DEADLINE_MS;
     for (let attempt = 0; attempt === 0 || Date.now() < deadline; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * MAX_PAUSE_MS));
-      const sequence = (await this.lastSequence(conversationId)) + 1;
+      const sequence = (await this.lastSequence(conversationId, attempt === 0)) + 1;
       const key = keyOf(conversationId, sequence);
       const id = `${conversationId}|${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
       const activity: StoredActivity = { ...build(id), id };
@@ -142,18 +142,26 @@ export class DirectLineActivities {
     this.lastKnown.clear();
   }
 
+  /** A conversation this process has just created: its first append needs no search. */
+  started(conversationId: string): void {
+    this.remember(conversationId, 0);
+  }
+
   /**
-   * The conversation's last sequence number: the one this process last appended if it is still
-   * the last, else found by doubling then halving, a lookup of one `_id` each.
+   * The conversation's last sequence number: the one this process last appended while it is
+   * still there (whether another process appended since, the insert of the next one tells: a
+   * duplicate sends the writer here again, without the hint), else found by doubling then
+   * halving, a lookup of one `_id` each.
    */
-  private async lastSequence(conversationId: string): Promise<number> {
+  private async lastSequence(conversationId: string, hinted: boolean): Promise<number> {
     const collection = await directLineActivities.for(conversationId);
     const exists = async (sequence: number) =>
       sequence === 0 ||
       (await collection.findOne({ _id: keyOf(conversationId, sequence) }, { projection: { _id: 1 } })) !==
         null;
-    const hint = this.lastKnown.get(conversationId);
-    if (hint !== undefined && (await exists(hint)) && !(await exists(hint + 1))) return hint;
+    const hint = hinted ? this.lastKnown.get(conversationId) : undefined;
+    // Still there: the retention sweep of another process may have removed the conversation.
+    if (hint !== undefined && (await exists(hint))) return hint;
     let present = 0;
     let absent = 1;
     while (await exists(absent)) {

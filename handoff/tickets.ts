@@ -1,7 +1,16 @@
 import { Types, type mongo } from 'mongoose';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
-import { InsertLocks, ticketMessages, TicketModel, type TicketDoc, type TicketMessageDoc } from '../models';
+import {
+  activeTickets,
+  CLOSED_KEPT_MS,
+  InsertLocks,
+  ticketMessages,
+  TicketModel,
+  type ActiveTicketDoc,
+  type TicketDoc,
+  type TicketMessageDoc,
+} from '../models';
 import type { D2Intake } from './d2Intake';
 import type { IntakeCipher, SealedIntake } from './intakeCipher';
 import { nextTicketState, type TicketEvent } from './ticketTransitions';
@@ -48,7 +57,7 @@ interface WaitingHint {
   tickets: Ticket[];
 }
 
-function toTicket(doc: TicketDoc): Ticket {
+function toTicket(doc: TicketDoc | ActiveTicketDoc): Ticket {
   return {
     id: doc._id.toHexString(),
     version: doc.version,
@@ -74,8 +83,8 @@ function toTicket(doc: TicketDoc): Ticket {
     closedAt: doc.closedAt ?? undefined,
     createdAt: (doc as unknown as { createdAt: Date }).createdAt,
     transferredTo: doc.transferredTo ?? undefined,
-    hasIntake: Boolean(doc.intake),
-    hasCallback: Boolean(doc.callbackPhone),
+    hasIntake: 'hasIntake' in doc ? doc.hasIntake : Boolean(doc.intake),
+    hasCallback: 'hasCallback' in doc ? doc.hasCallback : Boolean(doc.callbackPhone),
     notifiedPosition: doc.notifiedPosition ?? undefined,
     notifiedWaitMinutes: doc.notifiedWaitMinutes ?? undefined,
   };
@@ -178,7 +187,9 @@ export class Tickets {
       notifiedPosition: told?.position,
       notifiedWaitMinutes: told?.waitMinutes,
     });
-    return toTicket(doc.toObject() as TicketDoc);
+    const created = doc.toObject() as TicketDoc;
+    await activeTickets.opened(created);
+    return toTicket(created);
   }
 
   async get(id: string): Promise<Ticket> {
@@ -211,10 +222,29 @@ export class Tickets {
    * the stale period could be overtaken.
    */
   private async tryApply(read: Ticket, event: TicketEvent, now: Date): Promise<Ticket | undefined> {
-    const next = { ...nextTicketState(read, event, now), version: read.version + 1 };
+    let next: Ticket;
+    try {
+      next = { ...nextTicketState(read, event, now), version: read.version + 1 };
+    } catch (error) {
+      // Refused for the state read, which may come from a copy a failed write left ahead.
+      if (error instanceof TicketConflict) await this.resyncCopy(read.id);
+      throw error;
+    }
     if (!(await this.locks.take(this.lockName(read)))) return undefined;
-    await TicketModel.updateOne({ _id: read.id }, stateUpdate(next));
+    const update = stateUpdate(next);
+    // The copy first: the next version's writer starts from the ticket, so its copy comes after this one.
+    await activeTickets.changed(read.id, update);
+    await TicketModel.updateOne({ _id: read.id }, update);
     return next;
+  }
+
+  /**
+   * Sets right a copy its writer left ahead of the ticket (the database failed between the two
+   * writes): only once that writer's lock is stale, never while a writer is between them.
+   */
+  private async resyncCopy(id: string): Promise<void> {
+    const doc = await TicketModel.findById(id).lean<TicketDoc>();
+    if (doc && (await this.locks.clearIfStale(`${id}:v${doc.version}`))) await activeTickets.resync(doc);
   }
 
   private lockName(ticket: Ticket): string {
@@ -222,18 +252,19 @@ export class Tickets {
   }
 
   async assignedTo(staffId: string): Promise<Ticket[]> {
-    const docs = await TicketModel.find({ assignee: staffId, state: 'assigned' })
-      .sort({ assignedAt: 1 })
-      .lean<TicketDoc[]>();
+    const docs = await activeTickets.find(
+      { assignee: staffId, state: 'assigned' },
+      { sort: { assignedAt: 1 } },
+    );
     return docs.map(toTicket);
   }
 
   /** Waiting tickets someone may take, most urgent first, then oldest. */
   async waitingFor(staff: Pick<Staff, 'roles' | 'languages'>, limit = 200): Promise<Ticket[]> {
-    const docs = await TicketModel.find({ state: 'waiting', ...servedBy(staff) })
-      .sort({ priority: 1, createdAt: 1 })
-      .limit(limit)
-      .lean<TicketDoc[]>();
+    const docs = await activeTickets.find(
+      { state: 'waiting', ...servedBy(staff) },
+      { sort: { priority: 1, createdAt: 1 }, limit },
+    );
     return docs.map(toTicket);
   }
 
@@ -292,12 +323,12 @@ export class Tickets {
   }
 
   async waitingCount(queue: Queue, lang: string): Promise<number> {
-    return TicketModel.countDocuments({ state: 'waiting', queue, lang });
+    return activeTickets.count({ state: 'waiting', queue, lang });
   }
 
   /** 1 for the next ticket to be taken in its queue and language. */
   async position(ticket: Ticket): Promise<number> {
-    const ahead = await TicketModel.countDocuments({
+    const ahead = await activeTickets.count({
       state: 'waiting',
       queue: ticket.queue,
       lang: ticket.lang,
@@ -310,34 +341,42 @@ export class Tickets {
   }
 
   async openOf(crisisSlug: string): Promise<Ticket[]> {
-    const docs = await TicketModel.find({ crisisSlug, state: { $ne: 'closed' } }).lean<TicketDoc[]>();
+    const docs = await activeTickets.find({ crisisSlug, state: { $ne: 'closed' } });
     return docs.map(toTicket);
   }
 
   /** The conversations with a ticket not yet closed. */
   async openConversations(): Promise<Array<{ channelId: string; conversationId: string }>> {
-    return TicketModel.find({ state: { $ne: 'closed' } }, { _id: 0, channelId: 1, conversationId: 1 }).lean();
+    const docs = await activeTickets.find(
+      { state: { $ne: 'closed' } },
+      { projection: { channelId: 1, conversationId: 1 } },
+    );
+    return docs.map(({ channelId, conversationId }) => ({ channelId, conversationId }));
   }
 
   async expired(now: Date): Promise<Ticket[]> {
-    const docs = await TicketModel.find({ state: 'assigned', expiresAt: { $lt: now } }).lean<TicketDoc[]>();
+    const docs = await activeTickets.find({ state: 'assigned', expiresAt: { $lt: now } });
     return docs.map(toTicket);
   }
 
   /** Every waiting ticket, most urgent first, then oldest: the order places are counted in. */
   async allWaiting(): Promise<Ticket[]> {
-    const docs = await TicketModel.find({ state: 'waiting' })
-      .sort({ priority: 1, createdAt: 1 })
-      .lean<TicketDoc[]>();
+    const docs = await activeTickets.find({ state: 'waiting' }, { sort: { priority: 1, createdAt: 1 } });
     return docs.map(toTicket);
   }
 
   /** Every ticket not closed, most urgent first, then oldest: one read for what the console shows. */
   async allOpen(): Promise<Ticket[]> {
-    const docs = await TicketModel.find({ state: { $ne: 'closed' } })
-      .sort({ priority: 1, createdAt: 1 })
-      .lean<TicketDoc[]>();
+    const docs = await activeTickets.find(
+      { state: { $ne: 'closed' } },
+      { sort: { priority: 1, createdAt: 1 } },
+    );
     return docs.map(toTicket);
+  }
+
+  /** Lets the active tickets forget those closed before the window of handling times (hourly). */
+  async forgetClosed(now = new Date()): Promise<void> {
+    await activeTickets.forgetClosedBefore(new Date(now.getTime() - CLOSED_KEPT_MS));
   }
 
   /** Keeps the claims of a connected operator alive. */

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
+import { activeTicketsLaidOut, layOutActiveTickets } from './activeTickets';
 import { InsertLocks, onlyDuplicates } from './insertLock';
 import {
   forgetPartitionCount,
@@ -37,7 +38,8 @@ export async function engineScans(): Promise<boolean> {
  * process migrates, under a lock, while others starting at the same time wait for it. Every step
  * can be repeated: documents are copied (a copy already there is left as it is), a source
  * collection is emptied only once all of it is copied, and the new count is recorded last, so a
- * migration cut short starts again from the old layout and loses nothing.
+ * migration cut short starts again from the old layout and loses nothing. A partitioned layout
+ * also keeps copies of the active tickets (`models/activeTickets.ts`), made here after the count.
  */
 export async function preparePartitions(options: {
   requested?: number;
@@ -50,12 +52,14 @@ export async function preparePartitions(options: {
   let waiting = false;
   for (;;) {
     const current = await partitionCount();
-    if (current === target) return { count: target, scanning };
+    if (current === target && (await activeTicketsLaidOut(target))) return { count: target, scanning };
     const done = await locks.with(MIGRATION_LOCK, async () => {
       // Another process may have migrated between that read and taking the lock.
       forgetPartitionCount();
       const from = await partitionCount();
       if (from !== target) await migrate(from, target, options.logger, () => locks.refresh(MIGRATION_LOCK));
+      // After the count, so that a migration cut short between the two makes the copies at the next start.
+      await layOutActiveTickets(target, options.logger);
     });
     if (done) return { count: target, scanning };
     if (Date.now() > deadline)

@@ -53,10 +53,25 @@ function storedArgument(name: string): number {
 const STORED = storedArgument('stored');
 /**
  * A saturating fill leaves writes finishing in the background (state writes past the turn's
- * wait, the interaction log's backlog): the round after it measures the stored data, not those.
+ * wait, the interaction log's backlog, which holds the embedded database's one write lock in
+ * batches): the round after it measures the stored data, not those. It starts once the bot says
+ * its log is written (twice in a row, a second apart) and 15 s have passed, or after 5 minutes.
  */
 const SETTLE_MS = 15_000;
-const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+const SETTLE_LIMIT_MS = 5 * 60_000;
+async function settle(botUrl: string): Promise<void> {
+  const started = Date.now();
+  let quiet = 0;
+  while (Date.now() - started < SETTLE_LIMIT_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const health = (await fetch(`${botUrl}/healthz`)
+      .then((r) => r.json())
+      .catch(() => ({}))) as { interactionLogPending?: number };
+    quiet = health.interactionLogPending === 0 ? quiet + 1 : 0;
+    if (quiet >= 2 && Date.now() - started >= SETTLE_MS) break;
+  }
+  console.log(`  settled ${((Date.now() - started) / 1000).toFixed(0)} s after the fill`);
+}
 const WEBCHAT = storedArgument('webchat');
 const QUESTIONS = [
   'Moet ik binnen blijven?',
@@ -332,14 +347,14 @@ async function main(): Promise<void> {
       );
       console.log(fill);
       printWarnings('fill through the protocol');
-      await settle();
+      await settle(bot.url);
     }
     if (WEBCHAT > 0) {
       console.log(
         await webChatRound({
           botUrl: bot.url,
           fill: WEBCHAT,
-          settle,
+          settle: () => settle(bot.url),
           concurrency: FILL_CONCURRENCY,
           conversations: CONVERSATIONS,
           messages: PACED_MESSAGES,

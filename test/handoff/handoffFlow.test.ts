@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TicketModel } from '../../models';
+import { IntakeCipher, Tickets } from '../../handoff';
 import { adminEnv, signedInStaff } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { waitFor } from '../helpers/db';
@@ -160,8 +161,12 @@ describe('handoff to a human operator over the Bot Framework protocol and the op
     const ticket = await TicketModel.findOne({ conversationId: citizen.id }).lean();
     const claimed = await operator.post<TicketDetail>(`/api/tickets/${String(ticket!._id)}/claim`);
     expect(claimed.body.state).toBe('assigned');
-    // No event stream is open for this operator: nothing extends the claim.
-    await TicketModel.updateOne({ _id: ticket!._id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    // No event stream is open for this operator: nothing extends the claim, which has run out (as a
+    // change of the ticket, so that every copy of it sees the time).
+    await new Tickets(new IntakeCipher(Buffer.alloc(32))).apply(String(ticket!._id), {
+      type: 'extend',
+      expiresAt: new Date(Date.now() - 1000),
+    });
     await waitFor(
       async () => (await TicketModel.findById(ticket!._id).lean())?.state === 'waiting',
       'the lapsed claim to be swept back to the queue',

@@ -25,6 +25,24 @@ const activity = (i: number, seq: number) => ({
   activity: { iv: 'iv', tag: 'tag', data: `d${i}.${seq}`, keyId: 'k' },
 });
 const mark = (i: number) => ({ _id: `demo|c${i}`, firstEntry: `entry-${i}`, at: new Date() });
+const HOUR_MS = 3_600_000;
+/** Waiting, in hand, closed an hour ago (still read for handling times), closed a day ago. */
+const ticket = (i: number) => ({
+  _id: new mongoose.Types.ObjectId(),
+  queue: 'd5',
+  state: ['waiting', 'assigned', 'closed', 'closed'][i % 4],
+  reason: 'person-request',
+  version: i % 4,
+  priority: 1,
+  crisisSlug: 'demo',
+  conversationId: `c${i}`,
+  channelId: 'test',
+  lang: 'en',
+  consent: false,
+  claims: [],
+  ...(i % 4 >= 2 ? { closedAt: new Date(Date.now() - (i % 4 === 2 ? 1 : 24) * HOUR_MS) } : {}),
+  createdAt: new Date(Date.now() - 30 * HOUR_MS),
+});
 const message = (i: number) => ({
   _id: new mongoose.Types.ObjectId(),
   ticketId: `ticket-${i % 20}`,
@@ -66,6 +84,15 @@ describe('migration of the conversation collections between layouts, at start-up
     marks: new Map(Array.from({ length: 50 }, (_, i) => [mark(i)._id, mark(i)])),
     messages: new Map(Array.from({ length: 60 }, (_, i) => message(i)).map((m) => [String(m._id), m])),
   };
+  const tickets = Array.from({ length: 40 }, (_, i) => ticket(i));
+  const activeIds = tickets.filter((_, i) => i % 4 < 3).map((t) => String(t._id));
+  const db = () => mongoose.connection.db!;
+  const ticketsUnchanged = async () =>
+    expect(await db().collection('tickets').find({}).sort({ _id: 1 }).toArray()).toEqual(
+      [...tickets].sort((a, b) => String(a._id).localeCompare(String(b._id))),
+    );
+  const copiedIds = async () =>
+    (await db().collection('activetickets').find({}).toArray()).map((t) => String(t._id)).sort();
   const content = async () => ({
     states: await everything(botStates),
     activities: await everything(directLineActivities),
@@ -81,6 +108,7 @@ describe('migration of the conversation collections between layouts, at start-up
     await db.collection('directlineactivities').insertMany([...expected.activities.values()] as never[]);
     await db.collection('conversationmarks').insertMany([...expected.marks.values()] as never[]);
     await db.collection('ticketmessages').insertMany([...expected.messages.values()] as never[]);
+    await db.collection('tickets').insertMany(tickets as never[]);
   });
 
   it('moves every document into the partitions, and a second start changes nothing', async () => {
@@ -89,10 +117,25 @@ describe('migration of the conversation collections between layouts, at start-up
     expect(await partitionCount()).toBe(16);
     expect(await content()).toEqual(expected);
     expect(await mongoose.connection.db!.collection('botstate').countDocuments()).toBe(0);
+    await ticketsUnchanged();
+    expect(await copiedIds()).toEqual([...activeIds].sort());
     const names = await collectionNames();
     await preparePartitions({ requested: 16, logger: silentLogger });
     expect(await content()).toEqual(expected);
     expect(await collectionNames()).toEqual(names);
+    expect(await copiedIds()).toEqual([...activeIds].sort());
+  });
+
+  it('copies the active tickets of a database partitioned before the copies existed', async () => {
+    await db().collection('activetickets').drop();
+    await db()
+      .collection('storagelayout')
+      .deleteOne({ _id: 'active-ticket-copies' } as never);
+
+    await preparePartitions({ requested: 16, logger: silentLogger });
+
+    expect(await copiedIds()).toEqual([...activeIds].sort());
+    await ticketsUnchanged();
   });
 
   it('finishes a migration cut short by a crash, losing and doubling nothing', async () => {
@@ -118,5 +161,7 @@ describe('migration of the conversation collections between layouts, at start-up
     expect(await partitionCount()).toBe(1);
     expect(await content()).toEqual(expected);
     expect((await collectionNames()).filter((name) => /_\d+_\d+$/.test(name))).toEqual([]);
+    expect(await collectionNames()).not.toContain('activetickets');
+    await ticketsUnchanged();
   });
 });
