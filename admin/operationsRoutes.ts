@@ -60,7 +60,7 @@ export class LiveOperations {
     const everything = user.roles.includes('admin') || user.roles.includes('supervisor');
     return crises
       .filter((c) => everything || (c.authorityNis !== undefined && c.authorityNis === user.authorityNis))
-      .sort((a, b) => a.slug.localeCompare(b.slug));
+      .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
   }
 
   /**
