@@ -178,6 +178,8 @@ describe('the activation page on a phone, against the whole bot', () => {
     await card.locator('h3 .badge.exercise', { hasText: 'EXERCISE' }).waitFor(WAIT);
     await page.locator('#status').getByText('Activated: EXERCISE · Exercice inondation.').waitFor(WAIT);
     const slug = (await card.getAttribute('data-slug'))!;
+    // The form is back, for a real crisis again unless the exercise is chosen anew.
+    expect(await page.getByRole('radio', { name: 'A real crisis' }).isChecked()).toBe(true);
     const listed = await drill.get<{ crises: Array<{ slug: string; exercise: boolean; status: string }> }>(
       '/api/crises',
     );

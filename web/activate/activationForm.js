@@ -101,6 +101,8 @@ export function ActivationForm({ user, templates, authorities, onActivated }) {
       'ok',
     );
     setChecking(false);
+    // The next service is a real one unless chosen again: a real crisis must never open as a drill.
+    setExercise(false);
     await onActivated(crisis);
   };
 
