@@ -16,4 +16,4 @@ export { registerReportRoutes } from './reportRoutes';
 export { registerInboxRoutes } from './inboxRoutes';
 export { LiveOperations, registerOperationsRoutes, OPERATIONS_ROLES } from './operationsRoutes';
 export { OperationsReads } from './operationsReads';
-export { type OperationsFigures } from './operationsFigures';
+export { realCrises, type OperationsFigures } from './operationsFigures';

@@ -317,10 +317,10 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/operations',
     summary:
-      'Operations figures (?crisis=slug or all): conversations, messages, replies, queues, staffing advice, D2 tickets, charts',
+      'Operations figures (?crisis=slug or all, the real crises together): conversations, messages, replies, queues, staffing advice, D2 tickets, charts',
     roles: ['supervisor', 'admin', 'authority'],
     responses: {
-      200: '{crises, figures}',
+      200: '{crises, exercises, figures}',
       403: 'not a supervisor, admin or authority user',
       404: 'no such crisis',
     },

@@ -36,6 +36,8 @@ export interface LiveCrisis {
   slug: string;
   authorityNis?: string;
   languages: string[];
+  /** A drill: its figures are shown on their own, never with real crises'. */
+  exercise: boolean;
 }
 
 /** What the shared reads give every view (operationsReads.ts). */
@@ -82,6 +84,8 @@ export interface QueueFigures {
 export interface OperationsFigures {
   at: string;
   crises: string[];
+  /** The figures are an exercise's (a scope never mixes exercises and real crises). */
+  exercise: boolean;
   conversations: { now: number; lastHour: number };
   messagesPerMinute: number;
   /** Citizens' messages of the last hour by what the bot did with them. */
@@ -132,13 +136,29 @@ function replyClass(m: LiveMessage): keyof Omit<OperationsFigures['replies'], 't
   return undefined;
 }
 
+/** The real crises of `slugs`: what "all crises together" means, since an exercise never mixes with them. */
+export function realCrises(data: LiveData, slugs: string[]): string[] {
+  const exercises = new Set(data.crises.filter((c) => c.exercise).map((c) => c.slug));
+  return slugs.filter((slug) => !exercises.has(slug));
+}
+
+/** Whether the scope is of exercises; a scope of both would mix a drill's figures with real ones. */
+function exerciseScope(data: LiveData, slugs: string[]): boolean {
+  const inScope = new Set(slugs);
+  const kinds = new Set(data.crises.filter((c) => inScope.has(c.slug)).map((c) => c.exercise));
+  if (kinds.size > 1)
+    throw new Error(`exercises and real crises in one scope: ${[...slugs].sort().join(', ')}`);
+  return kinds.has(true);
+}
+
 /**
  * The operations view of the crises `slugs`, from the shared reads: pure, so every view and
  * /metrics compute the same figures from the same data. Operators serve every crisis, so they are
- * counted whatever the crises.
+ * counted whatever the crises (an operator holding an exercise's conversation is busy all the same).
  */
 export function operationsFigures(data: LiveData, slugs: string[], policy: FiguresPolicy): OperationsFigures {
   const now = data.at.getTime();
+  const exercise = exerciseScope(data, slugs);
   const inScope = new Set(slugs);
   const messages = data.messages.filter((m) => inScope.has(m.crisisSlug) && m.at.getTime() <= now);
   const tickets = data.tickets.filter((t) => inScope.has(t.crisisSlug));
@@ -180,6 +200,7 @@ export function operationsFigures(data: LiveData, slugs: string[], policy: Figur
   return {
     at: data.at.toISOString(),
     crises: [...slugs].sort(),
+    exercise,
     conversations: { now: distinct(since(NOW_WINDOW_MS)), lastHour: distinct(since(HOUR_MS)) },
     messagesPerMinute: since(NOW_WINDOW_MS).length / (NOW_WINDOW_MS / MINUTE_MS),
     replies,

@@ -126,11 +126,12 @@ export class OperationsReads {
   private async activeCrises(): Promise<LiveCrisis[]> {
     const docs = await CrisisModel.find(
       { status: 'active' },
-      { slug: 1, authorityNis: 1, languages: 1 },
+      { slug: 1, authorityNis: 1, languages: 1, exercise: 1 },
     ).lean();
     return docs.map((d) => ({
       slug: d.slug,
       languages: d.languages,
+      exercise: Boolean(d.exercise),
       ...(d.authorityNis ? { authorityNis: d.authorityNis } : {}),
     }));
   }

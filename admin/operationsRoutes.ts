@@ -8,6 +8,7 @@ import { HttpError, jsonRoute, parseQuery } from './http';
 import {
   operationsFigures,
   type FiguresPolicy,
+  type LiveCrisis,
   type LiveData,
   type OperationsFigures,
 } from './operationsFigures';
@@ -23,6 +24,13 @@ export const operationsQuery = z.object({
     .regex(/^(all|[a-z0-9-]{3,64})$/, 'a crisis slug, or "all"')
     .default(ALL),
 });
+
+/** What a view is sent: the crises the caller may choose, which of them are exercises, and the figures. */
+export interface OperationsView {
+  crises: string[];
+  exercises: string[];
+  figures: OperationsFigures;
+}
 
 /**
  * The figures of the operations view, computed from the one shared read: each scope (a crisis, or
@@ -47,13 +55,25 @@ export class LiveOperations {
   }
 
   /** The active crises a user may see: all for supervisors and admins, their authority's for authority users. */
-  async visibleCrises(user: User): Promise<string[]> {
+  async visibleCrises(user: User): Promise<LiveCrisis[]> {
     const { crises } = await this.reads.data();
     const everything = user.roles.includes('admin') || user.roles.includes('supervisor');
     return crises
       .filter((c) => everything || (c.authorityNis !== undefined && c.authorityNis === user.authorityNis))
-      .map((c) => c.slug)
-      .sort();
+      .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  }
+
+  /**
+   * One crisis's figures, or "all": the real crises the user may see together. Exercises are never
+   * among them (a drill's figures must not mix with real ones); each is chosen on its own.
+   */
+  async view(user: User, crisis: string): Promise<{ data: LiveData; view: OperationsView }> {
+    // Looked at each time: a crisis activated since a stream opened joins "all".
+    const visible = await this.visibleCrises(user);
+    const slugs = crisis === ALL ? visible.filter((c) => !c.exercise).map((c) => c.slug) : [crisis];
+    const { data, figures } = await this.figures(slugs);
+    const exercises = visible.filter((c) => c.exercise).map((c) => c.slug);
+    return { data, view: { crises: visible.map((c) => c.slug), exercises, figures } };
   }
 }
 
@@ -73,7 +93,7 @@ async function scopeOf(
   req: Request,
   deps: OperationsRouteDeps,
   action: string,
-): Promise<{ caller: Caller; crisis: string; slugs: string[]; visible: string[] }> {
+): Promise<{ caller: Caller; crisis: string }> {
   const caller = await deps.auth.caller(req);
   const { user } = caller;
   const actor = { id: user.id, roles: user.roles };
@@ -84,11 +104,11 @@ async function scopeOf(
   }
   const { crisis } = parseQuery(operationsQuery, req);
   const visible = await deps.operations.visibleCrises(user);
-  if (crisis !== ALL && !visible.includes(crisis)) {
+  if (crisis !== ALL && !visible.some((c) => c.slug === crisis)) {
     await writeAudit(actor, action, `operations:${crisis}`, 'refused', { reason: 'not found' });
     throw new HttpError(404, 'no such crisis');
   }
-  return { caller, crisis, slugs: crisis === ALL ? visible : [crisis], visible };
+  return { caller, crisis };
 }
 
 /** The operations view's API: figures once, and live over server-sent events. Returns a function that ends every stream. */
@@ -99,9 +119,8 @@ export function registerOperationsRoutes(server: Server, deps: OperationsRouteDe
     '/api/operations',
     jsonRoute(
       async (req) => {
-        const { slugs, visible } = await scopeOf(req, deps, 'operations.view');
-        const { figures } = await operations.figures(slugs);
-        return { crises: visible, figures };
+        const { caller, crisis } = await scopeOf(req, deps, 'operations.view');
+        return (await operations.view(caller.user, crisis)).view;
       },
       logger,
       () => undefined,
@@ -132,12 +151,10 @@ export function registerOperationsRoutes(server: Server, deps: OperationsRouteDe
       if (busy) return;
       busy = true;
       try {
-        // Looked at again each time: a crisis activated since the stream opened joins "all".
-        const visible = await operations.visibleCrises(scope.caller.user);
-        const { data, figures } = await operations.figures(scope.crisis === ALL ? visible : scope.slugs);
+        const { data, view } = await operations.view(scope.caller.user, scope.crisis);
         if (data === sent) return;
         sent = data;
-        res.write(`event: figures\ndata: ${JSON.stringify({ crises: visible, figures })}\n\n`);
+        res.write(`event: figures\ndata: ${JSON.stringify(view)}\n\n`);
       } catch (error) {
         logger.warn({ err: error }, 'operations stream read failed');
       } finally {

@@ -3,7 +3,7 @@ import { Gauge, Histogram, Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from 'pino';
 import type { mongo } from 'mongoose';
-import type { LiveOperations, OperationsFigures } from '../admin';
+import { realCrises, type LiveOperations, type OperationsFigures } from '../admin';
 
 const QUEUE_LABELS = ['crisis', 'queue', 'lang'] as const;
 const STAFF_LABELS = ['queue', 'lang'] as const;
@@ -89,6 +89,11 @@ export class Metrics {
       'Operators Erlang C needs for the service level, all crises together',
       STAFF_LABELS,
     ),
+    exercise: this.gauge(
+      'ccb_crisis_exercise',
+      'Whether the crisis is an exercise (1) or real (0), to leave drills out of alerts',
+      ['crisis'],
+    ),
     d2Open: this.gauge('ccb_d2_tickets_open', 'D2 tickets not closed', ['crisis']),
     d2Oldest: this.gauge('ccb_d2_ticket_oldest_age_seconds', 'Age of the oldest D2 ticket not closed', [
       'crisis',
@@ -138,7 +143,8 @@ export class Metrics {
     for (const gauge of Object.values(this.figures)) gauge.reset();
     const slugs = data.crises.map((c) => c.slug);
     for (const slug of slugs) this.setCrisis(slug, (await this.operations.figures([slug])).figures);
-    const { figures: all } = await this.operations.figures(slugs);
+    // The staffing advice is of the real crises together, as the view's "all".
+    const { figures: all } = await this.operations.figures(realCrises(data, slugs));
     for (const q of all.queues) {
       const labels = { queue: q.queue, lang: q.lang };
       this.figures.online.set(labels, q.operatorsOnline);
@@ -151,6 +157,7 @@ export class Metrics {
 
   private setCrisis(crisis: string, f: OperationsFigures): void {
     const g = this.figures;
+    g.exercise.set({ crisis }, f.exercise ? 1 : 0);
     g.conversationsNow.set({ crisis }, f.conversations.now);
     g.conversationsHour.set({ crisis }, f.conversations.lastHour);
     g.messagesPerMinute.set({ crisis }, f.messagesPerMinute);

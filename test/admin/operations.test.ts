@@ -7,12 +7,14 @@ import { Metrics, registerMetricsRoute } from '../../bot/metrics';
 import { adminEnv, ApiClient, openEvents, signedInStaff } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { waitFor } from '../helpers/db';
+import { activateFromTemplate, drillingAuthority } from '../helpers/exercise';
 
 const CRISIS = 'demo-chemical-fire';
 const METRICS_TOKEN = 'metrics-token-for-the-tests-0123456789';
 
 interface Payload {
   crises: string[];
+  exercises: string[];
   figures: OperationsFigures;
 }
 
@@ -288,6 +290,54 @@ describe('the operations view and /metrics during a scripted crisis', () => {
 
     expect((await own.get('/api/operations?crisis=Not A Slug')).status).toBe(400);
   }, 60_000);
+  it('shows an exercise on its own, marked, and never in "all crises together" nor its advice', async () => {
+    const authority = await drillingAuthority(bot.app.url, '21905');
+    await activateFromTemplate(authority, { slug: 'ops-drill', template: 'flood', exercise: true, step: 0 });
+    // A German-speaking operator online, so the drill's request for a person waits in D5 German.
+    await signedInStaff(bot.app.url, { roles: ['operator'], languages: ['de'] });
+    const supervisor = await signedInStaff(bot.app.url, {
+      roles: ['supervisor'],
+      languages: ['en'],
+      available: false,
+    });
+    const citizen = bot.channel.conversation({ channelData: { crisis: 'ops-drill' }, locale: 'de' });
+    await citizen.say('Ich möchte mit einem Menschen sprechen');
+    expect(await TicketModel.countDocuments({ crisisSlug: 'ops-drill', queue: 'd5', lang: 'de' })).toBe(1);
+
+    const d5de = (p: Payload) => p.figures.queues.find((q) => q.queue === 'd5' && q.lang === 'de');
+    let drill: Payload | undefined;
+    await waitFor(async () => {
+      drill = (await supervisor.get<Payload>('/api/operations?crisis=ops-drill')).body;
+      return d5de(drill)?.waiting === 1;
+    }, "the exercise's ticket in its own figures");
+    expect(drill!.figures).toMatchObject({ crises: ['ops-drill'], exercise: true });
+    expect(drill!.exercises).toEqual(['ops-drill']);
+
+    const all = await supervisor.get<Payload>('/api/operations?crisis=all');
+    expect(all.body.crises).toContain('ops-drill');
+    expect(all.body.exercises).toEqual(['ops-drill']);
+    expect(all.body.figures.crises).not.toContain('ops-drill');
+    expect(all.body.figures.exercise).toBe(false);
+    const real = (await supervisor.get<Payload>(`/api/operations?crisis=${CRISIS}`)).body.figures;
+    expect(real.exercise).toBe(false);
+    // The real crises' figures alone: the drill's waiting ticket and its arrival are not in them.
+    expect(d5de(all.body)?.waiting ?? 0).toBe(
+      real.queues.find((q) => q.queue === 'd5' && q.lang === 'de')!.waiting,
+    );
+    expect(d5de(all.body)?.staffing.arrivalsPerHour ?? 0).toBe(0);
+    expect(all.body.figures.conversations.lastHour).toBe(real.conversations.lastHour);
+
+    const metrics = await (
+      await fetch(`${bot.app.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    expect(sample(metrics, 'ccb_crisis_exercise', { crisis: 'ops-drill' })).toBe(1);
+    expect(sample(metrics, 'ccb_crisis_exercise', { crisis: CRISIS })).toBe(0);
+    expect(sample(metrics, 'ccb_queue_waiting', { crisis: 'ops-drill', queue: 'd5', lang: 'de' })).toBe(1);
+    // The advice is of the real crises: the drill's ticket is no arrival there.
+    expect(sample(metrics, 'ccb_operators_needed', { queue: 'd5', lang: 'de' })).toBe(
+      d5de(all.body)?.staffing.operatorsNeeded,
+    );
+  }, 90_000);
 });
 
 describe('/metrics without a configured token', () => {

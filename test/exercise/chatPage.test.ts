@@ -5,13 +5,21 @@ import { InteractionModel } from '../../models';
 import { adminEnv } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { openLaptopPage, signInOnPage } from '../helpers/browser';
-import { activateFromTemplate, drillingAuthority } from '../helpers/exercise';
+import { activateFromTemplate, drillingAuthority, MARKERS } from '../helpers/exercise';
 
 const WAIT = { timeout: 20_000 };
-const TEST_TIMEOUT = 90_000;
+const TEST_TIMEOUT = 120_000;
 const flood = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../../content/templates/flood.json'), 'utf8'),
 ) as { faqs: Array<{ question: Record<string, string>; answer: Record<string, string> }> };
+
+/** The bot's confirmation of a language switch (locales' languageSwitched). */
+const SWITCHED = {
+  de: 'Gut, ich mache auf Deutsch weiter.',
+  fr: 'Très bien, je continue en français.',
+  en: 'All right, I will continue in English.',
+};
+const ANY_MARKER = new RegExp(Object.values(MARKERS).join('|'));
 
 const transcript = (page: Page) => page.getByRole('feed');
 const botSaid = (page: Page, text: string) => transcript(page).locator('p').filter({ hasText: text });
@@ -30,26 +38,29 @@ describe('the exercise on the chat page, in a browser', () => {
   afterAll(() => Promise.all(browsers.map((b) => b.close())));
 
   it(
-    'says EXERCISE in the header and on every message, in the page language, and follows a switch',
+    'says the marker in the header and on every message, in each of the four languages of one page',
     async () => {
       const opened = await openLaptopPage({ locale: 'nl-BE' });
       browsers.push(opened.browser);
       const { page } = opened;
       await page.goto(`${bot.app.url}/?crisis=drill-page`);
       const banner = page.locator('#exercise-banner');
-      await banner.getByText('OEFENING', { exact: true }).waitFor(WAIT);
-      expect(await page.title()).toMatch(/^OEFENING · /);
-      // The welcome, then an answer, each headed by the marker.
-      await botSaid(page, 'OEFENING').first().waitFor(WAIT);
-      await sendBox(page).fill(flood.faqs[0]!.question.nl!);
-      await page.keyboard.press('Enter');
-      await botSaid(page, flood.faqs[0]!.answer.nl!.slice(0, 30)).first().waitFor(WAIT);
-      const answer = await botSaid(page, flood.faqs[0]!.answer.nl!.slice(0, 30)).first().textContent();
-      expect(answer).toMatch(/^OEFENING · /);
-
-      await page.getByLabel('Taal').selectOption({ label: 'Deutsch' });
-      await banner.getByText('ÜBUNG', { exact: true }).waitFor(WAIT);
-      await botSaid(page, 'ÜBUNG').first().waitFor(WAIT);
+      // The page opens in the browser's language, then the citizen switches through the others.
+      for (const lang of ['nl', 'de', 'fr', 'en'] as const) {
+        if (lang !== 'nl') await page.locator('#language').selectOption(lang);
+        const marker = MARKERS[lang];
+        await banner.getByText(marker, { exact: true }).waitFor(WAIT);
+        expect(await page.title()).toMatch(new RegExp(`^${marker} · `));
+        // The welcome or the switch's confirmation, then an answer, each headed by the marker.
+        const first = lang === 'nl' ? botSaid(page, marker).first() : botSaid(page, SWITCHED[lang]).last();
+        await first.waitFor(WAIT);
+        expect(await first.textContent()).toMatch(new RegExp(`^${marker} · `));
+        await sendBox(page).fill(flood.faqs[0]!.question[lang]!);
+        await page.keyboard.press('Enter');
+        const answer = botSaid(page, flood.faqs[0]!.answer[lang]!.slice(0, 30)).first();
+        await answer.waitFor(WAIT);
+        expect(await answer.textContent()).toMatch(new RegExp(`^${marker} · `));
+      }
       expect(opened.pageErrors).toEqual([]);
       expect(opened.cspViolations).toEqual([]);
     },
@@ -57,7 +68,7 @@ describe('the exercise on the chat page, in a browser', () => {
   );
 
   it(
-    'shows no marker on a real crisis',
+    'shows no marker on a real crisis, in any of the four languages',
     async () => {
       const opened = await openLaptopPage({ locale: 'nl-BE' });
       browsers.push(opened.browser);
@@ -65,8 +76,13 @@ describe('the exercise on the chat page, in a browser', () => {
       await page.goto(`${bot.app.url}/?crisis=real-page`);
       await page.getByRole('heading', { level: 1, name: 'Crisis real-page' }).waitFor(WAIT);
       await botSaid(page, 'Crisis real-page').first().waitFor(WAIT);
-      expect(await page.locator('#exercise-banner').isVisible()).toBe(false);
-      expect(await transcript(page).textContent()).not.toMatch(/OEFENING|EXERCI|ÜBUNG/);
+      for (const lang of ['de', 'fr', 'en'] as const) {
+        await page.locator('#language').selectOption(lang);
+        await botSaid(page, SWITCHED[lang]).first().waitFor(WAIT);
+        expect(await page.locator('#exercise-banner').isVisible()).toBe(false);
+        expect(await page.title()).not.toMatch(ANY_MARKER);
+      }
+      expect(await transcript(page).textContent()).not.toMatch(ANY_MARKER);
     },
     TEST_TIMEOUT,
   );

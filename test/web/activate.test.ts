@@ -3,7 +3,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
+import { ADMIN, adminEnv, ApiClient, authorityUser } from '../helpers/api';
 import { openPhonePage, signInOnPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
@@ -148,6 +148,59 @@ describe('the activation page on a phone, against the whole bot', () => {
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   }, 180_000);
+
+  it('activates an exercise, marked EXERCISE at the check and on its card, and the API says so', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Another user of the authority, enrolled over the API: the first one's codes are spent.
+    const drill = await authorityUser(bot.app.url, NIS);
+    await signInOnPage(page, { ...drill, displayName: drill.username });
+    await page.getByRole('heading', { name: 'Activate a crisis service' }).waitFor(WAIT);
+    // A real crisis unless the exercise is chosen.
+    expect(await page.getByRole('radio', { name: 'A real crisis' }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: 'This is an exercise (drill)' }).check();
+    await page.getByLabel('Template', { exact: true }).selectOption('flood');
+    await page.getByLabel('Title (French)').fill('Exercice inondation');
+    await page.getByLabel('Title (Dutch)').fill('Oefening overstroming');
+    await page.getByLabel('Info number').fill('+32 800 12 345');
+    await page.getByRole('button', { name: 'Check' }).click();
+
+    await expectFocused(page, '#check-heading');
+    await page.locator('#check-heading .badge.exercise', { hasText: 'EXERCISE' }).waitFor(WAIT);
+    await page
+      .locator('.summary')
+      .getByText(/^An exercise \(drill\)/)
+      .waitFor(WAIT);
+    await page.getByLabel('Code from your authenticator app').fill(drill.code(0));
+    await page.getByRole('button', { name: 'Activate' }).click();
+
+    const card = page.locator('li[data-exercise="true"]');
+    await card.locator('.state-active').waitFor(WAIT);
+    await card.locator('h3 .badge.exercise', { hasText: 'EXERCISE' }).waitFor(WAIT);
+    await page.locator('#status').getByText('Activated: EXERCISE · Exercice inondation.').waitFor(WAIT);
+    const slug = (await card.getAttribute('data-slug'))!;
+    // The form is back, for a real crisis again unless the exercise is chosen anew.
+    expect(await page.getByRole('radio', { name: 'A real crisis' }).isChecked()).toBe(true);
+    const listed = await drill.get<{ crises: Array<{ slug: string; exercise: boolean; status: string }> }>(
+      '/api/crises',
+    );
+    expect(listed.body.crises.find((c) => c.slug === slug)).toMatchObject({
+      exercise: true,
+      status: 'active',
+    });
+    // The real crisis of the first test, beside it, carries no marker.
+    expect(await page.locator('li[data-exercise="false"]').count()).toBe(1);
+    expect(await page.locator('li[data-exercise="false"] .badge.exercise').count()).toBe(0);
+
+    const replies = await bot.channel
+      .conversation({ channelData: { crisis: slug } })
+      .say(FLOOD.faqs[0]!.question.fr!);
+    expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'answer', exercise: true });
+    await expectNoSidewaysScroll(page);
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'activate-exercise-phone.png') });
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  }, 120_000);
 
   it('lets an admin in too, and sends an operator to the console', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
 import { openPhonePage, signInOnPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
+import { activateFromTemplate, drillingAuthority } from '../helpers/exercise';
 import { crisisReplyOf } from '../helpers/testChannel';
 
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
@@ -85,7 +86,34 @@ describe('operations view in a browser at phone width, against the whole bot', (
     // 390 px: nothing wider than the screen but the queue table, which scrolls in its own box.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(overflow).toBeLessThanOrEqual(390);
+
+    // An exercise beside it: chosen on its own, marked EXERCISE, and not among the real crises.
+    const authority = await drillingAuthority(bot.app.url, '21906');
+    await activateFromTemplate(authority, { slug: 'ops-drill', template: 'flood', exercise: true, step: 0 });
+    const drillCitizen = bot.channel.conversation({ channelData: { crisis: 'ops-drill' } });
+    expect(crisisReplyOf((await drillCitizen.say('I want to talk to a person')).at(-1)!)?.queue).toBe('d5');
+    const drillOption = page.locator('#crisis-choice option[value="ops-drill"]');
+    await drillOption.waitFor({ state: 'attached', ...WAIT });
+    expect(await drillOption.textContent()).toBe('EXERCISE · ops-drill');
+    await page.getByLabel('Crisis').selectOption('ops-drill');
+    await waiting.filter({ hasText: /^1$/ }).waitFor(WAIT);
+    await row.locator('th .badge.exercise', { hasText: 'EXERCISE' }).waitFor(WAIT);
+    await page.locator('#overview-heading .badge.exercise').waitFor(WAIT);
+    await page
+      .getByRole('note')
+      .getByText(/never counted with the real crises/)
+      .waitFor(WAIT);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operations-phone-exercise.png') });
+    // All the real crises together: the drill's ticket is not in them, and no marker either.
+    await page.getByLabel('Crisis').selectOption('all');
+    await page
+      .getByRole('note')
+      .getByText(/ops-drill\) are not in these figures/)
+      .waitFor(WAIT);
+    await waiting.filter({ hasText: /^2$/ }).waitFor(WAIT);
+    expect(await page.locator('.badge.exercise').count()).toBe(0);
+
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 });

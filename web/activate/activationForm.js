@@ -7,8 +7,14 @@ import { languageName, localized } from '../shared/languages.js';
 import { attempt } from '../shared/session.js';
 import { showStatus } from '../shared/ui.js';
 import { CodeField } from './codeField.js';
+import { ExerciseBadge } from './exerciseBadge.js';
 
 const ALL_LANGUAGES = ['fr', 'nl', 'de', 'en'];
+const EXERCISE_KIND = 'An exercise (drill): marked EXERCISE everywhere, reached only through its link';
+// One string: htm drops whitespace that spans lines, which would glue the words together.
+const EXERCISE_HINT =
+  'An exercise: citizens and staff see EXERCISE on every page and reply; citizens without its link are never ' +
+  'offered it; its figures and costs are kept apart from real crises.';
 
 /** Reads an uploaded content file; the server checks it whole at activation. */
 async function readContentFile(file) {
@@ -29,6 +35,7 @@ export function ActivationForm({ user, templates, authorities, onActivated }) {
   const [languages, setLanguages] = useState([]);
   const [title, setTitle] = useState({});
   const [infoNumber, setInfoNumber] = useState('');
+  const [exercise, setExercise] = useState(false);
   const [checking, setChecking] = useState(false);
   const [busy, setBusy] = useState(false);
   const checkHeading = useRef(null);
@@ -80,6 +87,7 @@ export function ActivationForm({ user, templates, authorities, onActivated }) {
       title: Object.fromEntries(languages.map((l) => [l, title[l] ?? ''])),
       languages,
       infoNumber,
+      exercise,
       ...(source === 'template' ? { template } : { content }),
       totp: event.currentTarget.elements.code.value.trim(),
     };
@@ -87,19 +95,26 @@ export function ActivationForm({ user, templates, authorities, onActivated }) {
     const crisis = await attempt('Activation', () => api('POST', '/api/crises', body));
     setBusy(false);
     if (!crisis) return;
+    const kind = crisis.exercise ? 'EXERCISE · ' : '';
     showStatus(
-      `Activated: ${localized(crisis.title, languages)}. The citizen link is ready to publish.`,
+      `Activated: ${kind}${localized(crisis.title, languages)}. The citizen link is ready to publish.`,
       'ok',
     );
     setChecking(false);
+    // The next service is a real one unless chosen again: a real crisis must never open as a drill.
+    setExercise(false);
     await onActivated(crisis);
   };
 
   if (checking) {
     const chosen = templates.find((t) => t.id === template);
     return html`<section class="card stack confirm-check" aria-labelledby="check-heading">
-      <h2 id="check-heading" ref=${checkHeading} tabindex="-1">Check before activating</h2>
+      <h2 id="check-heading" ref=${checkHeading} tabindex="-1">
+        ${exercise && html`<${ExerciseBadge} /> `}Check before activating
+      </h2>
       <dl class="summary">
+        <dt>Kind</dt>
+        <dd>${exercise ? EXERCISE_KIND : 'A real crisis'}</dd>
         <dt>Authority</dt>
         <dd>${authority ? `${authority.name} (${authority.nisCode})` : nis}</dd>
         <dt>Content</dt>
@@ -184,6 +199,32 @@ export function ActivationForm({ user, templates, authorities, onActivated }) {
                 <span class="hint">As the content studio exports it, or see docs/content-format.md.</span>
               </div>`
         }
+      </fieldset>
+      <fieldset aria-describedby="exercise-hint">
+        <legend>Kind of service</legend>
+        <div class="choices">
+          <label
+            ><input
+              type="radio"
+              name="kind"
+              value="real"
+              checked=${!exercise}
+              onChange=${() => setExercise(false)}
+            />
+            A real crisis</label
+          >
+          <label
+            ><input
+              type="radio"
+              name="kind"
+              value="exercise"
+              checked=${exercise}
+              onChange=${() => setExercise(true)}
+            />
+            This is an exercise (drill)</label
+          >
+        </div>
+        <p id="exercise-hint" class="hint">${EXERCISE_HINT}</p>
       </fieldset>
       <fieldset>
         <legend>Languages</legend>

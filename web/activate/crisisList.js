@@ -8,6 +8,7 @@ import { QrCode } from '../shared/qr.js';
 import { attempt } from '../shared/session.js';
 import { showStatus } from '../shared/ui.js';
 import { CodeField } from './codeField.js';
+import { ExerciseBadge } from './exerciseBadge.js';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const citizenLink = (slug) => `${window.location.origin}/?crisis=${encodeURIComponent(slug)}`;
@@ -74,9 +75,13 @@ function CrisisCard({ crisis, fresh, canAct, onChanged }) {
     setEnding(false);
     heading.current?.focus();
   };
-  return html`<li class="card stack" data-slug=${crisis.slug}>
+  return html`<li
+    class="card stack"
+    data-slug=${crisis.slug}
+    data-exercise=${crisis.exercise ? 'true' : 'false'}
+  >
     <div class="row-head">
-      <h3 ref=${heading} tabindex="-1">${title}</h3>
+      <h3 ref=${heading} tabindex="-1">${crisis.exercise && html`<${ExerciseBadge} /> `}${title}</h3>
       <span class=${`state-${crisis.status}`}>${active ? 'Active' : 'Ended'}</span>
     </div>
     <dl class="summary">

@@ -1,8 +1,25 @@
 // The operations view's figures: the conversations, what the bot did, the queues with their
-// staffing advice, and the D2 tickets. Everything from the API reaches the page as text.
+// staffing advice, and the D2 tickets. Everything from the API reaches the page as text. An
+// exercise's figures carry the EXERCISE marker everywhere; "all together" never holds them.
 
 import { html } from '/shared/vendor/preact-htm.js';
 import { advice, duration, languageName, number, percent, queueName, rate } from './format.js';
+
+const Marker = ({ figures }) => figures.exercise && html`<strong class="badge exercise">EXERCISE</strong> `;
+
+/** Says whose figures these are when exercises run: a drill's own, or the real crises' without them. */
+export function ExerciseNote({ figures, exercises }) {
+  if (figures.exercise)
+    return html`<p class="card exercise-note" role="note">
+      <${Marker}
+        figures=${figures}
+      />${'The figures of an exercise (a drill), never counted with the real crises.'}
+    </p>`;
+  if (exercises.length === 0) return null;
+  return html`<p class="hint exercise-note" role="note">
+    ${`Exercises running (${exercises.join(', ')}) are not in these figures: choose one to see its own.`}
+  </p>`;
+}
 
 function Figure({ label, value, id }) {
   return html`<div class="figure" data-figure=${id}>
@@ -15,7 +32,7 @@ export function Overview({ figures }) {
   const { conversations, replies, d2 } = figures;
   return html`
     <section class="card" aria-labelledby="overview-heading">
-      <h2 id="overview-heading">Now</h2>
+      <h2 id="overview-heading"><${Marker} figures=${figures} />Now</h2>
       <dl class="figures">
         <${Figure}
           id="conversations-now"
@@ -47,14 +64,16 @@ export function Overview({ figures }) {
   `;
 }
 
-function QueueRow({ row }) {
+function QueueRow({ row, figures }) {
   const s = row.staffing;
   const inputs =
     `${rate(s.arrivalsPerHour)} tickets an hour, ${duration(s.handleSeconds)} handling` +
     `${row.handled ? '' : ' (assumed)'}, ${rate(s.trafficErlangs)} erlangs: ${number(s.operatorsNeeded)} needed`;
   return html`
     <tr role="row" data-queue=${row.queue} data-lang=${row.lang}>
-      <th scope="row" role="rowheader">${queueName(row.queue)}, ${languageName(row.lang)}</th>
+      <th scope="row" role="rowheader">
+        <${Marker} figures=${figures} />${queueName(row.queue)}, ${languageName(row.lang)}
+      </th>
       <td role="cell" data-col="waiting" data-label="Waiting">${number(row.waiting)}</td>
       <td role="cell" data-col="oldest" data-label="Oldest wait">${duration(row.oldestWaitSeconds)}</td>
       <td role="cell" data-col="median" data-label="Median wait">${duration(row.medianWaitSeconds)}</td>
@@ -80,7 +99,7 @@ export function Queues({ figures }) {
     `${settings.capacity} conversations at once. Operators serve every crisis.`;
   return html`
     <section class="card" aria-labelledby="queues-heading">
-      <h2 id="queues-heading">Queues</h2>
+      <h2 id="queues-heading"><${Marker} figures=${figures} />Queues</h2>
       <p class="hint" id="queues-note">${note}</p>
       <div class="table-scroll" tabindex="0" aria-labelledby="queues-heading">
         <table class="queues" role="table" aria-describedby="queues-note">
@@ -98,7 +117,7 @@ export function Queues({ figures }) {
             </tr>
           </thead>
           <tbody role="rowgroup">
-            ${figures.queues.map((row) => html`<${QueueRow} key=${`${row.queue}-${row.lang}`} row=${row} />`)}
+            ${figures.queues.map((row) => html`<${QueueRow} key=${`${row.queue}-${row.lang}`} row=${row} figures=${figures} />`)}
           </tbody>
         </table>
       </div>

@@ -7,19 +7,22 @@ import { api } from '../shared/api.js';
 import { attempt, startSession } from '../shared/session.js';
 import { $, showStatus } from '../shared/ui.js';
 import { Charts } from './charts.js';
-import { Overview, Queues } from './figures.js';
+import { ExerciseNote, Overview, Queues } from './figures.js';
 import { clock } from './format.js';
 import { followFigures } from './stream.js';
 
 const VIEWERS = ['supervisor', 'admin', 'authority'];
 const CONNECTION = { open: 'Live', closed: 'Reconnecting…', connecting: 'Connecting…' };
 
-function CrisisChoice({ crises, value, onChange }) {
+function CrisisChoice({ crises, exercises, value, onChange }) {
   return html`
     <label for="crisis-choice">Crisis</label>
     <select id="crisis-choice" value=${value} onChange=${(e) => onChange(e.currentTarget.value)}>
-      <option value="all">All crises together</option>
-      ${crises.map((slug) => html`<option value=${slug}>${slug}</option>`)}
+      <option value="all">All real crises together</option>
+      ${crises.map(
+        (slug) =>
+          html`<option value=${slug}>${exercises.includes(slug) ? `EXERCISE · ${slug}` : slug}</option>`,
+      )}
     </select>
   `;
 }
@@ -29,6 +32,7 @@ function App() {
   const [payload, setPayload] = useState(null);
   // Kept across a change of crisis, so the choice stays in the list while the new figures come.
   const [crises, setCrises] = useState([]);
+  const [exercises, setExercises] = useState([]);
   const [connection, setConnection] = useState('connecting');
 
   useEffect(() => {
@@ -37,6 +41,7 @@ function App() {
     const shown = (next) => {
       setPayload(next);
       setCrises(next.crises);
+      setExercises(next.exercises);
     };
     return followFigures(crisis, shown, (next) => {
       setConnection(next);
@@ -51,7 +56,7 @@ function App() {
   const figures = payload?.figures;
   return html`
     <div class="toolbar">
-      <${CrisisChoice} crises=${crises} value=${crisis} onChange=${setCrisis} />
+      <${CrisisChoice} crises=${crises} exercises=${exercises} value=${crisis} onChange=${setCrisis} />
       <span id="connection" class="connection" data-connection=${connection} role="status">
         ${CONNECTION[connection]}${figures ? `, figures of ${clock(figures.at)}` : ''}
       </span>
@@ -59,6 +64,7 @@ function App() {
     ${
       figures
         ? html`
+            <${ExerciseNote} figures=${figures} exercises=${exercises} />
             <${Overview} figures=${figures} />
             <${Queues} figures=${figures} />
             <${Charts} series=${figures.series} />
