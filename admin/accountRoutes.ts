@@ -104,16 +104,11 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
    * any other, and its outcome audited, as the caller has proved the password. No code, no session.
    */
   const proveSecondFactor = async (user: User, totp: string | undefined, address: string) => {
-    if (!totp) {
-      logger.info({ userId: user.id, address }, 'sign-in waits for a second factor code');
-      throw new HttpError(401, 'a code from your authenticator app is required', undefined, {
-        secondFactorRequired: true,
-      });
-    }
     try {
       await secondFactor.require(user.id, user.username, totp);
     } catch (error) {
-      if (error instanceof HttpError) {
+      // Without a code this is the first of the sign-in's two steps, not a failure.
+      if (error instanceof HttpError && totp) {
         logger.warn({ userId: user.id, address, reason: error.message }, 'failed second factor at sign-in');
         await writeAudit(user, 'signin.totp', `user:${user.id}`, 'refused', { reason: error.message });
       }

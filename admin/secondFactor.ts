@@ -16,7 +16,7 @@ function codeRefused(message: string): HttpError {
 }
 
 /**
- * TOTP second factor (RFC 6238) for the acts that open or close a crisis service. The secret is
+ * TOTP second factor (RFC 6238) at sign-in and for the acts that open or close a crisis service. The secret is
  * stored sealed with the data key; a code is accepted once (a lock per user, time step and code), so a
  * code seen over a shoulder cannot be replayed, and every try takes a point of the user's code
  * budget before it is checked, so codes cannot be guessed in bulk. A new secret waits beside the
