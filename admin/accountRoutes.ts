@@ -2,7 +2,7 @@ import type { Request, Server } from 'restify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LANGUAGES, PRESENCES, ROLES, writeAudit } from '../models';
-import { MIN_PASSWORD_LENGTH, UsernameTaken, type Accounts } from './accounts';
+import { MIN_PASSWORD_LENGTH, UsernameTaken, type Accounts, type User } from './accounts';
 import type { Auth, Caller } from './auth';
 import { spend } from './attemptBudget';
 import { HttpError, jsonRoute, parseBody } from './http';
@@ -14,7 +14,15 @@ import type { SignInLimiter } from './signInLimiter';
 const MAX_PASSWORD_LENGTH = 256;
 
 export const loginBody = z
-  .object({ username: z.string().min(1).max(100), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) })
+  .object({
+    username: z.string().min(1).max(100),
+    password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+    /** The authenticator app's code: needed by an account with a second factor enrolled. */
+    totp: z
+      .string()
+      .regex(/^\d{6}$/, 'six digits')
+      .optional(),
+  })
   .strict();
 export const presenceBody = z.object({ presence: z.enum(PRESENCES) }).strict();
 export const passwordBody = z
@@ -60,7 +68,7 @@ export interface AccountRouteDeps {
 }
 
 export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): void {
-  const { auth, accounts, sessions, limiter, logger } = deps;
+  const { auth, accounts, sessions, limiter, secondFactor, logger } = deps;
   registerSecondFactorRoutes(server, deps);
   const route = (handler: Parameters<typeof jsonRoute>[0]) =>
     jsonRoute(handler, logger, (error) =>
@@ -70,7 +78,7 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
   server.post(
     '/api/auth/login',
     route(async (req, res) => {
-      const { username, password } = parseBody(loginBody, req);
+      const { username, password, totp } = parseBody(loginBody, req);
       const address = req.socket.remoteAddress ?? 'unknown';
       const attempt = spend(
         await limiter.password(username, address),
@@ -82,13 +90,39 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
         throw new HttpError(401, 'wrong username or password');
       }
       await attempt.succeeded();
+      const secondFactorAt = user.totpEnabled ? await proveSecondFactor(user, totp, address) : undefined;
       await accounts.signedIn(user.id);
-      const { token, expiresAt } = await sessions.open(user.id);
+      const { token, expiresAt } = await sessions.open(user.id, secondFactorAt);
       auth.setCookie(res, token, expiresAt);
-      logger.info({ userId: user.id, roles: user.roles }, 'signed in');
-      return { token, expiresAt: expiresAt.toISOString(), user };
+      logger.info({ userId: user.id, roles: user.roles, secondFactor: Boolean(secondFactorAt) }, 'signed in');
+      return { token, expiresAt: expiresAt.toISOString(), user: me({ user, secondFactorAt }) };
     }),
   );
+
+  /**
+   * The second step of a sign-in whose password was right: the code is checked (and counted) like
+   * any other, and its outcome audited, as the caller has proved the password. No code, no session.
+   */
+  const proveSecondFactor = async (user: User, totp: string | undefined, address: string) => {
+    try {
+      await secondFactor.require(user.id, user.username, totp);
+    } catch (error) {
+      // Without a code this is the first of the sign-in's two steps, not a failure.
+      if (error instanceof HttpError && totp) {
+        logger.warn({ userId: user.id, address, reason: error.message }, 'failed second factor at sign-in');
+        await writeAudit(user, 'signin.totp', `user:${user.id}`, 'refused', { reason: error.message });
+      }
+      throw error;
+    }
+    await writeAudit(user, 'signin.totp', `user:${user.id}`, 'allowed');
+    return new Date();
+  };
+
+  /** The signed-in user, with until when their session needs no new code for acts behind the factor. */
+  const me = (caller: Pick<Caller, 'user' | 'secondFactorAt'>) => {
+    const freshUntil = secondFactor.freshUntil(caller);
+    return { ...caller.user, ...(freshUntil ? { secondFactorFreshUntil: freshUntil.toISOString() } : {}) };
+  };
 
   server.post(
     '/api/auth/logout',
@@ -102,7 +136,7 @@ export function registerAccountRoutes(server: Server, deps: AccountRouteDeps): v
 
   server.get(
     '/api/me',
-    route(async (req) => (await auth.caller(req)).user),
+    route(async (req) => me(await auth.caller(req))),
   );
 
   server.put(

@@ -11,6 +11,8 @@ export const SESSION_COOKIE = 'ccb_session';
 export interface Caller {
   user: User;
   token: string;
+  /** When this session's sign-in proved the second factor, if it did. */
+  secondFactorAt?: Date;
 }
 
 /** Refreshing "last seen" on every request would be a write per request. */
@@ -35,11 +37,11 @@ export class Auth {
 
   async caller(req: Request): Promise<Caller> {
     const token = this.tokenOf(req);
-    const userId = token ? await this.sessions.resolve(token) : undefined;
-    const user = userId ? await this.accounts.byId(userId) : undefined;
-    if (!token || !user) throw new HttpError(401, 'sign in first');
+    const session = token ? await this.sessions.resolve(token) : undefined;
+    const user = session ? await this.accounts.byId(session.userId) : undefined;
+    if (!token || !session || !user) throw new HttpError(401, 'sign in first');
     await this.markSeen(user.id);
-    return { user, token };
+    return { user, token, ...(session.secondFactorAt ? { secondFactorAt: session.secondFactorAt } : {}) };
   }
 
   /** The caller if they hold one of the roles; a signed-in caller without one is refused, and audited. */

@@ -82,7 +82,7 @@ function slugFrom(title: Record<string, string | undefined>, now: Date): string 
 
 /**
  * Activation and deactivation of a crisis service by an authority (or an admin), each behind the
- * second factor and audited, and the list of crises a user may see.
+ * second factor (a code, or a sign-in with one a few minutes ago) and audited, and the list of crises a user may see.
  */
 export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): void {
   const { auth, live, desk, secondFactor, templates, logger } = deps;
@@ -145,7 +145,7 @@ export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): voi
       const authority = await AuthorityModel.findOne({ nisCode: nis }).lean();
       if (!authority)
         throw new HttpError(400, 'invalid request', [`authorityNis: no subscribed authority ${nis}`]);
-      await secondFactor.require(caller.user.id, caller.user.username, body.totp);
+      await secondFactor.requireForAct(caller, body.totp);
 
       const content = startingContent(body, templates, authority, new Date());
       if (await CrisisModel.exists({ slug: content.crisis.slug })) {
@@ -183,7 +183,7 @@ export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): voi
       const caller = await auth.caller(req);
       const crisis = await crisisFor(caller.user, String(req.params.slug), ACTIVATORS);
       const { totp } = parseBody(deactivationBody, req);
-      await secondFactor.require(caller.user.id, caller.user.username, totp);
+      await secondFactor.requireForAct(caller, totp);
       if (crisis.status !== 'active') throw new HttpError(409, 'this crisis service has already ended');
       const ended = live.get(crisis.slug)?.content.crisis;
       await CrisisModel.updateOne(

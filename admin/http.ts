@@ -7,6 +7,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly details?: string[],
+    /** Fields the answer carries beside `error`, for a client to act on (e.g. `secondFactorRequired`). */
+    readonly fields?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -70,6 +72,7 @@ export function jsonRoute(
       res.send(failure.status, {
         error: failure.message,
         ...(failure.details ? { details: failure.details } : {}),
+        ...failure.fields,
       });
     }
   };

@@ -117,13 +117,14 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/api/auth/login',
-    summary: 'Sign in',
+    summary:
+      'Sign in: the password, and `totp` (a code of the authenticator app) for an account with a second factor enrolled',
     roles: 'public',
     body: loginBody,
     responses: {
-      200: '{token, expiresAt, user}',
-      401: 'wrong username or password',
-      429: 'too many failed sign-ins',
+      200: '{token, expiresAt, user}: user.secondFactorFreshUntil when the sign-in proved the second factor',
+      401: 'wrong username or password; or {error, secondFactorRequired: true}: the code is missing, wrong or already used (no session)',
+      429: 'too many failed sign-ins or wrong codes (Retry-After)',
     },
   },
   {
@@ -138,7 +139,10 @@ export const OPERATIONS: Operation[] = [
     path: '/api/me',
     summary: 'The signed-in user',
     roles: [],
-    responses: { 200: 'User', 401: 'not signed in' },
+    responses: {
+      200: 'User, with secondFactorFreshUntil while opening or ending a service needs no new code',
+      401: 'not signed in',
+    },
   },
   {
     method: 'put',
@@ -281,12 +285,13 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/api/crises',
-    summary: 'Activate a crisis service (second factor)',
+    summary:
+      'Activate a crisis service (second factor: `totp`, or none within SECOND_FACTOR_FRESH_MINUTES of a sign-in with a code)',
     roles: ['admin', 'authority'],
     body: activationBody,
     responses: {
       201: 'Crisis',
-      401: 'second factor missing or wrong',
+      401: '{error, secondFactorRequired: true}: code missing (session not fresh), wrong or already used',
       403: 'not your authority',
       409: 'slug taken',
     },
@@ -294,10 +299,15 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/api/crises/:slug/deactivate',
-    summary: 'End a crisis service (second factor)',
+    summary: 'End a crisis service (second factor, as for activation)',
     roles: ['admin', 'authority'],
     body: deactivationBody,
-    responses: { 200: 'Crisis', 404: 'no such crisis', 409: 'already ended' },
+    responses: {
+      200: 'Crisis',
+      401: '{error, secondFactorRequired: true}: code missing (session not fresh), wrong or already used',
+      404: 'no such crisis',
+      409: 'already ended',
+    },
   },
   {
     method: 'get',

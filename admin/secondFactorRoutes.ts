@@ -7,6 +7,7 @@ import { spend } from './attemptBudget';
 import type { Auth, Caller } from './auth';
 import { HttpError, jsonRoute, parseBody } from './http';
 import type { SecondFactor } from './secondFactor';
+import type { Sessions } from './sessions';
 import type { SignInLimiter } from './signInLimiter';
 
 const code = z.string().regex(/^\d{6}$/, 'six digits');
@@ -21,6 +22,7 @@ const HISTORY_LENGTH = 50;
 export interface SecondFactorRouteDeps {
   auth: Auth;
   accounts: Accounts;
+  sessions: Sessions;
   limiter: SignInLimiter;
   secondFactor: SecondFactor;
   logger: Logger;
@@ -32,7 +34,7 @@ export interface SecondFactorRouteDeps {
  * confirmation and reset, allowed or refused, is audited and listed to the user.
  */
 export function registerSecondFactorRoutes(server: Server, deps: SecondFactorRouteDeps): void {
-  const { auth, accounts, limiter, secondFactor, logger } = deps;
+  const { auth, accounts, sessions, limiter, secondFactor, logger } = deps;
   const route = (handler: Parameters<typeof jsonRoute>[0]) => jsonRoute(handler, logger, () => undefined);
   const actor = (caller: Caller) => ({ id: caller.user.id, roles: caller.user.roles });
   /** Runs `act`, auditing it under `action` for `userId` as allowed, or as refused with the reason. */
@@ -112,7 +114,11 @@ export function registerSecondFactorRoutes(server: Server, deps: SecondFactorRou
       const id = String(req.params.id);
       const user = /^[0-9a-f]{24}$/.test(id) ? await accounts.byId(id) : undefined;
       if (!user) throw new HttpError(404, 'no such user');
-      await audited(caller, 'totp.reset', user.id, () => secondFactor.reset(user.id));
+      await audited(caller, 'totp.reset', user.id, async () => {
+        await secondFactor.reset(user.id);
+        // A sign-in with the removed factor no longer spares a code, even once a new one is enrolled.
+        await sessions.forgetSecondFactor(user.id);
+      });
       logger.warn({ by: caller.user.id, userId: user.id }, 'second factor reset by an administrator');
       return undefined;
     }),

@@ -8,6 +8,12 @@ export interface SessionPolicy {
   maxAgeMs: number;
 }
 
+/** A live session: whose it is, and when its sign-in proved the second factor (if it did). */
+export interface LiveSession {
+  userId: string;
+  secondFactorAt?: Date;
+}
+
 function digest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -19,15 +25,16 @@ const REFRESH_EVERY_MS = 60_000;
 export class Sessions {
   constructor(private readonly policy: SessionPolicy) {}
 
-  async open(userId: string): Promise<{ token: string; expiresAt: Date }> {
+  /** A new session; `secondFactorAt` when the sign-in gave a valid code. */
+  async open(userId: string, secondFactorAt?: Date): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.policy.idleMs);
-    await SessionModel.create({ _id: digest(token), userId, expiresAt });
+    await SessionModel.create({ _id: digest(token), userId, expiresAt, secondFactorAt });
     return { token, expiresAt };
   }
 
-  /** The user id behind a live token, extending its idle deadline. */
-  async resolve(token: string): Promise<string | undefined> {
+  /** The session behind a live token, extending its idle deadline. */
+  async resolve(token: string): Promise<LiveSession | undefined> {
     const id = digest(token);
     const session = await SessionModel.findById(id).lean();
     const now = Date.now();
@@ -40,7 +47,10 @@ export class Sessions {
     if (session.expiresAt.getTime() - now < this.policy.idleMs - REFRESH_EVERY_MS) {
       await SessionModel.updateOne({ _id: id }, { $set: { expiresAt: new Date(now + this.policy.idleMs) } });
     }
-    return session.userId;
+    return {
+      userId: session.userId,
+      ...(session.secondFactorAt ? { secondFactorAt: session.secondFactorAt } : {}),
+    };
   }
 
   async close(token: string): Promise<void> {
@@ -55,6 +65,11 @@ export class Sessions {
   /** Ends every session of a user (disabled, or given a new password by an administrator). */
   async closeAll(userId: string): Promise<void> {
     await SessionModel.deleteMany({ userId });
+  }
+
+  /** The user's sessions no longer count as having proved a factor (it was removed). */
+  async forgetSecondFactor(userId: string): Promise<void> {
+    await SessionModel.updateMany({ userId }, { $unset: { secondFactorAt: 1 } });
   }
 
   async purgeExpired(now = new Date()): Promise<void> {

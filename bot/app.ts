@@ -325,7 +325,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     failures: config.SIGNIN_MAX_FAILURES,
     windowSeconds: config.SIGNIN_WINDOW_MINUTES * 60,
   });
-  const secondFactor = new SecondFactor(cipher, limiter);
+  const secondFactor = new SecondFactor(cipher, limiter, config.SECOND_FACTOR_FRESH_MINUTES * 60_000);
 
   const retention = setInterval(() => {
     Promise.all([

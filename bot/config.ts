@@ -119,6 +119,8 @@ const configSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  /** After a sign-in with a code, opening or ending a service asks no new one this long (0: always asks). */
+  SECOND_FACTOR_FRESH_MINUTES: z.coerce.number().min(0).max(60).default(15),
   OPERATOR_CAPACITY: z.coerce.number().int().min(1).max(1000).default(3),
   HANDOFF_MAX_WAIT_MINUTES: z.coerce
     .number()

@@ -6,6 +6,8 @@ const sessionSchema = new Schema(
     _id: { type: String, required: true },
     userId: { type: String, required: true },
     expiresAt: { type: Date, required: true },
+    /** When the sign-in proved the second factor: acts behind it need no new code for a short while. */
+    secondFactorAt: { type: Date },
   },
   { timestamps: true, collection: 'sessions', versionKey: false },
 );

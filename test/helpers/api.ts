@@ -58,8 +58,9 @@ export class ApiClient {
     return this.request<T>('PUT', path, body);
   }
 
-  async login(username: string, password: string): Promise<ApiClient> {
-    const res = await this.post<{ token: string }>('/api/auth/login', { username, password });
+  /** Signs in; `totp` is the authenticator's code, for an account with a second factor. */
+  async login(username: string, password: string, totp?: string): Promise<ApiClient> {
+    const res = await this.post<{ token: string }>('/api/auth/login', { username, password, totp });
     if (res.status !== 200)
       throw new Error(`login of ${username} answered ${res.status}: ${JSON.stringify(res.body)}`);
     return new ApiClient(this.baseUrl, res.body.token);

@@ -37,12 +37,25 @@ async function expectNoSidewaysScroll(page: Page): Promise<void> {
   for (const width of widths) expect(width).toBeLessThanOrEqual(390);
 }
 
+/** Signs in with the password, then the code the page asks for (the user has a second factor). */
+async function signInWithCode(page: Page, code: string): Promise<void> {
+  await page.getByLabel('Username').fill(AUTHORITY_USER.username);
+  await page.getByLabel('Password').fill(AUTHORITY_USER.password);
+  await page.getByLabel('Password').press('Enter');
+  await expectFocused(page, '#signin-code');
+  await page.locator('#signin-form').getByLabel('Code from your authenticator app').fill(code);
+  await page.locator('#signin-code').press('Enter');
+  await page.locator('#user-name', { hasText: AUTHORITY_USER.displayName }).waitFor(WAIT);
+}
+
 describe('the activation page on a phone, against the whole bot', () => {
   let bot: TestBot;
   let browser: Browser;
   let page: Page;
   let pageErrors: string[] = [];
   let cspViolations: string[] = [];
+  /** The authority user's code of the time step `offset` steps away, once enrolled. */
+  let code: (offset: number) => string;
 
   beforeAll(async () => {
     bot = await startTestBot(adminEnv);
@@ -63,7 +76,7 @@ describe('the activation page on a phone, against the whole bot', () => {
     await bot?.stop();
   });
 
-  it('enrols the second factor, activates from a template, a citizen is answered, then ends it', async () => {
+  it('enrols the second factor, signs in with a code, activates from a template, a citizen is answered, then ends it', async () => {
     const opened = Date.now();
     await page.goto(`${bot.app.url}/activate/`);
     await signInOnPage(page, AUTHORITY_USER);
@@ -75,9 +88,31 @@ describe('the activation page on a phone, against the whole bot', () => {
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor(WAIT);
     const secret = (await page.locator('#totp-secret').textContent())!.trim();
     const totp = new TOTP({ secret, digits: 6, period: 30 });
-    const code = (offset: number) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
+    code = (offset: number) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
     await page.getByLabel('Code shown by the app').fill(code(-1));
     await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { name: 'Activate a crisis service' }).waitFor(WAIT);
+
+    // From now on the sign-in asks for a code after the password; a wrong one is refused.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const signInForm = page.locator('#signin-form');
+    await page.getByLabel('Username').fill(AUTHORITY_USER.username);
+    await page.getByLabel('Password').fill(AUTHORITY_USER.password);
+    await page.getByLabel('Password').press('Enter');
+    const codeField = signInForm.getByLabel('Code from your authenticator app');
+    await expectFocused(page, '#signin-code');
+    await page.locator('#status').getByText('Enter the code from your authenticator app.').waitFor(WAIT);
+    await codeField.fill(code(0).replace(/.$/, (d) => String((Number(d) + 5) % 10)));
+    await codeField.press('Enter');
+    await page
+      .locator('#status')
+      .getByText(/That code was not accepted/)
+      .waitFor(WAIT);
+    await codeField.fill(code(0));
+    await codeField.press('Enter');
+    await page.locator('#user-name', { hasText: AUTHORITY_USER.displayName }).waitFor(WAIT);
+    // Gone from the form, for the next person who signs in on this device.
+    expect(await signInForm.locator('#signin-code').count()).toBe(0);
 
     // The form: a template, the authority's languages already chosen, a title per language.
     await page.getByRole('heading', { name: 'Activate a crisis service' }).waitFor(WAIT);
@@ -102,13 +137,14 @@ describe('the activation page on a phone, against the whole bot', () => {
     await page.getByLabel('Info number').fill('+32 800 12 345');
     await page.getByRole('button', { name: 'Check' }).click();
 
-    // The check shows what will be published before the code is asked.
+    // The check shows what will be published; the sign-in's code still covers the activation.
     await expectFocused(page, '#check-heading');
     const summary = page.locator('.summary');
     await summary.getByText('+32 800 12 345').waitFor(WAIT);
     await summary.getByText('Inondation à Testville').waitFor(WAIT);
     await summary.getByText('French, Dutch').waitFor(WAIT);
-    await page.getByLabel('Code from your authenticator app').fill(code(0));
+    await page.getByText('no new code is needed').waitFor(WAIT);
+    expect(await page.getByLabel('Code from your authenticator app').count()).toBe(0);
     const clicked = Date.now();
     await page.getByRole('button', { name: 'Activate' }).click();
 
@@ -134,12 +170,12 @@ describe('the activation page on a phone, against the whole bot', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'activate-phone.png'), fullPage: true });
 
-    // Ending asks for a confirmation with a fresh code; cancelling gives the focus back.
+    // Ending asks for a confirmation (no code yet: the sign-in's still covers it); cancelling gives the focus back.
     await card.getByRole('button', { name: 'End this service…' }).click();
     await card.getByRole('heading', { name: /^End / }).waitFor(WAIT);
     await card.getByRole('button', { name: 'Cancel' }).click();
     await card.getByRole('button', { name: 'End this service…' }).click();
-    await card.getByLabel('Code from your authenticator app').fill(code(1));
+    await card.getByText('no new code is needed').waitFor(WAIT);
     await card.getByRole('button', { name: 'End the service' }).click();
     await card.locator('.state-inactive').waitFor(WAIT);
     await page.locator('#status').getByText('Ended: Inondation à Testville.').waitFor(WAIT);
@@ -214,6 +250,28 @@ describe('the activation page on a phone, against the whole bot', () => {
     await signInOnPage(page, operator);
     await expectFocused(page, '#elsewhere-heading');
     expect(await page.getByRole('link', { name: 'Operator console' }).getAttribute('href')).toBe('/console/');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('asks for a code again once the sign-in is no longer fresh', async () => {
+    // The page's clock jumps past the window; the server's does not, and checks the code given all the same.
+    await page.clock.install();
+    await page.goto(`${bot.app.url}/activate/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithCode(page, code(1));
+    await page.getByLabel('Title (French)').fill('Tempête à Testville');
+    await page.getByLabel('Title (Dutch)').fill('Storm in Testville');
+    await page.getByLabel('Info number').fill('+32 800 12 346');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByText('no new code is needed').waitFor(WAIT);
+    await page.clock.fastForward('16:00');
+    await page
+      .getByLabel('Code from your authenticator app')
+      .fill(code(1).replace(/.$/, (d) => String((Number(d) + 5) % 10)));
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.locator('#status').getByText('Activation failed: wrong or expired code').waitFor(WAIT);
+    // Still signed in: a refused code is not an ended session.
+    expect(await page.locator('#app').isVisible()).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
+import { TOTP } from 'otpauth';
+import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
 import { openLaptopPage, signInOnPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
@@ -137,6 +138,36 @@ describe('operator console in a browser, against the whole bot', () => {
 
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('asks an operator who enrolled a second factor for its code after the password', async () => {
+    const operator = await signedInStaff(bot.app.url, {
+      roles: ['operator'],
+      languages: ['en'],
+      displayName: 'Enzo',
+    });
+    const enrol = await operator.post<{ secret: string }>('/api/me/totp', { password: operator.password });
+    const totp = new TOTP({ secret: enrol.body.secret, digits: 6, period: 30 });
+    const code = (offset: number) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
+    expect((await operator.post('/api/me/totp/verify', { code: code(-1) })).status).toBe(204);
+
+    // A page of its own: no session cookie of the earlier tests.
+    const own = await browser.newPage();
+    try {
+      await own.goto(`${bot.app.url}/console`);
+      await own.getByLabel('Username').fill(operator.username);
+      await own.getByLabel('Password').fill(operator.password);
+      await own.getByLabel('Password').press('Enter');
+      const codeField = own.getByLabel('Code from your authenticator app');
+      await codeField.waitFor(WAIT);
+      expect(await own.locator('#user-name').textContent()).not.toBe('Enzo');
+      await codeField.fill(code(0));
+      await codeField.press('Enter');
+      await own.locator('#user-name', { hasText: 'Enzo' }).waitFor(WAIT);
+      expect(await own.getByLabel('Presence').inputValue()).toBe('available');
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 async function expectFocused(page: Page, selector: string): Promise<void> {

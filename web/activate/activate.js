@@ -1,6 +1,7 @@
 // Crisis service activation for authority users (and admins): enrol the second factor, open a
 // service from a template or a content file, publish its link, end it. A Preact app over the REST
-// API; each act that opens or ends a service asks for a fresh code (docs/operator-api.md).
+// API; each act that opens or ends a service asks for a code, unless the sign-in gave one a few
+// minutes ago (docs/operator-api.md).
 
 import { html, useEffect, useState } from '/shared/vendor/preact-htm.js';
 import { api } from '../shared/api.js';
@@ -9,6 +10,7 @@ import { attempt } from '../shared/session.js';
 import { ActivationForm } from './activationForm.js';
 import { CrisisList } from './crisisList.js';
 import { Enrolment } from './enrolment.js';
+import { useCodeNeeded } from './freshness.js';
 
 function App({ user: signedIn }) {
   const [user, setUser] = useState(signedIn);
@@ -17,6 +19,7 @@ function App({ user: signedIn }) {
   const [authorities, setAuthorities] = useState([]);
   /** The crisis just activated: its card takes the focus. */
   const [fresh, setFresh] = useState(null);
+  const [codeNeeded, onCodeNeeded] = useCodeNeeded(user.secondFactorFreshUntil);
 
   const loadCrises = async () => {
     const listed = await attempt('Loading the crisis services', () => api('GET', '/api/crises'));
@@ -46,10 +49,19 @@ function App({ user: signedIn }) {
         user=${user}
         templates=${templates}
         authorities=${authorities}
+        codeNeeded=${codeNeeded}
+        onCodeNeeded=${onCodeNeeded}
         onActivated=${activated}
       />`
     }
-    <${CrisisList} crises=${crises} fresh=${fresh} canAct=${user.totpEnabled} onChanged=${loadCrises} />
+    <${CrisisList}
+      crises=${crises}
+      fresh=${fresh}
+      canAct=${user.totpEnabled}
+      codeNeeded=${codeNeeded}
+      onCodeNeeded=${onCodeNeeded}
+      onChanged=${loadCrises}
+    />
   `;
 }
 

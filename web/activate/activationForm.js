@@ -1,13 +1,13 @@
 // Opening a service: a template or a content file, the languages, title and info number, then a
-// check of all of it before the code and the activation itself.
+// check of all of it before the code (unless the sign-in's still covers it) and the activation itself.
 
 import { html, useEffect, useRef, useState } from '/shared/vendor/preact-htm.js';
 import { api } from '../shared/api.js';
 import { languageName, localized } from '../shared/languages.js';
-import { attempt } from '../shared/session.js';
 import { showStatus } from '../shared/ui.js';
-import { CodeField } from './codeField.js';
+import { CodeCovered, CodeField } from './codeField.js';
 import { ExerciseBadge } from './exerciseBadge.js';
+import { attemptWithCode } from './freshness.js';
 
 const ALL_LANGUAGES = ['fr', 'nl', 'de', 'en'];
 const EXERCISE_KIND = 'An exercise (drill): marked EXERCISE everywhere, reached only through its link';
@@ -25,7 +25,7 @@ async function readContentFile(file) {
   }
 }
 
-export function ActivationForm({ user, templates, authorities, onActivated }) {
+export function ActivationForm({ user, templates, authorities, codeNeeded, onCodeNeeded, onActivated }) {
   const admin = user.roles.includes('admin');
   const [nis, setNis] = useState(user.authorityNis ?? '');
   const authority = authorities.find((a) => a.nisCode === nis) ?? (admin ? undefined : authorities[0]);
@@ -89,10 +89,10 @@ export function ActivationForm({ user, templates, authorities, onActivated }) {
       infoNumber,
       exercise,
       ...(source === 'template' ? { template } : { content }),
-      totp: event.currentTarget.elements.code.value.trim(),
+      ...(codeNeeded ? { totp: event.currentTarget.elements.code.value.trim() } : {}),
     };
     setBusy(true);
-    const crisis = await attempt('Activation', () => api('POST', '/api/crises', body));
+    const crisis = await attemptWithCode('Activation', () => api('POST', '/api/crises', body), onCodeNeeded);
     setBusy(false);
     if (!crisis) return;
     const kind = crisis.exercise ? 'EXERCISE · ' : '';
@@ -132,7 +132,7 @@ export function ActivationForm({ user, templates, authorities, onActivated }) {
         <dd>${infoNumber}</dd>
       </dl>
       <form class="stack" onSubmit=${activate}>
-        <${CodeField} id="activate-code" disabled=${busy} />
+        ${codeNeeded ? html`<${CodeField} id="activate-code" disabled=${busy} />` : html`<${CodeCovered} />`}
         <div class="actions">
           <button type="submit" disabled=${busy}>Activate</button>
           <button type="button" class="secondary" disabled=${busy} onClick=${() => setChecking(false)}>

@@ -19,3 +19,8 @@ export function CodeField({ id, label = 'Code from your authenticator app', disa
     <span id=${`${id}-hint`} class="hint">Six digits; each code works once.</span>
   </div>`;
 }
+
+/** In place of the field while the sign-in's code still covers the act. */
+export function CodeCovered() {
+  return html`<p class="hint">You signed in with a code a few minutes ago: no new code is needed.</p>`;
+}

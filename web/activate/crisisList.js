@@ -5,10 +5,10 @@ import { html, useEffect, useRef, useState } from '/shared/vendor/preact-htm.js'
 import { api } from '../shared/api.js';
 import { languageName, localized } from '../shared/languages.js';
 import { QrCode } from '../shared/qr.js';
-import { attempt } from '../shared/session.js';
 import { showStatus } from '../shared/ui.js';
-import { CodeField } from './codeField.js';
+import { CodeCovered, CodeField } from './codeField.js';
 import { ExerciseBadge } from './exerciseBadge.js';
+import { attemptWithCode } from './freshness.js';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const citizenLink = (slug) => `${window.location.origin}/?crisis=${encodeURIComponent(slug)}`;
@@ -31,16 +31,18 @@ function CitizenLink({ crisis, title }) {
   </div>`;
 }
 
-function EndService({ crisis, title, onEnded, onCancel }) {
+function EndService({ crisis, title, codeNeeded, onCodeNeeded, onEnded, onCancel }) {
   const [busy, setBusy] = useState(false);
   const heading = useRef(null);
   useEffect(() => heading.current?.focus(), []);
   const end = async (event) => {
     event.preventDefault();
-    const totp = event.currentTarget.elements.code.value.trim();
+    const body = codeNeeded ? { totp: event.currentTarget.elements.code.value.trim() } : {};
     setBusy(true);
-    const ended = await attempt('Ending the service', () =>
-      api('POST', `/api/crises/${encodeURIComponent(crisis.slug)}/deactivate`, { totp }),
+    const ended = await attemptWithCode(
+      'Ending the service',
+      () => api('POST', `/api/crises/${encodeURIComponent(crisis.slug)}/deactivate`, body),
+      onCodeNeeded,
     );
     setBusy(false);
     if (ended) {
@@ -55,7 +57,7 @@ function EndService({ crisis, title, onEnded, onCancel }) {
       Citizens are told the service has ended and given the info number; conversations waiting for or with an
       operator are closed. This cannot be undone.
     </p>
-    <${CodeField} id=${`${id}-code`} disabled=${busy} />
+    ${codeNeeded ? html`<${CodeField} id=${`${id}-code`} disabled=${busy} />` : html`<${CodeCovered} />`}
     <div class="actions">
       <button type="submit" class="danger" disabled=${busy}>End the service</button>
       <button type="button" class="secondary" disabled=${busy} onClick=${onCancel}>Cancel</button>
@@ -63,7 +65,7 @@ function EndService({ crisis, title, onEnded, onCancel }) {
   </form>`;
 }
 
-function CrisisCard({ crisis, fresh, canAct, onChanged }) {
+function CrisisCard({ crisis, fresh, canAct, codeNeeded, onCodeNeeded, onChanged }) {
   const [ending, setEnding] = useState(false);
   const heading = useRef(null);
   const title = localized(crisis.title, crisis.languages) || crisis.slug;
@@ -102,7 +104,14 @@ function CrisisCard({ crisis, fresh, canAct, onChanged }) {
       active &&
       canAct &&
       (ending
-        ? html`<${EndService} crisis=${crisis} title=${title} onEnded=${onChanged} onCancel=${cancel} />`
+        ? html`<${EndService}
+            crisis=${crisis}
+            title=${title}
+            codeNeeded=${codeNeeded}
+            onCodeNeeded=${onCodeNeeded}
+            onEnded=${onChanged}
+            onCancel=${cancel}
+          />`
         : html`<div class="actions">
             <button type="button" class="danger" onClick=${() => setEnding(true)}>End this service…</button>
           </div>`)
@@ -110,7 +119,7 @@ function CrisisCard({ crisis, fresh, canAct, onChanged }) {
   </li>`;
 }
 
-export function CrisisList({ crises, fresh, canAct, onChanged }) {
+export function CrisisList({ crises, fresh, canAct, codeNeeded, onCodeNeeded, onChanged }) {
   return html`<section aria-labelledby="crises-heading" class="stack">
     <h2 id="crises-heading">Your crisis services</h2>
     ${crises === null && html`<p class="hint">Loading…</p>`}
@@ -123,6 +132,8 @@ export function CrisisList({ crises, fresh, canAct, onChanged }) {
             crisis=${c}
             fresh=${c.slug === fresh}
             canAct=${canAct}
+            codeNeeded=${codeNeeded}
+            onCodeNeeded=${onCodeNeeded}
             onChanged=${onChanged}
           />`,
       )}

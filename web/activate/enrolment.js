@@ -42,8 +42,9 @@ export function Enrolment({ onEnrolled }) {
     return html`<section class="card stack" aria-labelledby="enrol-heading">
       <h2 id="enrol-heading" ref=${heading} tabindex="-1">Set up your authenticator app</h2>
       <p>
-        Activating or ending a crisis service asks for a code from an authenticator app (for example FreeOTP,
-        Aegis, Google or Microsoft Authenticator). Set it up once; each code works only once.
+        Signing in here, and activating or ending a crisis service, ask for a code from an authenticator app
+        (for example FreeOTP, Aegis, Google or Microsoft Authenticator). Set it up once; each code works only
+        once.
       </p>
       <form class="stack" onSubmit=${start}>
         <div class="field">

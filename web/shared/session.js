@@ -1,8 +1,11 @@
 // Sign-in, sign-out and the session a reload restores, for a page with the sign-in form
-// (#signin-form, #username), a #sign-out button and the status bar.
+// (#signin-form, #username), a #sign-out button and the status bar. An account with a second
+// factor is asked for its code after the password, in a field added to the form.
 
 import { api, ApiError, setToken } from './api.js';
-import { $, setBusy, showStatus } from './ui.js';
+import { $, el, setBusy, showStatus } from './ui.js';
+
+const CODE_FIELD_ID = 'signin-code';
 
 /** The page's part, given to startSession. */
 let page = null;
@@ -18,6 +21,8 @@ let signedIn = false;
 export function startSession(hooks) {
   page = { afterSignIn: (user) => user, maySignOut: () => true, ...hooks };
   $('signin-form').addEventListener('submit', onSignIn);
+  // Another account may have no second factor: its code field goes until the server asks again.
+  $('username').addEventListener('input', removeCodeField);
   $('sign-out').addEventListener('click', onSignOut);
   restoreSession();
 }
@@ -32,8 +37,13 @@ export async function attempt(what, action) {
   }
 }
 
+/** A refusal for want of a second-factor code: the session itself is still good. */
+export function needsCode(error) {
+  return error instanceof ApiError && error.body.secondFactorRequired === true;
+}
+
 export function reportFailure(what, error) {
-  if (error instanceof ApiError && error.status === 401 && signedIn) {
+  if (error instanceof ApiError && error.status === 401 && signedIn && !needsCode(error)) {
     leave('Your session has ended. Please sign in again.', 'error');
     return;
   }
@@ -54,19 +64,62 @@ function leave(message, kind = 'info') {
 async function onSignIn(event) {
   event.preventDefault();
   const form = event.currentTarget;
-  const credentials = { username: form.username.value.trim(), password: form.password.value };
+  const code = $(CODE_FIELD_ID);
+  const credentials = {
+    username: form.username.value.trim(),
+    password: form.password.value,
+    ...(code ? { totp: code.value.trim() } : {}),
+  };
   setBusy(form, true);
   showStatus('Signing in…');
   try {
     const session = await api('POST', '/api/auth/login', credentials);
     setToken(session.token);
     form.password.value = '';
+    removeCodeField();
     await enter(await page.afterSignIn(session.user));
   } catch (error) {
-    showStatus(signInProblem(error), 'error');
+    if (needsCode(error)) askForCode(form, Boolean(code));
+    else showStatus(signInProblem(error), 'error');
   } finally {
     setBusy(form, false);
   }
+}
+
+/** The password was right; the code field appears (or is cleared after a refused code) and takes the focus. */
+function askForCode(form, refused) {
+  let input = $(CODE_FIELD_ID);
+  if (!input) {
+    const label = el('label', '', 'Code from your authenticator app');
+    label.htmlFor = CODE_FIELD_ID;
+    input = el('input');
+    Object.assign(input, {
+      id: CODE_FIELD_ID,
+      inputMode: 'numeric',
+      autocomplete: 'one-time-code',
+      pattern: '[0-9]{6}',
+      maxLength: 6,
+      required: true,
+    });
+    form.querySelector('button[type="submit"]').before(label, input);
+  }
+  // The form is busy until this answer is handled; a disabled field cannot take the focus.
+  input.disabled = false;
+  input.value = '';
+  input.focus();
+  showStatus(
+    refused
+      ? 'That code was not accepted (wrong, expired or already used). Enter the code your app shows now.'
+      : 'Enter the code from your authenticator app.',
+    refused ? 'error' : 'info',
+  );
+}
+
+function removeCodeField() {
+  const input = $(CODE_FIELD_ID);
+  if (!input) return;
+  input.labels[0]?.remove();
+  input.remove();
 }
 
 function signInProblem(error) {
