@@ -164,8 +164,9 @@ describe('a drill, end to end', () => {
       EXERCISE,
       '--rate',
       '420/h',
+      // A few minutes, as the acceptance asks: about twenty citizens at 420 an hour.
       '--minutes',
-      '0.75',
+      '3',
       '--questions',
       questionFile(),
       '--url',
@@ -180,7 +181,7 @@ describe('a drill, end to end', () => {
     expect(run.code).toBe(0);
     expect(run.output).toMatch(/drill over/);
     // It stops by itself: the time, and what citizens were doing when it ended (each request bounded).
-    expect(tookMs).toBeLessThan(45_000 + 40_000);
+    expect(tookMs).toBeLessThan(180_000 + 40_000);
     const sent = Number(/(\d+) messages sent/.exec(run.output.split('drill over')[1]!)![1]);
     expect(sent).toBeGreaterThan(0);
 
@@ -301,5 +302,5 @@ describe('a drill, end to end', () => {
       realTranscripts,
     );
     expect((await authority.get<Json>(`/api/reports/exercise/${EXERCISE}`)).body).toEqual(report);
-  });
+  }, 420_000);
 });
