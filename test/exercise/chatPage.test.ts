@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { InteractionModel } from '../../models';
-import { adminEnv } from '../helpers/api';
+import { adminEnv, authorityUser } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { openLaptopPage, signInOnPage } from '../helpers/browser';
 import { activateFromTemplate, drillingAuthority, MARKERS } from '../helpers/exercise';
@@ -102,7 +102,9 @@ describe('the exercise on the chat page, in a browser', () => {
       browsers.push(opened.browser);
       const { page } = opened;
       await page.goto(`${bot.app.url}/reports/after-action.html?crisis=drill-page`);
-      await signInOnPage(page, { ...authority, displayName: authority.username });
+      // Another user of the authority: the first one's codes of these time steps are spent.
+      const reader = await authorityUser(bot.app.url, '21903');
+      await signInOnPage(page, { ...reader, displayName: reader.username, code: reader.code(0) });
       await page.getByRole('heading', { name: 'Exercise drill-page' }).waitFor(WAIT);
       const all = page.getByRole('row', { name: /^All / });
       expect(await all.getByRole('cell').first().textContent()).toBe(String(report.messages.in));

@@ -64,14 +64,20 @@ export function openPhonePage(options: PageOptions = {}): Promise<LaptopPage> {
 
 /**
  * Signs in through the page's sign-in form, by keyboard (Enter in the password field submits), and
- * waits until the page shows the user's name.
+ * waits until the page shows the user's name. A user with a second factor gives its `code`, which
+ * the form asks for after the password.
  */
 export async function signInOnPage(
   page: Page,
-  user: { username: string; password: string; displayName: string },
+  user: { username: string; password: string; displayName: string; code?: string },
 ): Promise<void> {
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByLabel('Password').press('Enter');
+  if (user.code !== undefined) {
+    const codeField = page.locator('#signin-form').getByLabel('Code from your authenticator app');
+    await codeField.fill(user.code);
+    await codeField.press('Enter');
+  }
   await page.locator('#user-name', { hasText: user.displayName }).waitFor({ timeout: 15_000 });
 }
