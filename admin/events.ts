@@ -2,7 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import type { Logger } from 'pino';
 import { auditD2, type HandoffDesk, type Ticket, type TicketMessage } from '../handoff';
 import { staffOf, type Auth, type Caller } from './auth';
-import { HttpError } from './http';
+import { EventStreams, HttpError } from './http';
 import { queueOf } from './ticketRoutes';
 import { summarize, type TicketSummary } from './ticketViews';
 
@@ -140,7 +140,7 @@ class OperatorStream {
 
 /** Registers the stream; the function returned ends every open stream (shutdown: the server can then close). */
 export function registerEventStream(server: Server, deps: EventStreamDeps): () => void {
-  const open = new Set<Response>();
+  const streams = new EventStreams();
   const reads = new SharedReads(deps.desk, deps.pollMs);
   server.get('/api/events', async (req: Request, res: Response) => {
     let caller: Caller;
@@ -151,26 +151,12 @@ export function registerEventStream(server: Server, deps: EventStreamDeps): () =
       res.send(status, { error: error instanceof Error ? error.message : 'error' });
       return;
     }
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    open.add(res);
     const stream = new OperatorStream(caller, res, deps, reads);
-    const run = () =>
+    await streams.run(res, deps.pollMs, () =>
       stream
         .tick()
-        .catch((error: unknown) => deps.logger.warn({ err: error }, 'operator stream poll failed'));
-    const timer = setInterval(run, deps.pollMs);
-    res.on('close', () => {
-      clearInterval(timer);
-      open.delete(res);
-    });
-    await run();
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'operator stream poll failed')),
+    );
   });
-  return () => {
-    for (const res of open) res.end();
-  };
+  return () => streams.endAll();
 }

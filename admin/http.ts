@@ -77,3 +77,32 @@ export function jsonRoute(
     }
   };
 }
+
+/**
+ * The server-sent event streams of one route: each polls its `tick` until its client goes, and
+ * `endAll` ends the live ones (at shutdown, so that the server can close).
+ */
+export class EventStreams {
+  private readonly open = new Set<Response>();
+
+  /** Opens the stream on `res` and sends the first tick; `tick` must not reject. */
+  async run(res: Response, pollMs: number, tick: () => Promise<void>): Promise<void> {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    this.open.add(res);
+    const timer = setInterval(() => void tick(), pollMs);
+    res.on('close', () => {
+      clearInterval(timer);
+      this.open.delete(res);
+    });
+    await tick();
+  }
+
+  endAll(): void {
+    for (const res of this.open) res.end();
+  }
+}

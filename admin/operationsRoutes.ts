@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { writeAudit } from '../models';
 import type { User } from './accounts';
 import type { Auth, Caller } from './auth';
-import { HttpError, jsonRoute, parseQuery } from './http';
+import { EventStreams, HttpError, jsonRoute, parseQuery } from './http';
 import {
   operationsFigures,
   type FiguresPolicy,
@@ -127,7 +127,7 @@ export function registerOperationsRoutes(server: Server, deps: OperationsRouteDe
     ),
   );
 
-  const open = new Set<Response>();
+  const streams = new EventStreams();
   server.get('/api/operations/events', async (req: Request, res: Response) => {
     let scope: Awaited<ReturnType<typeof scopeOf>>;
     try {
@@ -138,13 +138,6 @@ export function registerOperationsRoutes(server: Server, deps: OperationsRouteDe
       res.send(known?.status ?? 500, { error: known?.message ?? 'internal error' });
       return;
     }
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    open.add(res);
     let sent: LiveData | undefined;
     let busy = false;
     const tick = async () => {
@@ -161,14 +154,7 @@ export function registerOperationsRoutes(server: Server, deps: OperationsRouteDe
         busy = false;
       }
     };
-    const timer = setInterval(() => void tick(), deps.pollMs);
-    res.on('close', () => {
-      clearInterval(timer);
-      open.delete(res);
-    });
-    await tick();
+    await streams.run(res, deps.pollMs, tick);
   });
-  return () => {
-    for (const res of open) res.end();
-  };
+  return () => streams.endAll();
 }
