@@ -36,6 +36,19 @@ describe('understanding what citizens mean, over the Bot Framework protocol', ()
     expect(meta?.options?.length).toBeGreaterThanOrEqual(2);
   });
 
+  // Near the D2 exemplars of people in the zone or ill, but close to the crisis's own FAQ questions:
+  // general questions of this crisis, answered rather than met with the victim-inquiry question.
+  it.each([
+    ['nl', 'woon ik in de gevarenzone? ik woon in de wijk Bellevue', 'confinement-zone'],
+    ['nl', 'mijn ogen branden van de rook wat moet ik doen', 'symptoms'],
+  ])(
+    'answers a %s question of the crisis that reads a little like a victim inquiry: %s',
+    async (lang, text, faqId) => {
+      const replies = await bot.channel.conversation().say(text);
+      expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'answer', faqId, lang });
+    },
+  );
+
   // "Talk to someone" is close in meaning to "cannot reach someone": the second opinion on victim
   // inquiries must not take a request for a person for one.
   it.each([
