@@ -104,7 +104,9 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
       process.off('exit', killOnExit);
       throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering:\n${tail()}`);
     }
-    if (await opts.answers()) break;
+    // A probe may itself take a while: an answer counts only if it came within the deadline.
+    const answered = await opts.answers();
+    if (answered && Date.now() <= deadline) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited;
