@@ -45,6 +45,7 @@ import {
   SignInLimiter,
 } from '../admin';
 import { RouterDialog, reply } from '../dialogs';
+import { trainingExemplars } from '../triage';
 import { preparePartitions } from '../models';
 import {
   EntryTranslator,
@@ -280,9 +281,18 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     embedder,
     inbox,
   });
-  const bot = new CrisisBot({ conversationState, live, translate, router, logger, embedder });
-  // The first citizens get the second opinion on victim inquiries too: the exemplars' vectors are
-  // read from the cache at once, or made now (a minute on a first start), within the same wait.
+  const templates = await loadTemplates(path.join(root, 'content', 'templates'));
+  const bot = new CrisisBot({
+    conversationState,
+    live,
+    translate,
+    router,
+    logger,
+    embedder,
+    triageExemplars: trainingExemplars([...templates.values()].map((t) => t.content)),
+  });
+  // The first citizens get the second opinion on victim inquiries too: its classifier is read
+  // from the cache at once, or fitted now (a minute or two on a first start), within the same wait.
   await untilOrAfter(bot.ready(), Math.max(0, meaningReadyBy - Date.now()));
   // botbuilder saves state with eTag `*`: one conversation's turns run one after another.
   const turns = new ConversationQueue();
@@ -318,7 +328,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     maxAgeMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
   const auth = new Auth(accounts, sessions, config.NODE_ENV === 'production');
-  const templates = await loadTemplates(path.join(root, 'content', 'templates'));
   const tariffs = new Tariffs();
   const reports = new Reports(tariffs);
   const limiter = new SignInLimiter({

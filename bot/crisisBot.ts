@@ -27,12 +27,11 @@ import {
 } from '../dialogs';
 import type { Embedder, Vector } from '../semantic';
 import {
-  builtInExemplars,
   classifyInquiry,
   SemanticTriage,
   isPersonRequest,
   withSecondOpinion,
-  type ContentQuestion,
+  type Exemplar,
   type InquiryClassification,
 } from '../triage';
 import { LANGUAGE_EVENT } from '../channels';
@@ -53,6 +52,8 @@ export interface CrisisBotDeps {
   logger: Logger;
   /** The semantic model: a second opinion on victim inquiries, and the message's vector for retrieval. */
   embedder?: Embedder;
+  /** What the second opinion's classifier is fitted on (`trainingExemplars`). */
+  triageExemplars: readonly Exemplar[];
 }
 
 /** Establishes language and crisis for each turn, then hands the message to the dialogs. */
@@ -68,7 +69,7 @@ export class CrisisBot extends ActivityHandler {
       deps.embedder &&
       new SemanticTriage({
         embedder: deps.embedder,
-        exemplars: builtInExemplars(),
+        exemplars: deps.triageExemplars,
         cacheDir: path.join(projectRoot(), '.cache'),
         logger: deps.logger,
       });
@@ -96,7 +97,7 @@ export class CrisisBot extends ActivityHandler {
     await this.semanticTriage?.ready();
   }
 
-  /** Stops computing exemplar vectors, if that is still under way. */
+  /** Stops fitting the triage classifier, if that is still under way. */
   close(): void {
     this.semanticTriage?.stop();
   }
@@ -204,13 +205,7 @@ export class CrisisBot extends ActivityHandler {
     const answersFeedback =
       data.awaitingFeedbackFor !== undefined && feedbackOf(text, lang, this.deps.translate) !== undefined;
     const inFlow = dialogContext.activeDialog !== undefined || answersFeedback;
-    const { inquiry, queryVector } = await this.secondOpinion(
-      text,
-      lang,
-      lexicon,
-      inFlow,
-      resolution.crisis.retriever.questionVectors,
-    );
+    const { inquiry, queryVector } = await this.secondOpinion(text, lang, lexicon, inFlow);
     setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry, queryVector });
     const keepInTranscript = this.recordExchange(context, data, text);
     const result = await dialogContext.continueDialog();
@@ -219,7 +214,7 @@ export class CrisisBot extends ActivityHandler {
   }
 
   /**
-   * The message's vector, once per turn, and what the nearest exemplars make of it. A message
+   * The message's vector, once per turn, and what the classifier makes of it. A message
    * that answers a flow (the names and phone numbers of a victim inquiry, a ticket's chat) never
    * goes to the model, nor one the lexicon already takes for D2: no opinion could change its route.
    * A request for a person keeps the lexicon's word: "can I talk to someone" is close in meaning
@@ -230,7 +225,6 @@ export class CrisisBot extends ActivityHandler {
     lang: Lang,
     lexicon: InquiryClassification,
     inFlow: boolean,
-    faqQuestions: readonly ContentQuestion[],
   ): Promise<{ inquiry: InquiryClassification; queryVector?: Vector }> {
     const { embedder } = this.deps;
     if (!embedder || inFlow || lexicon.decision === 'd2') return { inquiry: lexicon };
@@ -238,7 +232,7 @@ export class CrisisBot extends ActivityHandler {
     if (!queryVector || (lexicon.decision === 'd5' && isPersonRequest(text, lang))) {
       return { inquiry: lexicon, queryVector };
     }
-    const opinion = this.semanticTriage?.opinion(queryVector, faqQuestions);
+    const opinion = this.semanticTriage?.opinion(queryVector);
     return { inquiry: withSecondOpinion(lexicon, opinion), queryVector };
   }
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { isDuplicateKey, PassageVectorsModel } from '../models';
 import { packVectors, unpackVectors, type Embedder, type Vector } from '../semantic';
 import type { ContentFile } from './contentSchema';
-import { contentPassages, contentQuestions } from './passages';
+import { contentPassages } from './passages';
 import { SemanticIndex } from './semanticIndex';
 
 /**
@@ -14,9 +14,9 @@ import { SemanticIndex } from './semanticIndex';
 const recent = new LRUCache<string, SemanticIndex>({ max: 32 });
 
 /**
- * The semantic index of a content: its passages embedded as passages, and its questions embedded as
- * queries; from memory, else from the database, else made by the model and stored for every other
- * process. Throws when the model cannot make the vectors.
+ * The semantic index of a content: its passages' vectors from memory, else from the database,
+ * else made by the model and stored for every other process. Throws when the model cannot make
+ * the vectors.
  */
 export async function semanticIndexOf(
   content: ContentFile,
@@ -24,38 +24,20 @@ export async function semanticIndexOf(
   logger: Logger,
 ): Promise<SemanticIndex> {
   const passages = contentPassages(content);
-  const questions = contentQuestions(content);
   const passageTexts = passages.map((p) => p.text);
-  const questionTexts = questions.map((p) => p.text);
-  // The passages' key is the one stored by earlier versions: their vectors are reused.
   const key = vectorsKey([embedder.model, ...passageTexts]);
   const cached = recent.get(key);
   if (cached) return cached;
 
   const started = performance.now();
-  const passageVectors = await storedVectors(key, passageTexts, embedder.model, (texts) =>
+  const vectors = await storedVectors(key, passageTexts, embedder.model, (texts) =>
     embedder.embedPassages(texts),
   );
-  const questionVectors = await storedVectors(
-    vectorsKey(['query', embedder.model, ...questionTexts]),
-    questionTexts,
-    embedder.model,
-    (texts) => embedder.embedQueries(texts),
-  );
   logger.info(
-    {
-      slug: content.crisis.slug,
-      passages: passages.length,
-      questions: questions.length,
-      ms: Math.round(performance.now() - started),
-    },
+    { slug: content.crisis.slug, passages: passages.length, ms: Math.round(performance.now() - started) },
     'content vectors ready',
   );
-  const index = new SemanticIndex(
-    passages,
-    passageVectors,
-    questions.map((passage, i) => ({ passage, vector: questionVectors[i]! })),
-  );
+  const index = new SemanticIndex(passages, vectors);
   recent.set(key, index);
   return index;
 }

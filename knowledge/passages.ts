@@ -20,8 +20,8 @@ export function contentPassages(content: ContentFile): Passage[] {
 
 /**
  * The questions of a crisis's content as a citizen would ask them: every entry's question and
- * anticipated phrasings, in every language. Embedded as queries, they show what a general question
- * of this crisis looks like (the victim-inquiry triage compares messages with them).
+ * anticipated phrasings, in every language (what general questions look like, for the
+ * victim-inquiry classifier).
  */
 export function contentQuestions(content: ContentFile): Passage[] {
   return contentTexts(content, false);

@@ -105,8 +105,6 @@ interface WordMatch {
  * of the question's words that the entry explains, discounted for approximate or answer-only matches
  * and for a close runner-up.
  */
-const NO_QUESTIONS: SemanticIndex['questions'] = [];
-
 export class Retriever {
   private readonly indexes = new Map<Lang, LanguageIndex>();
   private readonly faqs = new Map<string, Faq>();
@@ -126,11 +124,6 @@ export class Retriever {
 
   get understandsMeaning(): boolean {
     return this.semanticIndex !== undefined;
-  }
-
-  /** The content's questions embedded as queries; none until the vectors are there. */
-  get questionVectors(): SemanticIndex['questions'] {
-    return this.semanticIndex?.questions ?? NO_QUESTIONS;
   }
 
   search(text: string, lang: Lang, questionVector?: Vector): SearchOutcome {

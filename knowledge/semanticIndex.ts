@@ -16,8 +16,6 @@ export class SemanticIndex {
   constructor(
     private readonly passages: Passage[],
     private readonly vectors: Vector[],
-    /** The content's questions embedded as queries (`contentQuestions`), when they were made. */
-    readonly questions: readonly { passage: Passage; vector: Vector }[] = [],
   ) {
     if (passages.length !== vectors.length)
       throw new Error(`${vectors.length} vectors for ${passages.length} passages`);

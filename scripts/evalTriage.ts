@@ -1,13 +1,15 @@
 /**
  * `npm run eval:triage -- [--sweep] FILE...`: how the D2 triage does on labelled sets,
- * per file and language: D2 messages routed (recall: decided d2 or unsure) and traps kept D5,
- * by the lexicon alone and with the semantic second opinion. FILE is a triage set
- * (`{ "fr": { "d2": [...], "d5": [...] }, ... }`, as test/fixtures/d2-dev.json) or a question
- * file (`{ "cases": [{ "text", "lang", "expect": { "kind" }, "trap"? }] }`: D2 cases and traps), or
- * a list of labelled messages (`[{ "text", "lang", "d2": true | false }]`).
+ * per file and language: D2 messages routed (recall: decided d2 or unsure), traps kept D5 and, for
+ * question files, the crisis's general questions kept D5, by the lexicon alone and with the
+ * semantic second opinion. FILE is a triage set (`{ "fr": { "d2": [...], "d5": [...] }, ... }`, as
+ * test/fixtures/d2-dev.json), a question file (`{ "cases": [{ "text", "lang", "expect": { "kind" },
+ * "trap"? }] }`: D2 cases, traps, and answerable questions as general ones), or a list of labelled
+ * messages (`[{ "text", "lang", "d2": true | false }]`).
  * The model is the one the bot would ask (EMBEDDINGS_URL, or the embedded model, started if none
- * answers); with EMBEDDINGS=off the lexicon is measured alone. `--sweep` adds, over all files together, what each margin
- * threshold of the semantic signal would give: how its constants were fitted (FIT.md).
+ * answers); with EMBEDDINGS=off the lexicon is measured alone. `--sweep` adds, over all files
+ * together, what each probability threshold of the classifier would give: how its constants were
+ * chosen (FIT.md).
  */
 import 'dotenv/config';
 import fs from 'node:fs';
@@ -17,10 +19,11 @@ import { projectRoot } from '../bot/paths';
 import type { Lang } from '../models';
 import type { Vector } from '../semantic';
 import { scriptEmbedder } from './scriptEmbedder';
+import { loadTemplates } from '../knowledge';
 import {
-  builtInExemplars,
   classifyInquiry,
   SemanticTriage,
+  trainingExemplars,
   withSecondOpinion,
   type InquiryDecision,
 } from '../triage';
@@ -33,6 +36,8 @@ interface Case {
   lang: Lang;
   text: string;
   d2: boolean;
+  /** An answerable question of a question file: neither a victim inquiry nor a trap. */
+  general?: boolean;
 }
 
 /** The D2 messages and the traps of a file, in either shape; anything else is a clear error. */
@@ -41,8 +46,13 @@ function readCases(file: string): Case[] {
   if (Array.isArray(data)) return (data as Case[]).map(({ lang, text, d2 }) => ({ lang, text, d2 }));
   if (Array.isArray(data.cases)) {
     return (data.cases as { text: string; lang: Lang; expect: { kind: string }; trap?: boolean }[])
-      .filter((c) => c.expect.kind === 'd2' || c.trap === true)
-      .map((c) => ({ lang: c.lang, text: c.text, d2: c.expect.kind === 'd2' }));
+      .filter((c) => c.expect.kind === 'd2' || c.trap === true || c.expect.kind === 'answer')
+      .map((c) => ({
+        lang: c.lang,
+        text: c.text,
+        d2: c.expect.kind === 'd2',
+        general: c.expect.kind === 'answer' && c.trap !== true,
+      }));
   }
   const langs = LANGS.filter((lang) => lang in data);
   if (langs.length === 0) throw new Error(`${file}: neither "cases" nor a language key (fr, nl, de, en)`);
@@ -58,21 +68,24 @@ function readCases(file: string): Case[] {
 interface Judged extends Case {
   lexicon: InquiryDecision;
   combined: InquiryDecision;
-  /** The semantic margin; undefined without a model. */
-  margin?: number;
+  /** The classifier's probability of a victim inquiry; undefined without a model. */
+  probability?: number;
 }
 
 const pct = (n: number, of: number) => (of === 0 ? '   -  ' : `${((100 * n) / of).toFixed(1)}%`.padStart(6));
 
 function row(label: string, cases: Judged[], semantic: boolean): string {
   const d2 = cases.filter((c) => c.d2);
-  const traps = cases.filter((c) => !c.d2);
+  const traps = cases.filter((c) => !c.d2 && !c.general);
+  const general = cases.filter((c) => c.general);
   const routed = (list: Judged[], key: 'lexicon' | 'combined') => list.filter((c) => c[key] !== 'd5').length;
-  const lexicon = `lexicon: recall ${pct(routed(d2, 'lexicon'), d2.length)}  traps kept ${pct(traps.length - routed(traps, 'lexicon'), traps.length)}`;
-  const combined = semantic
-    ? `   combined: recall ${pct(routed(d2, 'combined'), d2.length)}  traps kept ${pct(traps.length - routed(traps, 'combined'), traps.length)}`
-    : '';
-  return `  ${label.padEnd(4)} D2 ${String(d2.length).padStart(4)}  traps ${String(traps.length).padStart(4)}   ${lexicon}${combined}`;
+  const figures = (key: 'lexicon' | 'combined') =>
+    `recall ${pct(routed(d2, key), d2.length)}  traps kept ${pct(traps.length - routed(traps, key), traps.length)}` +
+    (general.length > 0
+      ? `  general kept ${pct(general.length - routed(general, key), general.length)}`
+      : '');
+  const counts = `D2 ${String(d2.length).padStart(4)}  traps ${String(traps.length).padStart(4)}${general.length > 0 ? `  general ${String(general.length).padStart(4)}` : ''}`;
+  return `  ${label.padEnd(4)} ${counts}   lexicon: ${figures('lexicon')}${semantic ? `   combined: ${figures('combined')}` : ''}`;
 }
 
 function report(file: string, cases: Judged[], semantic: boolean): void {
@@ -86,17 +99,19 @@ function report(file: string, cases: Judged[], semantic: boolean): void {
   for (const c of missed) console.log(`    missed (${c.lang}) ${c.text}`);
 }
 
-/** What each margin threshold would give with the lexicon, and on its own, over all cases. */
+/** What each probability threshold would give with the lexicon, and on its own, over all cases. */
 function sweep(cases: Judged[]): void {
   const d2 = cases.filter((c) => c.d2);
   const traps = cases.filter((c) => !c.d2);
-  console.log('\nsweep over all files (semantic flags a message when its margin >= threshold)');
-  for (let t = -0.01; t <= 0.0401; t += 0.0025) {
-    const flagged = (c: Judged) => (c.margin ?? -Infinity) >= t;
+  console.log(
+    '\nsweep over all files (semantic flags a message when its probability >= threshold; traps include general questions)',
+  );
+  for (let t = 0.1; t <= 0.951; t += 0.05) {
+    const flagged = (c: Judged) => (c.probability ?? -Infinity) >= t;
     const either = (c: Judged) => flagged(c) || c.lexicon !== 'd5';
     const count = (list: Judged[], test: (c: Judged) => boolean) => list.filter(test).length;
     console.log(
-      `  ${t.toFixed(4).padStart(7)}  semantic alone: recall ${pct(count(d2, flagged), d2.length)} traps flagged ${pct(count(traps, flagged), traps.length)}` +
+      `  ${t.toFixed(2).padStart(5)}  semantic alone: recall ${pct(count(d2, flagged), d2.length)} traps flagged ${pct(count(traps, flagged), traps.length)}` +
         `   combined: recall ${pct(count(d2, either), d2.length)} traps kept ${pct(traps.length - count(traps, either), traps.length)}`,
     );
   }
@@ -118,13 +133,17 @@ async function main(): Promise<number> {
     embedder &&
     new SemanticTriage({
       embedder,
-      exemplars: builtInExemplars(),
+      exemplars: trainingExemplars(
+        [...(await loadTemplates(path.join(projectRoot(), 'content', 'templates'))).values()].map(
+          (t) => t.content,
+        ),
+      ),
       cacheDir: path.join(projectRoot(), '.cache'),
       logger,
     });
   if (triage) {
     triage.start();
-    if (!(await triage.ready())) throw new Error('exemplar vectors could not be made');
+    if (!(await triage.ready())) throw new Error('the triage classifier could not be fitted');
   }
 
   const all: Judged[] = [];
@@ -141,7 +160,7 @@ async function main(): Promise<number> {
         if (embedder && !vector) throw new Error(`no vector for "${c.text}": is the model up?`);
         const opinion = vector && triage?.opinion(vector);
         const combined = withSecondOpinion(lexicon, opinion).decision;
-        judged.push({ ...c, lexicon: lexicon.decision, combined, margin: opinion?.margin });
+        judged.push({ ...c, lexicon: lexicon.decision, combined, probability: opinion?.probability });
       });
     }
     report(file, judged, Boolean(embedder));

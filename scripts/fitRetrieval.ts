@@ -17,8 +17,7 @@ import { Retriever, validateContent, type Lang } from '../knowledge';
 import { entryFeatures, featureVector, type HybridRule } from '../knowledge/hybridDecision';
 import { contentPassages } from '../knowledge/passages';
 import { SemanticIndex } from '../knowledge/semanticIndex';
-import type { Embedder, Vector } from '../semantic';
-import { fitLogistic, sigmoid } from './logisticFit';
+import { fitLogistic, sigmoid, type Embedder, type Vector } from '../semantic';
 import { scriptEmbedder } from './scriptEmbedder';
 
 const MAX_WRONG = 0.02;

@@ -74,11 +74,6 @@ export interface Embedder {
   embedQuery(text: string): Promise<Vector | undefined>;
   /** Vectors of content passages, in order; throws when the model cannot make them. */
   embedPassages(texts: string[], options?: { timeoutMs?: number }): Promise<Vector[]>;
-  /**
-   * Vectors of content texts embedded as queries, like a citizen's message (the content's own
-   * questions, compared with messages); in order, throws when the model cannot make them.
-   */
-  embedQueries(texts: string[], options?: { timeoutMs?: number }): Promise<Vector[]>;
   status(): EmbedderStatus;
   stats(): EmbeddingsStats;
 }
@@ -191,30 +186,21 @@ export class EmbeddingsClient implements Embedder {
     return this.withDeadline(made);
   }
 
-  embedPassages(texts: string[], { timeoutMs = DEFAULT_PASSAGE_TIMEOUT_MS } = {}): Promise<Vector[]> {
-    return this.embedContent(texts, 'passage', timeoutMs);
-  }
-
-  embedQueries(texts: string[], { timeoutMs = DEFAULT_PASSAGE_TIMEOUT_MS } = {}): Promise<Vector[]> {
-    return this.embedContent(texts, 'query', timeoutMs);
-  }
-
-  /** Content texts in small requests behind citizens' messages, kept on disk by kind and text. */
-  private async embedContent(texts: string[], kind: EmbeddingKind, timeoutMs: number): Promise<Vector[]> {
-    const fileKey = (text: string) => (kind === 'passage' ? text : `${E5_PREFIX[kind]}${text}`);
-    const vectors = texts.map((text) => this.passageFiles?.get(fileKey(text)));
+  /** Content texts in small requests behind citizens' messages, kept on disk by text. */
+  async embedPassages(texts: string[], { timeoutMs = DEFAULT_PASSAGE_TIMEOUT_MS } = {}): Promise<Vector[]> {
+    const vectors = texts.map((text) => this.passageFiles?.get(text));
     const missing = texts.flatMap((text, index) => (vectors[index] ? [] : [index]));
     for (let start = 0; start < missing.length; start += PASSAGE_BATCH) {
       await this.queriesSent();
       const batch = missing.slice(start, start + PASSAGE_BATCH);
       const made = await this.request(
         batch.map((index) => texts[index]!),
-        kind,
+        'passage',
         timeoutMs,
       );
       batch.forEach((index, i) => {
         vectors[index] = made[i];
-        this.passageFiles?.set(fileKey(texts[index]!), made[i]!);
+        this.passageFiles?.set(texts[index]!, made[i]!);
       });
     }
     return vectors as Vector[];

@@ -10,3 +10,4 @@ export {
   type InputTypeMode,
 } from './embeddingsClient';
 export { normalize, similarity, packVectors, unpackVectors, type Vector } from './vectors';
+export { fitLogistic, sigmoid } from './logisticRegression';

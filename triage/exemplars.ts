@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { ContentFile } from '../knowledge/contentSchema';
+import { contentQuestions } from '../knowledge/passages';
 import type { Lang } from '../models';
+import { classifyInquiry } from './victimInquiry';
 import de from './exemplars/de.json';
 import en from './exemplars/en.json';
 import fr from './exemplars/fr.json';
@@ -67,4 +70,32 @@ let builtIn: Exemplar[] | undefined;
 export function builtInExemplars(): Exemplar[] {
   builtIn ??= parseExemplars({ fr, nl, de, en });
   return builtIn;
+}
+
+/**
+ * The general questions of crisis content (every FAQ question and anticipated phrasing, in every
+ * language) as D5 exemplars of kind `faq`: what the questions of a crisis look like, beside the
+ * exemplars written for triage. A phrasing the lexicon takes for a victim inquiry ("who do I call
+ * about a missing person?") is left out: it would teach that such messages are general.
+ */
+export function faqExemplars(contents: readonly ContentFile[]): Exemplar[] {
+  const seen = new Set<string>();
+  const exemplars: Exemplar[] = [];
+  for (const { lang, text } of contents.flatMap(contentQuestions)) {
+    const key = `${lang}|${text.toLowerCase()}`;
+    if (seen.has(key) || classifyInquiry(text, lang).decision === 'd2') continue;
+    seen.add(key);
+    exemplars.push({ lang, label: 'd5', kind: 'faq', text });
+  }
+  return exemplars;
+}
+
+/** What the victim-inquiry classifier is fitted on: the exemplars and the shipped templates' questions. */
+export function trainingExemplars(templates: readonly ContentFile[]): Exemplar[] {
+  const written = builtInExemplars();
+  const known = new Set(written.map((e) => `${e.lang}|${e.text.toLowerCase()}`));
+  return [
+    ...written,
+    ...faqExemplars(templates).filter((e) => !known.has(`${e.lang}|${e.text.toLowerCase()}`)),
+  ];
 }

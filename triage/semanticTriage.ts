@@ -4,17 +4,13 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { packVectors, unpackVectors, type Embedder, type Vector } from '../semantic';
 import type { Exemplar } from './exemplars';
-import {
-  ExemplarIndex,
-  generalQuestions,
-  type ContentQuestion,
-  type SemanticOpinion,
-} from './nearestExemplars';
+import { FIT_SETTINGS, InquiryClassifier, type SemanticOpinion } from './inquiryClassifier';
 
 export interface SemanticTriageOptions {
   embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'>;
+  /** What the classifier is fitted on (`trainingExemplars`). */
   exemplars: readonly Exemplar[];
-  /** Where the exemplar vectors are kept between runs (the project's `.cache/`). */
+  /** Where the fitted classifier is kept between runs (the project's `.cache/`). */
   cacheDir: string;
   logger: Logger;
   /** How long to wait before asking again a model that left exemplars without a vector. */
@@ -27,65 +23,54 @@ export interface SemanticTriageOptions {
  */
 const GROUP = 4;
 const DEFAULT_RETRY_MS = 30_000;
-/** Part of the cache key: a change in how vectors are made must not reuse old ones. */
-const FORMAT = 'e5-query-v1';
+/** Part of the cache key: a change in how vectors are made or fitted must not reuse an old fit. */
+const FORMAT = 'e5-query-linear-v1';
 
 /**
- * The semantic second opinion on victim inquiries: the exemplars' vectors, read from the cache
- * when this model already embedded these exemplars, else computed in the background through the
- * model (about 700 queries, some 20 s of model time) and then cached; until they are there, or
- * while the model is down, there is no opinion and the lexicon decides alone.
+ * The semantic second opinion on victim inquiries: a classifier of the message's vector, read
+ * from the cache when it was fitted for this model and these exemplars, else fitted in the
+ * background (the exemplars embedded through the model, about 2,000 queries, a minute or two of
+ * model time, then a second of fitting) and cached; until it is there, or while the model is down,
+ * there is no opinion and the lexicon decides alone.
  */
 export class SemanticTriage {
-  private index: ExemplarIndex | undefined;
+  private classifier: InquiryClassifier | undefined;
   private readonly file: string;
-  /** Cache files of this model; those of other exemplars are removed once these are written. */
+  /** Cache files of this model; those of other exemplars are removed once this one is written. */
   private readonly prefix: string;
-  private building: Promise<ExemplarIndex | undefined> | undefined;
+  private building: Promise<InquiryClassifier | undefined> | undefined;
   private stopped = false;
-  /** The general questions among a content's FAQ questions, worked out once per content version. */
-  private readonly general = new WeakMap<readonly ContentQuestion[], Vector[]>();
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: SemanticTriageOptions) {
     const hash = createHash('sha256')
-      .update(JSON.stringify([FORMAT, options.embedder.model, options.exemplars]))
+      .update(JSON.stringify([FORMAT, FIT_SETTINGS, options.embedder.model, options.exemplars]))
       .digest('hex')
       .slice(0, 16);
     const model = options.embedder.model.replace(/[^A-Za-z0-9._-]+/g, '_');
-    this.prefix = `triage-exemplars-${model}-`;
+    this.prefix = `triage-classifier-${model}-`;
     this.file = path.join(options.cacheDir, `${this.prefix}${hash}.f32`);
   }
 
-  /** Reads the cached vectors (synchronously: a few hundred kB) or starts computing them. */
+  /** Reads the cached classifier (synchronously: a kilobyte and a half) or starts fitting it. */
   start(): void {
-    this.index = this.readCache();
-    if (!this.index) void this.ready();
+    this.classifier = this.readCache();
+    if (!this.classifier) void this.ready();
   }
 
-  /** Resolves once the vectors are there, or with undefined when stopped first. */
-  ready(): Promise<ExemplarIndex | undefined> {
-    if (this.index) return Promise.resolve(this.index);
+  /** Resolves once the classifier is there, or with undefined when stopped first. */
+  ready(): Promise<InquiryClassifier | undefined> {
+    if (this.classifier) return Promise.resolve(this.classifier);
     this.building ??= this.build().catch((error: unknown) => {
-      this.options.logger.error({ err: error }, 'exemplar vectors failed: the lexicon decides alone');
+      this.options.logger.error({ err: error }, 'triage classifier failed: the lexicon decides alone');
       return undefined;
     });
     return this.building;
   }
 
-  /**
-   * What the nearest exemplars, and the crisis's own FAQ questions as general ones, say of a
-   * message; undefined while the exemplars' vectors are not ready.
-   */
-  opinion(vector: Vector, faqQuestions: readonly ContentQuestion[] = []): SemanticOpinion | undefined {
-    const index = this.index;
-    if (!index) return undefined;
-    let general = this.general.get(faqQuestions);
-    if (!general) {
-      general = generalQuestions(index, faqQuestions);
-      this.general.set(faqQuestions, general);
-    }
-    return index.opinion(vector, general);
+  /** What the classifier says of a message's vector; undefined while it is not fitted. */
+  opinion(vector: Vector): SemanticOpinion | undefined {
+    return this.classifier?.opinion(vector);
   }
 
   stop(): void {
@@ -93,26 +78,27 @@ export class SemanticTriage {
     this.wake?.();
   }
 
-  private readCache(): ExemplarIndex | undefined {
-    const count = this.options.exemplars.length;
+  /** The cache holds the weights followed by the bias, as one vector. */
+  private readCache(): InquiryClassifier | undefined {
     let buffer: Buffer;
     try {
       buffer = fs.readFileSync(this.file);
     } catch {
       return undefined;
     }
-    const dims = buffer.byteLength / 4 / count;
-    if (!Number.isInteger(dims) || dims === 0) {
-      this.options.logger.warn({ file: this.file }, 'exemplar vector cache unreadable: computing again');
+    const dims = buffer.byteLength / 4;
+    const [stored] = Number.isInteger(dims) && dims >= 2 ? unpackVectors(buffer, dims) : [];
+    if (!stored || !stored.every(Number.isFinite)) {
+      this.options.logger.warn({ file: this.file }, 'triage classifier cache unreadable: fitting again');
       return undefined;
     }
-    return new ExemplarIndex(this.options.exemplars, unpackVectors(buffer, dims));
+    return new InquiryClassifier(stored.slice(0, -1), stored.at(-1)!);
   }
 
-  private async build(): Promise<ExemplarIndex | undefined> {
+  private async build(): Promise<InquiryClassifier | undefined> {
     const { embedder, exemplars, logger } = this.options;
     const started = performance.now();
-    logger.info({ model: embedder.model, exemplars: exemplars.length }, 'computing exemplar vectors');
+    logger.info({ model: embedder.model, exemplars: exemplars.length }, 'fitting the triage classifier');
     const vectors: (Vector | undefined)[] = new Array(exemplars.length);
     let waiting = false;
     for (;;) {
@@ -134,19 +120,19 @@ export class SemanticTriage {
       await this.pause(this.options.retryMs ?? DEFAULT_RETRY_MS);
       if (this.stopped) return undefined;
     }
-    const complete = vectors as Vector[];
-    this.writeCache(complete);
-    this.index = new ExemplarIndex(exemplars, complete);
-    logger.info({ ms: Math.round(performance.now() - started) }, 'exemplar vectors ready');
-    return this.index;
+    const classifier = InquiryClassifier.fit(exemplars, vectors as Vector[]);
+    this.writeCache(classifier);
+    this.classifier = classifier;
+    logger.info({ ms: Math.round(performance.now() - started) }, 'triage classifier ready');
+    return classifier;
   }
 
   /** Written under a temporary name and renamed, so that no process ever reads half a file. */
-  private writeCache(vectors: Vector[]): void {
+  private writeCache(classifier: InquiryClassifier): void {
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(temporary, packVectors(vectors));
+      fs.writeFileSync(temporary, packVectors([Float32Array.of(...classifier.weights, classifier.bias)]));
       fs.renameSync(temporary, this.file);
       for (const name of fs.readdirSync(this.options.cacheDir)) {
         const ours =
@@ -155,7 +141,7 @@ export class SemanticTriage {
           fs.rmSync(path.join(this.options.cacheDir, name), { force: true });
       }
     } catch (error) {
-      this.options.logger.warn({ err: error, file: this.file }, 'exemplar vectors not cached');
+      this.options.logger.warn({ err: error, file: this.file }, 'triage classifier not cached');
       fs.rmSync(temporary, { force: true });
     }
   }

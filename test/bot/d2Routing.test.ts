@@ -6,7 +6,7 @@ import { StandInServer } from '../helpers/standIn';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
 import { PARAPHRASED_D2, TRAPS } from '../triage/secondOpinionCases';
 import { PROBE_TEXT } from '../../semantic';
-import { prewarmExemplarVectors, testEmbeddingsUrl, TEST_MODEL } from '../triage/testModel';
+import { prewarmTriageClassifier, testEmbeddingsUrl, TEST_MODEL } from '../triage/testModel';
 
 type Lang = 'fr' | 'nl' | 'de' | 'en';
 const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
@@ -21,7 +21,7 @@ const d2Strings = (lang: Lang) =>
 const kindOf = (replies: ReceivedActivity[]) => (replies[0] ? crisisReplyOf(replies[0])?.kind : undefined);
 
 // The exemplars' vectors are in the project's cache before any bot starts, as after a first run.
-beforeAll(() => prewarmExemplarVectors(), 300_000);
+beforeAll(() => prewarmTriageClassifier(), 300_000);
 
 /**
  * What the whole bot, with its semantic model, does with the held-out victim inquiries and

@@ -11,8 +11,7 @@ describe('understanding what citizens mean, over the Bot Framework protocol', ()
   });
 
   it('made the demo content’s vectors once, stored for every process', async () => {
-    // One record of its passages, one of its questions embedded as queries (the D2 triage's).
-    expect(await PassageVectorsModel.countDocuments({})).toBe(2);
+    expect(await PassageVectorsModel.countDocuments({})).toBe(1);
   });
 
   it.each([
@@ -36,8 +35,8 @@ describe('understanding what citizens mean, over the Bot Framework protocol', ()
     expect(meta?.options?.length).toBeGreaterThanOrEqual(2);
   });
 
-  // Near the D2 exemplars of people in the zone or ill, but close to the crisis's own FAQ questions:
-  // general questions of this crisis, answered rather than met with the victim-inquiry question.
+  // Words of victim inquiries (one's home in the zone, burning eyes), but general questions of this
+  // crisis: answered rather than met with the victim-inquiry question.
   it.each([
     ['nl', 'woon ik in de gevarenzone? ik woon in de wijk Bellevue', 'confinement-zone'],
     ['nl', 'mijn ogen branden van de rook wat moet ik doen', 'symptoms'],

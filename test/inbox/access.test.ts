@@ -4,7 +4,7 @@ import { UnansweredInbox } from '../../inbox';
 import { AuditLogModel } from '../../models';
 import { adminEnv, ApiClient, DEMO_COMMUNICATOR, signedInStaff, ADMIN } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
-import { prewarmExemplarVectors } from '../triage/testModel';
+import { prewarmTriageClassifier } from '../triage/testModel';
 import { silentLogger } from '../helpers/db';
 
 const SLUG = 'demo-chemical-fire';
@@ -16,7 +16,7 @@ interface GroupsBody {
 }
 
 // The exemplars' vectors are in the project's cache before the bot starts, as after a first run.
-beforeAll(() => prewarmExemplarVectors(), 300_000);
+beforeAll(() => prewarmTriageClassifier(), 300_000);
 
 /**
  * Who may see the inbox: communicators of the crisis's authority and admins. A communicator of

@@ -3,7 +3,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { IntakeCipher, type SealedIntake } from '../../handoff';
 import { useTestBot } from '../helpers/bot';
-import { prewarmExemplarVectors } from '../triage/testModel';
+import { prewarmTriageClassifier } from '../triage/testModel';
 import { crisisReplyOf, type ReceivedActivity, type TestConversation } from '../helpers/testChannel';
 
 type Lang = 'fr' | 'nl' | 'de' | 'en';
@@ -56,7 +56,7 @@ interface RawMessage {
 }
 
 // The exemplars' vectors are in the project's cache before the bot starts, as after a first run.
-beforeAll(() => prewarmExemplarVectors(), 300_000);
+beforeAll(() => prewarmTriageClassifier(), 300_000);
 
 /**
  * What reaches the inbox's collection, read straight from the database: the bot's failures on

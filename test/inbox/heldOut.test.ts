@@ -3,9 +3,9 @@ import path from 'node:path';
 import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
-import { prewarmExemplarVectors } from '../triage/testModel';
+import { prewarmTriageClassifier } from '../triage/testModel';
 
-beforeAll(() => prewarmExemplarVectors(), 300_000);
+beforeAll(() => prewarmTriageClassifier(), 300_000);
 
 type Lang = 'fr' | 'nl' | 'de' | 'en';
 interface Case {

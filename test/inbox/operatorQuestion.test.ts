@@ -4,9 +4,9 @@ import { UnansweredInbox } from '../../inbox';
 import { adminEnv, signedInStaff } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { silentLogger } from '../helpers/db';
-import { prewarmExemplarVectors } from '../triage/testModel';
+import { prewarmTriageClassifier } from '../triage/testModel';
 
-beforeAll(() => prewarmExemplarVectors(), 300_000);
+beforeAll(() => prewarmTriageClassifier(), 300_000);
 
 const SLUG = 'demo-chemical-fire';
 

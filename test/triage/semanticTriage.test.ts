@@ -12,7 +12,7 @@ import {
   type Exemplar,
 } from '../../triage';
 import { PARAPHRASED_D2, TRAPS } from './secondOpinionCases';
-import { prewarmExemplarVectors, testEmbedder, TEST_MODEL } from './testModel';
+import { prewarmTriageClassifier, testEmbedder, TEST_MODEL } from './testModel';
 
 const silent = pino({ level: 'silent' });
 
@@ -21,7 +21,7 @@ describe('the semantic second opinion, with the real model', () => {
   let triage: SemanticTriage;
 
   beforeAll(async () => {
-    triage = await prewarmExemplarVectors();
+    triage = await prewarmTriageClassifier();
   }, 300_000);
 
   const decide = async (lang: Lang, text: string) => {
@@ -63,7 +63,7 @@ function observed(model = TEST_MODEL) {
   return { embedder, state };
 }
 
-describe('exemplar vectors', () => {
+describe('the triage classifier', () => {
   let cacheDir: string;
   const exemplars: Exemplar[] = builtInExemplars().filter((_, i) => i % 40 === 0);
   const options = (embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'>, list = exemplars) => ({
@@ -84,14 +84,14 @@ describe('exemplar vectors', () => {
   });
   afterEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
-  it('are computed once, cached in one file, and read back by the next process without the model', async () => {
+  it('is fitted once, cached in one file, and read back by the next process without the model', async () => {
     const first = observed();
     const made = start(first.embedder);
     expect(made.opinion(new Float32Array(384))).toBeUndefined();
     await made.ready();
     expect(first.state.calls).toBe(exemplars.length);
     expect(fs.readdirSync(cacheDir)).toEqual([
-      expect.stringMatching(new RegExp(`^triage-exemplars-${TEST_MODEL}-[0-9a-f]+\\.f32$`)),
+      expect.stringMatching(new RegExp(`^triage-classifier-${TEST_MODEL}-[0-9a-f]+\\.f32$`)),
     ]);
 
     const next = observed();
@@ -101,7 +101,7 @@ describe('exemplar vectors', () => {
     expect(read.opinion(vector)).toEqual(made.opinion(vector));
   }, 120_000);
 
-  it('are computed again for another model or other exemplars', async () => {
+  it('is fitted again for another model or other exemplars', async () => {
     await start(observed().embedder).ready();
     const otherModel = observed('multilingual-e5-small-query');
     await start(otherModel.embedder).ready();
@@ -110,14 +110,14 @@ describe('exemplar vectors', () => {
     const fewer = exemplars.slice(1);
     await start(changed.embedder, fewer).ready();
     expect(changed.state.calls).toBe(fewer.length);
-    // The vectors of exemplars no longer in use are removed; another model's stay.
+    // The classifier of exemplars no longer in use is removed; another model's stays.
     expect(fs.readdirSync(cacheDir).sort()).toEqual([
-      expect.stringMatching(new RegExp(`^triage-exemplars-${TEST_MODEL}-[0-9a-f]+\\.f32$`)),
-      expect.stringMatching(/^triage-exemplars-multilingual-e5-small-query-\w+\.f32$/),
+      expect.stringMatching(new RegExp(`^triage-classifier-${TEST_MODEL}-[0-9a-f]+\\.f32$`)),
+      expect.stringMatching(/^triage-classifier-multilingual-e5-small-query-\w+\.f32$/),
     ]);
   }, 120_000);
 
-  it('leave the lexicon alone while the model is down, and come once it answers again', async () => {
+  it('leaves the lexicon alone while the model is down, and comes once it answers again', async () => {
     const model = observed();
     model.state.down = true;
     const triage = start(model.embedder);
@@ -134,7 +134,7 @@ describe('exemplar vectors', () => {
     expect(triage.opinion((await testEmbedder().embedQuery('mon fils a disparu'))!)?.decision).toBeDefined();
   }, 120_000);
 
-  it('are asked again at once when they miss the client deadline of a busy model', async () => {
+  it('asks again at once for vectors that miss the client deadline of a busy model', async () => {
     const model = observed();
     model.state.lateOnce = true;
     const triage = new SemanticTriage({ ...options(model.embedder), retryMs: 600_000 });
@@ -143,7 +143,7 @@ describe('exemplar vectors', () => {
     expect(model.state.calls).toBe(2 * exemplars.length);
   }, 60_000);
 
-  it('stop being computed when the bot stops', async () => {
+  it('stops being fitted when the bot stops', async () => {
     const model = observed();
     model.state.down = true;
     const triage = start(model.embedder);
@@ -152,7 +152,7 @@ describe('exemplar vectors', () => {
     expect(fs.readdirSync(cacheDir)).toEqual([]);
   });
 
-  it('are computed again when the cache file is damaged', async () => {
+  it('is fitted again when the cache file is damaged', async () => {
     await start(observed().embedder).ready();
     const [file] = fs.readdirSync(cacheDir);
     fs.writeFileSync(path.join(cacheDir, file!), Buffer.alloc(7));

@@ -3,10 +3,11 @@ import pino from 'pino';
 import { projectRoot } from '../../bot/paths';
 import { EMBEDDED_MODEL_NAME } from '../../embedded';
 import { EmbeddingsClient } from '../../semantic';
-import { builtInExemplars, SemanticTriage } from '../../triage';
+import { loadTemplates } from '../../knowledge';
+import { SemanticTriage, trainingExemplars } from '../../triage';
 import { testModelPort } from '../helpers/db';
 
-/** The name bots give the embedded model: exemplar vectors cached by the tests are found by them. */
+/** The name bots give the embedded model: a classifier cached by the tests is found by them. */
 export const TEST_MODEL = EMBEDDED_MODEL_NAME;
 
 /** The run's embedded model (started by globalSetup), as an OpenAI-compatible base URL. */
@@ -29,18 +30,24 @@ export function testEmbedder(url = testEmbeddingsUrl(), model = TEST_MODEL): Emb
   });
 }
 
+/** What a bot fits its triage classifier on: the exemplars and the shipped templates' questions. */
+export async function shippedTrainingExemplars() {
+  const templates = await loadTemplates(path.join(projectRoot(), 'content', 'templates'));
+  return trainingExemplars([...templates.values()].map((t) => t.content));
+}
+
 /**
- * Makes sure the built-in exemplars' vectors are in the project's cache, as a bot started next
- * reads them: the first run after the exemplars change pays the model time, the next ones none.
+ * Makes sure the triage classifier a bot fits is in the project's cache, as a bot started next
+ * reads it: the first run after the exemplars change pays the model time, the next ones none.
  */
-export async function prewarmExemplarVectors(): Promise<SemanticTriage> {
+export async function prewarmTriageClassifier(): Promise<SemanticTriage> {
   const triage = new SemanticTriage({
     embedder: testEmbedder(),
-    exemplars: builtInExemplars(),
+    exemplars: await shippedTrainingExemplars(),
     cacheDir: path.join(projectRoot(), '.cache'),
     logger: pino({ level: 'silent' }),
   });
   triage.start();
-  if (!(await triage.ready())) throw new Error('exemplar vectors could not be made');
+  if (!(await triage.ready())) throw new Error('the triage classifier could not be fitted');
   return triage;
 }

@@ -4,7 +4,7 @@ import { ADMIN, adminEnv, ApiClient, DEMO_COMMUNICATOR } from '../helpers/api';
 import { openLaptopPage, signInOnPage } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
-import { prewarmExemplarVectors } from '../triage/testModel';
+import { prewarmTriageClassifier } from '../triage/testModel';
 
 const CRISIS = 'demo-chemical-fire';
 /** A Dutch question the demo content has no words for: the bot asks to rephrase. */
@@ -13,7 +13,7 @@ const QUESTION = 'wordt de trekking van de nationale loterij uitgesteld?';
 const ENTRY = 'updates';
 const WAIT = { timeout: 20_000 };
 
-beforeAll(() => prewarmExemplarVectors(), 300_000);
+beforeAll(() => prewarmTriageClassifier(), 300_000);
 
 /** What the bot does with `text` in a fresh conversation. */
 async function replyTo(bot: TestBot, text: string) {

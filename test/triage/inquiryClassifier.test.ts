@@ -1,0 +1,119 @@
+import { normalize } from '../../semantic';
+import type { ContentFile } from '../../knowledge';
+import {
+  builtInExemplars,
+  classifyInquiry,
+  faqExemplars,
+  InquiryClassifier,
+  trainingExemplars,
+  withSecondOpinion,
+  type Exemplar,
+  type SemanticOpinion,
+} from '../../triage';
+import { CLEARLY_GENERAL_AT, POSSIBLE_AT, STRONG_AT } from '../../triage/inquiryClassifier';
+
+const exemplar = (label: 'd2' | 'd5', i: number): Exemplar => ({
+  lang: 'en',
+  label,
+  kind: label === 'd2' ? 'ill' : 'health',
+  text: `${label} ${i}`,
+});
+/** A classifier whose probability for the first axis is exactly `p` (up to float32). */
+const giving = (p: number) => new InquiryClassifier(Float32Array.of(Math.log(p / (1 - p)), 0), 0);
+
+describe('InquiryClassifier', () => {
+  it('learns which directions of meaning make a victim inquiry', () => {
+    // D2 exemplars around the first axis, general questions around the second.
+    const d2 = [0, 1, 2, 3, 4].map((i) => normalize([1, 0.1 * i - 0.2]));
+    const d5 = [0, 1, 2, 3, 4].map((i) => normalize([0.1 * i - 0.2, 1]));
+    const classifier = InquiryClassifier.fit(
+      [...d2.map((_, i) => exemplar('d2', i)), ...d5.map((_, i) => exemplar('d5', i))],
+      [...d2, ...d5],
+    );
+    expect(classifier.opinion(normalize([1, 0.05])).probability).toBeGreaterThan(STRONG_AT);
+    expect(classifier.opinion(normalize([1, 0.05])).decision).toBe('d2');
+    expect(classifier.opinion(normalize([0.05, 1])).probability).toBeLessThan(CLEARLY_GENERAL_AT);
+    expect(classifier.opinion(normalize([0.05, 1])).decision).toBe('d5');
+  });
+
+  it.each<[number, string]>([
+    [STRONG_AT + 0.001, 'd2'],
+    [STRONG_AT - 0.001, 'unsure'],
+    [POSSIBLE_AT + 0.001, 'unsure'],
+    [POSSIBLE_AT - 0.001, 'd5'],
+  ])('decides by the probability: %d gives %s', (p, decision) => {
+    const opinion = giving(p).opinion(normalize([1, 0]));
+    expect(opinion.probability).toBeCloseTo(p, 5);
+    expect(opinion.decision).toBe(decision);
+  });
+
+  it('refuses exemplars without their vectors, and vectors of another model', () => {
+    expect(() => InquiryClassifier.fit([exemplar('d2', 0)], [])).toThrow('0 vectors for 1 exemplars');
+    expect(() => giving(0.5).opinion(new Float32Array(384))).toThrow(
+      'a vector of 384 dimensions for a classifier of 2',
+    );
+  });
+});
+
+describe('the exemplars the classifier is fitted on', () => {
+  const template = (questions: string[]): ContentFile =>
+    ({
+      crisis: { languages: ['en'] },
+      faqs: questions.map((q, i) => ({ id: `q${i}`, question: { en: q }, answer: { en: 'An answer.' } })),
+    }) as unknown as ContentFile;
+
+  it("take a template's questions as general ones, but none that reads as a victim inquiry", () => {
+    const general = faqExemplars([
+      template(['Is the tap water safe to drink?', 'My son is missing since the explosion, who do I call?']),
+      template(['Is the tap water safe to drink?']),
+    ]);
+    expect(general).toEqual([
+      { lang: 'en', label: 'd5', kind: 'faq', text: 'Is the tap water safe to drink?' },
+    ]);
+  });
+
+  it('add them to the written exemplars once', () => {
+    const written = builtInExemplars();
+    const repeated = written.find((e) => e.lang === 'en' && e.label === 'd5')!.text;
+    const all = trainingExemplars([template([repeated, 'Are the sandbags free of charge?'])]);
+    expect(all).toHaveLength(written.length + 1);
+    expect(all.at(-1)).toMatchObject({ kind: 'faq', text: 'Are the sandbags free of charge?' });
+  });
+});
+
+describe('withSecondOpinion', () => {
+  const opinion = (decision: SemanticOpinion['decision'], probability = 0.3): SemanticOpinion => ({
+    decision,
+    probability,
+  });
+  const d5 = classifyInquiry('is the tap water safe to drink?', 'en');
+  const unsure = classifyInquiry('my brother works at the plant', 'en');
+
+  it('routes a message either signal flags, the stronger decision winning', () => {
+    expect(withSecondOpinion(d5, opinion('unsure')).decision).toBe('unsure');
+    expect(withSecondOpinion(d5, opinion('d2')).decision).toBe('d2');
+    expect(withSecondOpinion(unsure, opinion('d2')).decision).toBe('d2');
+  });
+
+  it("lowers only the lexicon's doubt, and only for a message clearly among general questions", () => {
+    expect(unsure.urgent).toBe(false);
+    expect(withSecondOpinion(unsure, opinion('d5', CLEARLY_GENERAL_AT - 0.001)).decision).toBe('d5');
+    expect(withSecondOpinion(unsure, opinion('d5', CLEARLY_GENERAL_AT)).decision).toBe('unsure');
+    const sure = classifyInquiry('my brother is missing since the explosion', 'en');
+    expect(sure.decision).toBe('d2');
+    expect(withSecondOpinion(sure, opinion('d5', 0.01)).decision).toBe('d2');
+    const urgent = classifyInquiry('i cannot breathe', 'en');
+    expect(urgent).toMatchObject({ decision: 'unsure', urgent: true });
+    expect(withSecondOpinion(urgent, opinion('d5', 0.01)).decision).toBe('unsure');
+  });
+
+  it('otherwise never lowers the lexicon, and says what it thought', () => {
+    const kept = withSecondOpinion(unsure, opinion('d5'));
+    expect(kept).toMatchObject({ decision: 'unsure', score: unsure.score, urgent: unsure.urgent });
+    expect(kept.signals).toEqual([...unsure.signals, 'semantic:d5:0.300']);
+  });
+
+  it('leaves the lexicon alone without an opinion', () => {
+    expect(withSecondOpinion(unsure, undefined)).toBe(unsure);
+  });
+});
