@@ -10,7 +10,7 @@ import type { InquiryClassification, InquiryDecision } from './victimInquiry';
  * a victim inquiry at once.
  */
 export const POSSIBLE_AT = 0.5;
-export const STRONG_AT = 0.8;
+export const STRONG_AT = 0.75;
 /**
  * Below this probability the message reads clearly as a general question: the lexicon's mere
  * doubt (a relative named near a crisis word) does not cost the citizen a yes/no question.
