@@ -5,13 +5,14 @@
 import { api } from '../shared/api.js';
 import { attempt } from '../shared/session.js';
 import { button, showStatus } from '../shared/ui.js';
+import { ticketPath } from './tickets.js';
 
 /** A hidden button for one suggestion; `show()` offers it once the suggestion's answer is used. */
 export function faqQuestionOffer(ticket, faqId) {
   const node = button('Add this question to the FAQ', 'secondary faq-question', async () => {
     node.disabled = true;
     const done = await attempt('Adding the question to the FAQ inbox', () =>
-      api('POST', `/api/tickets/${encodeURIComponent(ticket.id)}/faq-question`, { faqId }),
+      api('POST', ticketPath(ticket.id, 'faq-question'), { faqId }),
     );
     if (done) {
       node.textContent = 'Question sent to the FAQ inbox';

@@ -16,6 +16,27 @@ export function button(text, className, onClick) {
   return node;
 }
 
+/**
+ * Replaces a list's items without throwing the keyboard user's focus back to the top of the page:
+ * focus on an item's button (an item is an element with `attribute`) moves to the new item with the
+ * same value.
+ */
+export function replaceKeepingFocus(list, attribute, items) {
+  const focused = document.activeElement?.closest?.(`[${attribute}]`);
+  const key = focused && list.contains(focused) ? focused.getAttribute(attribute) : null;
+  list.replaceChildren(...items);
+  if (key) list.querySelector(`[${attribute}="${CSS.escape(key)}"] button`)?.focus();
+}
+
+/** Enter in `box` submits `form`; Shift+Enter (and Enter while an input method composes) does not. */
+export function submitOnEnter(box, form) {
+  box.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    form.requestSubmit();
+  });
+}
+
 export function setBusy(form, busy) {
   for (const control of form.elements) control.disabled = busy;
 }

@@ -2,9 +2,35 @@
 
 import { setBusy } from '../shared/ui.js';
 
-export const LANGUAGES = { fr: 'French', nl: 'Dutch', de: 'German', en: 'English' };
+/** The names of the content's fields, as the diff and the conflict notice show them. */
+export const FIELDS = {
+  question: 'Question',
+  alternatives: 'Alternatives',
+  answer: 'Answer',
+  category: 'Category',
+  links: 'Links',
+  order: 'Position',
+  title: 'Title',
+  summary: 'Summary',
+  infoNumber: 'Info number',
+};
 
-export const langName = (lang) => LANGUAGES[lang] ?? lang;
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export const when = (iso) => (iso ? dateTime.format(new Date(iso)) : 'an unknown time');
+
+/** Authors may come as a name or as a user object, depending on the route. */
+export function personName(who) {
+  if (!who) return 'someone';
+  if (typeof who === 'string') return who;
+  return who.displayName ?? who.username ?? who.id ?? 'someone';
+}
+
+export function textOf(value) {
+  if (value === undefined || value === null || value === '') return '(empty)';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join('\n');
+  return JSON.stringify(value, null, 2);
+}
 
 export function percent(confidence) {
   if (typeof confidence !== 'number' || Number.isNaN(confidence)) return '—';

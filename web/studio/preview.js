@@ -2,8 +2,9 @@
 
 import { api } from '../shared/api.js';
 import { attempt } from '../shared/session.js';
-import { $, button, el } from '../shared/ui.js';
-import { langName, percent, whileBusy } from './format.js';
+import { languageName } from '../shared/languages.js';
+import { $, button, el, submitOnEnter } from '../shared/ui.js';
+import { percent, whileBusy } from './format.js';
 
 const DECISIONS = {
   answer: 'Answers with this entry',
@@ -38,7 +39,7 @@ function renderPreview(result, questionOf, openEntry) {
     facts.append(el('dt', '', 'Entry'), dd);
   }
   if (result.confidence !== undefined) fact('Confidence', percent(result.confidence));
-  fact('Language', langName(result.lang));
+  fact('Language', languageName(result.lang));
   const parts = [facts];
   if (result.answer) {
     parts.push(
@@ -74,17 +75,12 @@ function renderPreview(result, questionOf, openEntry) {
  */
 export function wirePreview(context) {
   $('preview-form').addEventListener('submit', (event) => onPreview(event, context));
-  $('preview-text').addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      $('preview-form').requestSubmit();
-    }
-  });
+  submitOnEnter($('preview-text'), $('preview-form'));
   return {
     renderLanguages(languages) {
       $('preview-lang').replaceChildren(
         new Option('Detect', ''),
-        ...languages.map((lang) => new Option(langName(lang), lang)),
+        ...languages.map((lang) => new Option(languageName(lang), lang)),
       );
     },
   };

@@ -1,7 +1,7 @@
 // One group of the inbox: what people asked, and the three ways to deal with it.
 
 import { html, useState } from '/shared/vendor/preact-htm.js';
-import { LANGUAGES } from './format.js';
+import { LANGUAGE_NAMES } from '../shared/languages.js';
 import { NewEntryForm } from './unansweredNewEntry.js';
 
 const SOURCES = {
@@ -40,7 +40,7 @@ export function GroupCard({ group, entries, languages, busy, act }) {
     <li class="inbox-group" data-group-id=${group.id}>
       <div class="inbox-group-head">
         <strong class="inbox-count">${group.count}×</strong>
-        <span>${split(group.languages, LANGUAGES)}</span>
+        <span>${split(group.languages, LANGUAGE_NAMES)}</span>
         <span class="hint">first ${when(group.firstSeen)} · last ${when(group.lastSeen)}</span>
       </div>
       <p class="hint">${split(group.sources, SOURCES)}</p>
