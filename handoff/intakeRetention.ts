@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { botStates, InsertLocks, ticketMessages, TicketModel } from '../models';
-import { TICKET_LOCKS } from './tickets';
+import { activeTickets, botStates, InsertLocks, ticketMessages, TicketModel } from '../models';
+import { deleteCopiedPersonalData, TICKET_LOCKS } from './tickets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Version locks of tickets only matter while a writer may hold an old read: a day is ample. */
@@ -52,7 +52,9 @@ export async function purgeExpiredIntakes(options: {
 
 /**
  * Removes the intake, transcript and callback number of the tickets matching `filter`, and their
- * relayed messages when `withMessages`; the tickets stay, for accounting.
+ * relayed messages when `withMessages`; the tickets stay, for accounting. Tickets with an active
+ * copy (on an engine that scans) are written one by one under their version lock, so the copy
+ * agrees; the others, closed long ago or on MongoDB, with one update.
  */
 export async function deleteTicketPersonalData(
   filter: Record<string, unknown>,
@@ -76,13 +78,24 @@ export async function deleteTicketPersonalData(
     }
   }
   if (matching.length === 0) return { tickets: 0, intakes: [] };
-  const withIntake = matching.filter((t) => t.intake).map((t) => t._id);
-  const result = await TicketModel.updateMany(
-    { _id: { $in: matching.map((t) => t._id) }, $or: personal },
-    { $unset: { intake: 1, transcript: 1, callbackPhone: 1 } },
-  );
-  if (withIntake.length > 0) {
-    await TicketModel.updateMany({ _id: { $in: withIntake } }, { $set: { intakeDeletedAt: now } });
+  const copied = new Set((await activeTickets.copiedAmong(matching.map((t) => t._id))).map(String));
+  const deleted: typeof matching = [];
+  for (const ticket of matching.filter((t) => copied.has(String(t._id)))) {
+    if (await deleteCopiedPersonalData(ticket._id, now)) deleted.push(ticket);
   }
-  return { tickets: result.modifiedCount, intakes: withIntake.map(String) };
+  const rest = matching.filter((t) => !copied.has(String(t._id)));
+  const result = rest.length
+    ? await TicketModel.updateMany(
+        { _id: { $in: rest.map((t) => t._id) }, $or: personal },
+        { $unset: { intake: 1, transcript: 1, callbackPhone: 1 } },
+      )
+    : { modifiedCount: 0 };
+  const restWithIntake = rest.filter((t) => t.intake).map((t) => t._id);
+  if (restWithIntake.length > 0) {
+    await TicketModel.updateMany({ _id: { $in: restWithIntake } }, { $set: { intakeDeletedAt: now } });
+  }
+  return {
+    tickets: result.modifiedCount + deleted.length,
+    intakes: [...deleted, ...rest].filter((t) => t.intake).map((t) => String(t._id)),
+  };
 }

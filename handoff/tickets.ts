@@ -46,6 +46,8 @@ export interface NewTicket {
 
 /** The collection of ticket version locks (purged by the retention job). */
 export const TICKET_LOCKS = 'ticketlocks';
+/** A version lock this old was left by a writer that died between taking it and writing. */
+const TICKET_LOCK_STALE_MS = 30_000;
 /** Tries of a transition that lost a race to another writer of the same ticket. */
 const MAX_ATTEMPTS = 4;
 const RETRY_DELAY_MS = 15;
@@ -114,6 +116,47 @@ function stateUpdate(ticket: Ticket): { $set: Record<string, unknown>; $unset?: 
   };
 }
 
+/** The lock of a ticket's version `version`: taken by the one writer that replaces it. */
+function versionLock(id: string, version: number): string {
+  return `${id}:v${version}`;
+}
+
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * (attempt + 1)));
+
+/**
+ * Deletes the sealed personal data of a ticket that has an active copy, written as a transition
+ * is (see `Tickets.tryApply`): a new version, under the lock of the one read, the copy first and
+ * set right from the ticket, so it stops noting data that is gone. A plain update would leave the
+ * copy saying the ticket has an intake or a callback number, and on FerretDB, which updates a
+ * document as a read then a write of all of it, could write back a version a transition replaced.
+ * True if data was deleted; false if there was none, or while other writers keep the ticket (the
+ * next sweep finds it still holding the data).
+ */
+export async function deleteCopiedPersonalData(id: Types.ObjectId, now: Date): Promise<boolean> {
+  const locks = new InsertLocks(TICKET_LOCKS, TICKET_LOCK_STALE_MS);
+  let lock = '';
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const doc = await TicketModel.findById(id).lean<TicketDoc>();
+    if (!doc?.intake && !doc?.transcript && !doc?.callbackPhone) return false;
+    lock = versionLock(id.toHexString(), doc.version);
+    if (await locks.take(lock)) {
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the data deleted
+      const { intake, transcript, callbackPhone, ...kept } = doc;
+      const changed = { version: doc.version + 1, ...(intake ? { intakeDeletedAt: now } : {}) };
+      await activeTickets.replace({ ...kept, ...changed } as TicketDoc);
+      await TicketModel.updateOne(
+        { _id: id },
+        { $set: changed, $unset: { intake: 1, transcript: 1, callbackPhone: 1 } },
+      );
+      return true;
+    }
+    await pause(attempt);
+  }
+  await locks.clearIfStale(lock);
+  return false;
+}
+
 /**
  * The most urgent tickets, from a random one of them on: each process starts somewhere else in
  * the head of the queue, so processes claiming at once rarely contend for the same ticket.
@@ -154,7 +197,7 @@ export function servedBy(staff: Pick<Staff, 'roles' | 'languages'>): Record<stri
  * a ticket from a given version (claims included).
  */
 export class Tickets {
-  private readonly locks = new InsertLocks(TICKET_LOCKS, 30_000);
+  private readonly locks = new InsertLocks(TICKET_LOCKS, TICKET_LOCK_STALE_MS);
   private readonly waitingHint = new Map<string, WaitingHint>();
   private readonly loading = new Map<string, { started: number; tickets: Promise<Ticket[]> }>();
 
@@ -207,7 +250,7 @@ export class Tickets {
       const moved = await this.tryApply(ticket, event, now);
       if (moved) return moved;
       lock = this.lockName(ticket);
-      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * (attempt + 1)));
+      await pause(attempt);
     }
     // A lock this old was left by a process that died half-way: clear it and let the caller retry.
     await this.locks.clearIfStale(lock);
@@ -244,11 +287,11 @@ export class Tickets {
    */
   private async resyncCopy(id: string): Promise<void> {
     const doc = await TicketModel.findById(id).lean<TicketDoc>();
-    if (doc && (await this.locks.clearIfStale(`${id}:v${doc.version}`))) await activeTickets.resync(doc);
+    if (doc && (await this.locks.clearIfStale(versionLock(id, doc.version)))) await activeTickets.resync(doc);
   }
 
   private lockName(ticket: Ticket): string {
-    return `${ticket.id}:v${ticket.version}`;
+    return versionLock(ticket.id, ticket.version);
   }
 
   async assignedTo(staffId: string): Promise<Ticket[]> {

@@ -40,9 +40,9 @@ export function activeCopyOf(doc: TicketDoc): ActiveTicketDoc {
  * itself, served by its indexes, and nothing is copied.
  *
  * Copies are written by the one writer of each ticket version (`handoff/tickets.ts`, under the
- * version lock) before the ticket itself, so the next version's writer, who reads the ticket,
- * writes its copy after this one: copies are never overtaken. Closed copies go once out of the
- * window (`forgetClosedBefore`).
+ * version lock; retention deleting personal data too) before the ticket itself, so the next
+ * version's writer, who reads the ticket, writes its copy after this one: copies are never
+ * overtaken. Closed copies go once out of the window (`forgetClosedBefore`).
  */
 export const activeTickets = {
   async find(
@@ -79,6 +79,19 @@ export const activeTickets = {
     const copy = await collection?.findOne({ _id: doc._id }, { projection: { version: 1 } });
     if (copy && copy.version !== doc.version)
       await collection!.replaceOne({ _id: doc._id }, activeCopyOf(doc));
+  },
+
+  /** Of these tickets, those with a copy: none on an engine that does not copy. */
+  async copiedAmong(ids: mongoose.Types.ObjectId[]): Promise<mongoose.Types.ObjectId[]> {
+    const collection = await copied();
+    if (!collection || ids.length === 0) return [];
+    const copies = await collection.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
+    return copies.map((copy) => copy._id);
+  },
+
+  /** Sets a copy right from its ticket, written under the version lock (see `handoff/tickets.ts`). */
+  async replace(doc: TicketDoc): Promise<void> {
+    await (await copied())?.replaceOne({ _id: doc._id }, activeCopyOf(doc));
   },
 
   /** Drops the copies of tickets closed before `cutoff`: they are no longer read. */

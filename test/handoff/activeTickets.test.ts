@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../embedded';
-import { HandoffDesk, IntakeCipher, Tickets, type NewTicket, type Staff, type Ticket } from '../../handoff';
+import {
+  HandoffDesk,
+  IntakeCipher,
+  purgeExpiredIntakes,
+  Tickets,
+  type NewTicket,
+  type Staff,
+  type Ticket,
+} from '../../handoff';
 import type { CitizenNotice } from '../../handoff/citizenChannel';
 import { preparePartitions, TicketModel, UserModel } from '../../models';
 import { silentLogger, testDatabaseUri } from '../helpers/db';
@@ -69,6 +77,7 @@ const shown = (t: Ticket) => ({
   assignee: t.assignee,
   expiresAt: t.expiresAt,
   notifiedPosition: t.notifiedPosition,
+  hasIntake: t.hasIntake,
   hasCallback: t.hasCallback,
 });
 
@@ -207,6 +216,52 @@ describe('active tickets on an engine that scans', () => {
     });
     expect(claimed.assignee?.id).toBe(operators[3]!.id);
     expect((await processes[0]!.allOpen()).find((t) => t.id === id)?.assignee?.id).toBe(operators[3]!.id);
+  });
+
+  it('keeps copies agreeing with their tickets when retention deletes intakes and callback numbers', async () => {
+    const d2 = await processes[0]!.open({
+      ...newTicket(80),
+      queue: 'd2',
+      reason: 'd2',
+      intake: {
+        callerName: 'Ann Peeters',
+        callerPhone: '+32470123456',
+        relation: 'daughter',
+        personName: 'Jef Peeters',
+        personAge: '81 years',
+        description: 'grey coat',
+        lastSeen: 'home, yesterday 18:00',
+      },
+      callbackPhone: '+32470123456',
+    });
+    const held = await processes[1]!.open({
+      ...newTicket(81),
+      reason: 'callback',
+      callbackPhone: '+32470654321',
+    });
+    await processes[1]!.apply(held.id, {
+      type: 'claim',
+      by: operators[4]!,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    const later = new Date(Date.now() + 31 * 24 * HOUR_MS);
+
+    expect(
+      await purgeExpiredIntakes({ now: later, retentionDays: 30, logger: silentLogger }),
+    ).toBeGreaterThan(1);
+
+    const listed = await processes[1]!.allOpen();
+    for (const ticket of listed) expect(shown(ticket)).toEqual(shown(await processes[0]!.get(ticket.id)));
+    for (const id of [d2.id, held.id])
+      expect(listed.find((t) => t.id === id)).toMatchObject({ hasIntake: false, hasCallback: false });
+    expect((await TicketModel.findById(d2.id).lean())!.intakeDeletedAt).toEqual(later);
+    // The D2 agent who takes it next is not told of an intake or a number that are gone.
+    const agent: Staff = { id: 'd2-agent-1', name: 'D2 agent', roles: ['d2-agent'], languages: ['en'] };
+    const claimed = await processes[0]!.claimNext(agent, new Date(Date.now() + 60_000));
+    expect(claimed).toMatchObject({ id: d2.id, hasIntake: false, hasCallback: false });
+    expect(shown((await processes[1]!.allOpen()).find((t) => t.id === d2.id)!)).toEqual(
+      shown(await processes[1]!.get(d2.id)),
+    );
   });
 
   it('forgets copies of tickets closed before the window, never the tickets', async () => {
