@@ -401,6 +401,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           database,
           crises: live.active().length,
           understanding: understandingOf(embedder),
+          // Until the D2 classifier is fitted (a first start), the lexicon decides alone.
+          secondOpinion: bot.secondOpinionState,
           // Counters only (no text): what the bench reads to tell the model's share of a turn.
           ...(embedder ? { embeddings: embedder.stats() } : {}),
           // Entries not yet written: the bench waits for none after a fill, before it measures.

@@ -97,6 +97,12 @@ export class CrisisBot extends ActivityHandler {
     await this.semanticTriage?.ready();
   }
 
+  /** Whether the second opinion on victim inquiries is given yet: /healthz says so. */
+  get secondOpinionState(): 'ready' | 'fitting' | 'off' {
+    if (!this.semanticTriage) return 'off';
+    return this.semanticTriage.fitted ? 'ready' : 'fitting';
+  }
+
   /** Stops fitting the triage classifier, if that is still under way. */
   close(): void {
     this.semanticTriage?.stop();

@@ -134,7 +134,9 @@ async function startBot(contentFile: string) {
       async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : undefined),
       () => undefined,
     );
-    if (health) {
+    // A first start fits the D2 classifier in the background: measuring meanwhile would measure
+    // the lexicon alone, and the fit's model requests would slow the questions' ones.
+    if (health && health.secondOpinion !== 'fitting') {
       console.log(`bot ready: ${JSON.stringify(health)}`);
       break;
     }

@@ -68,6 +68,11 @@ export class SemanticTriage {
     return this.building;
   }
 
+  /** Whether the classifier is there (read from the cache or fitted). */
+  get fitted(): boolean {
+    return this.classifier !== undefined;
+  }
+
   /** What the classifier says of a message's vector; undefined while it is not fitted. */
   opinion(vector: Vector): SemanticOpinion | undefined {
     return this.classifier?.opinion(vector);

@@ -3,18 +3,26 @@ import { answersHealth } from '../../embedded';
 import { spawnBot, startTestBot, testEnv, type BotProcess } from '../helpers/bot';
 import { freePort, waitFor } from '../helpers/db';
 import { crisisReplyOf, TestChannel, type ReceivedActivity } from '../helpers/testChannel';
+import { prewarmTriageClassifier } from '../triage/testModel';
 
-async function health(url: string): Promise<{ status: number; understanding: unknown }> {
+async function health(
+  url: string,
+): Promise<{ status: number; understanding: unknown; secondOpinion: unknown }> {
   const response = await fetch(`${url}/healthz`);
-  const body = (await response.json()) as { understanding?: unknown };
-  return { status: response.status, understanding: body.understanding };
+  const body = (await response.json()) as { understanding?: unknown; secondOpinion?: unknown };
+  return { status: response.status, understanding: body.understanding, secondOpinion: body.secondOpinion };
 }
 
 describe('/healthz understanding of a bot started in-process', () => {
   it('is hybrid with the embedded model, and the embedder is there for its stats', async () => {
+    await prewarmTriageClassifier();
     const bot = await startTestBot();
     try {
-      expect(await health(bot.app.url)).toEqual({ status: 200, understanding: 'hybrid' });
+      expect(await health(bot.app.url)).toEqual({
+        status: 200,
+        understanding: 'hybrid',
+        secondOpinion: 'ready',
+      });
       expect(bot.app.embedder?.model).toBe('multilingual-e5-small-q4');
     } finally {
       await bot.stop();
@@ -26,7 +34,11 @@ describe('/healthz understanding of a bot started in-process', () => {
     const modelPort = String(await freePort());
     const bot = await startTestBot({ EMBEDDINGS: 'off', EMBEDDED_MODEL_PORT: modelPort });
     try {
-      expect(await health(bot.app.url)).toEqual({ status: 200, understanding: 'word search only: off' });
+      expect(await health(bot.app.url)).toEqual({
+        status: 200,
+        understanding: 'word search only: off',
+        secondOpinion: 'off',
+      });
       expect(bot.app.embedder).toBeUndefined();
       expect(await fetch(`http://127.0.0.1:${modelPort}/health`).catch(() => 'refused')).toBe('refused');
     } finally {
