@@ -7,14 +7,20 @@
  * For each hyperparameter pair (word weight, closest passages per language) it fits a logistic
  * model of "the best-ranked entry is the right one" on every answerable and off-topic question,
  * then picks the answer threshold that answers most questions right while answering at most
- * MAX_WRONG of all messages wrongly (an off-topic question answered counts as wrong).
+ * MAX_WRONG of all messages wrongly (an off-topic question answered counts as wrong). The rule
+ * offers options from just above the probability it gives the best entry of a flat ranking.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { projectRoot } from '../bot/paths';
 import { Retriever, validateContent, type Lang } from '../knowledge';
-import { entryFeatures, featureVector, type HybridRule } from '../knowledge/hybridDecision';
+import {
+  entryFeatures,
+  featureVector,
+  type EntryFeatures,
+  type HybridRule,
+} from '../knowledge/hybridDecision';
 import { contentPassages } from '../knowledge/passages';
 import { SemanticIndex } from '../knowledge/semanticIndex';
 import { fitLogistic, sigmoid, type Embedder, type Vector } from '../semantic';
@@ -24,8 +30,23 @@ const MAX_WRONG = 0.02;
 const WORD_WEIGHTS = [0, 0.03, 0.05, 0.1];
 const CLOSEST_PER_LANGUAGE = [2, 3];
 const THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
-/** Below this the best entry stands out no more than any entry of a flat ranking: nothing to offer. */
-const OFFER_AT = 0.2;
+/**
+ * A flat ranking: every entry equally close, the best one holding one vote in eight, no word
+ * agreeing. Below the probability the rule gives its best entry, nothing stands out: nothing to offer.
+ */
+const FLAT: EntryFeatures = {
+  vote: 1 / 8,
+  leadOverMean: 0,
+  leadOverRunnerUp: 0,
+  wordsAgree: false,
+  wordConfidence: 0,
+};
+
+/** The next multiple of 0.05 above the flat ranking's probability. */
+function offerThreshold(weights: number[], bias: number): number {
+  const flat = sigmoid(featureVector(FLAT).reduce((sum, v, i) => sum + v * weights[i]!, bias));
+  return Math.floor(flat * 20 + 1) / 20;
+}
 const FIT_FILE = path.join(projectRoot(), 'knowledge', 'retrieval-fit', 'fit.json');
 
 interface Case {
@@ -81,7 +102,13 @@ function topEntries(questions: Question[], wordWeight: number, closestPerLanguag
   });
 }
 
-function score(entries: ReturnType<typeof topEntries>, weights: number[], bias: number, answerAt: number) {
+function score(
+  entries: ReturnType<typeof topEntries>,
+  weights: number[],
+  bias: number,
+  answerAt: number,
+  offerAt: number,
+) {
   let right = 0;
   let wrong = 0;
   let offered = 0;
@@ -90,7 +117,7 @@ function score(entries: ReturnType<typeof topEntries>, weights: number[], bias: 
     if (p >= answerAt) {
       if (e.right) right++;
       else wrong++;
-    } else if (p >= OFFER_AT && e.q.expected && e.options.includes(e.q.expected)) offered++;
+    } else if (p >= offerAt && e.q.expected && e.options.includes(e.q.expected)) offered++;
   }
   const answerable = entries.filter((e) => e.q.expected).length;
   return { right, wrong, offered, answerable, messages: entries.length };
@@ -117,8 +144,9 @@ async function main(): Promise<void> {
           entries.map((e) => e.x),
           entries.map((e) => (e.right ? 1 : 0)),
         );
+        const offerAt = offerThreshold(weights, bias);
         for (const answerAt of THRESHOLDS) {
-          const figures = score(entries, weights, bias, answerAt);
+          const figures = score(entries, weights, bias, answerAt, offerAt);
           table.push({ wordWeight, closestPerLanguage, answerAt, ...figures });
           if (figures.wrong > MAX_WRONG * figures.messages) continue;
           if (
@@ -133,7 +161,7 @@ async function main(): Promise<void> {
                 weights: weights.map(round),
                 bias: round(bias),
                 answerAt,
-                offerAt: OFFER_AT,
+                offerAt,
               },
               figures,
             };
@@ -147,7 +175,10 @@ async function main(): Promise<void> {
         best.rule.wordWeight,
         best.rule.closestPerLanguage,
       );
-      return { set, ...score(entries, best.rule.weights, best.rule.bias, best.rule.answerAt) };
+      return {
+        set,
+        ...score(entries, best.rule.weights, best.rule.bias, best.rule.answerAt, best.rule.offerAt),
+      };
     });
     const record = {
       about:
