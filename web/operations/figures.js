@@ -3,7 +3,8 @@
 // exercise's figures carry the EXERCISE marker everywhere; "all together" never holds them.
 
 import { html } from '/shared/vendor/preact-htm.js';
-import { advice, duration, languageName, number, percent, queueName, rate } from './format.js';
+import { languageName } from '../shared/languages.js';
+import { advice, duration, number, percent, queueName, rate } from './format.js';
 
 const Marker = ({ figures }) => figures.exercise && html`<strong class="badge exercise">EXERCISE</strong> `;
 

@@ -1,9 +1,9 @@
 // How the operations view writes its figures: the same words on screen and in the text summaries.
 
-export const LANGUAGES = { fr: 'French', nl: 'Dutch', de: 'German', en: 'English' };
+import { languageName } from '../shared/languages.js';
+
 export const QUEUES = { d5: 'D5 information', d2: 'D2 victim inquiries' };
 
-export const languageName = (lang) => LANGUAGES[lang] ?? lang;
 export const queueName = (queue) => QUEUES[queue] ?? queue;
 
 const integer = new Intl.NumberFormat('en');

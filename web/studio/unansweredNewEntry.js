@@ -2,8 +2,9 @@
 // language; the communicator writes the answers (or drafts the other languages by machine later).
 
 import { html, useState } from '/shared/vendor/preact-htm.js';
+import { LANGUAGE_NAMES } from '../shared/languages.js';
 
-const LANGUAGES = ['fr', 'nl', 'de', 'en'];
+const LANGUAGES = Object.keys(LANGUAGE_NAMES);
 
 export function NewEntryForm({ picked, entries, busy, languages, onSubmit, onCancel }) {
   const shown = languages ?? LANGUAGES;
