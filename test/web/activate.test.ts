@@ -120,7 +120,8 @@ describe('the activation page on a phone, against the whole bot', () => {
 
     // The form: a template, the authority's languages already chosen, a title per language.
     await page.getByRole('heading', { name: 'Activate a crisis service' }).waitFor(WAIT);
-    expect(await page.getByRole('checkbox', { name: 'French' }).isChecked()).toBe(true);
+    // Chosen once the authority's record has loaded (a busy machine takes a while).
+    await page.getByRole('checkbox', { name: 'French', checked: true }).waitFor(WAIT);
     expect(await page.getByRole('checkbox', { name: 'Dutch' }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'German' }).isChecked()).toBe(false);
     // A content file fills the fields from its own crisis, to be checked and corrected.
