@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { startEmbeddedDb, startEmbeddedModel } from '../../embedded';
+import { prewarmTriageClassifier } from '../triage/testModel';
 import { freePort, PROJECT_ROOT } from './db';
 
 export interface TestServicesState {
@@ -17,7 +18,8 @@ declare global {
 
 /**
  * One FerretDB (unless MONGODB_URI names a server) and one embedded model for the whole run, each
- * on a free port; workers are forked after this and find them through the environment.
+ * on a free port, and the D2 classifier in the project's cache; workers are forked after this and
+ * find them through the environment.
  */
 export default async function globalSetup(): Promise<void> {
   const logger = pino({ level: 'warn' });
@@ -30,6 +32,9 @@ export default async function globalSetup(): Promise<void> {
     ownProcessGroup: false,
   });
   process.env.TEST_EMBEDDED_MODEL_PORT = new URL(model.url).port;
+  // Once, before any worker: otherwise every bot a test starts on a fresh clone fits the D2
+  // classifier itself (some 2,000 texts through the one model), all at the same time.
+  await prewarmTriageClassifier();
 
   if (process.env.MONGODB_URI) {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
