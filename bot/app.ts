@@ -53,6 +53,7 @@ import {
   LanguageModel,
   LiveContent,
   loadTemplates,
+  templatesDir,
   readContentFile,
   seedDemoIfEmpty,
   validateContent,
@@ -281,7 +282,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     embedder,
     inbox,
   });
-  const templates = await loadTemplates(path.join(root, 'content', 'templates'));
+  const templates = await loadTemplates(templatesDir(root));
   const bot = new CrisisBot({
     conversationState,
     live,
@@ -289,7 +290,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     router,
     logger,
     embedder,
-    triageExemplars: trainingExemplars([...templates.values()].map((t) => t.content)),
+    triageExemplars: trainingExemplars(templates),
   });
   // The first citizens get the second opinion on victim inquiries too: its classifier is read
   // from the cache at once, or fitted now (a minute or two on a first start), within the same wait.

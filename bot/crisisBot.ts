@@ -238,8 +238,7 @@ export class CrisisBot extends ActivityHandler {
     if (!queryVector || (lexicon.decision === 'd5' && isPersonRequest(text, lang))) {
       return { inquiry: lexicon, queryVector };
     }
-    const opinion = this.semanticTriage?.opinion(queryVector);
-    return { inquiry: withSecondOpinion(lexicon, opinion), queryVector };
+    return { inquiry: withSecondOpinion(lexicon, this.semanticTriage?.opinion(queryVector)), queryVector };
   }
 
   /** Collects the message and the bot's replies; the returned function adds them to `recent` unless the turn was private. */

@@ -18,7 +18,7 @@ export { LiveContent, type LiveCrisis, type LiveContentOptions, type EndedCrisis
 export { Retriever, type SearchOutcome, type Candidate, type FaqView, type Decision } from './retriever';
 export { detectLanguage, requestedLanguage, langFromLocale, isLang, type LanguageHints } from './language';
 export { foldAccents } from './textAnalysis';
-export { loadTemplates, type CrisisTemplate } from './templates';
+export { loadTemplates, templatesDir, type CrisisTemplate } from './templates';
 export { faqSchema, faqIdSchema, slugSchema, crisisSchema, CONTENT_LIMITS } from './contentSchema';
 export { unsafeTextProblems, isHttpsUrl } from './contentSafety';
 export {

@@ -8,6 +8,11 @@ export interface CrisisTemplate {
   content: ContentFile;
 }
 
+/** Where the shipped templates are, below the project's root. */
+export function templatesDir(root: string): string {
+  return path.join(root, 'content', 'templates');
+}
+
 /**
  * The generic crisis templates shipped in `content/templates/` (one content file each): the
  * starting content an authority picks at activation. An invalid template stops start-up.

@@ -19,7 +19,7 @@ import { projectRoot } from '../bot/paths';
 import type { Lang } from '../models';
 import type { Vector } from '../semantic';
 import { scriptEmbedder } from './scriptEmbedder';
-import { loadTemplates } from '../knowledge';
+import { loadTemplates, templatesDir } from '../knowledge';
 import {
   classifyInquiry,
   SemanticTriage,
@@ -133,11 +133,7 @@ async function main(): Promise<number> {
     embedder &&
     new SemanticTriage({
       embedder,
-      exemplars: trainingExemplars(
-        [...(await loadTemplates(path.join(projectRoot(), 'content', 'templates'))).values()].map(
-          (t) => t.content,
-        ),
-      ),
+      exemplars: trainingExemplars(await loadTemplates(templatesDir(projectRoot()))),
       cacheDir: path.join(projectRoot(), '.cache'),
       logger,
     });

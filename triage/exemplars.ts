@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ContentFile } from '../knowledge/contentSchema';
 import { contentQuestions } from '../knowledge/passages';
+import type { CrisisTemplate } from '../knowledge/templates';
 import type { Lang } from '../models';
 import { classifyInquiry } from './victimInquiry';
 import de from './exemplars/de.json';
@@ -37,6 +38,9 @@ const kinds = <K extends string>(names: readonly K[]) =>
   z.strictObject(Object.fromEntries(names.map((k) => [k, texts])) as Record<K, typeof texts>);
 const fileSchema = z.strictObject({ d2: kinds(D2_KINDS), d5: kinds(D5_KINDS) });
 
+/** Two exemplars of one language whose texts differ only in case are the same. */
+const sameText = ({ lang, text }: Pick<Exemplar, 'lang' | 'text'>) => `${lang}|${text.toLowerCase()}`;
+
 /**
  * The exemplar files (triage/exemplars/{lang}.json) as one list. A file of the wrong shape, or a
  * text listed twice (within a language, or as both D2 and D5), is an error naming the place.
@@ -52,7 +56,7 @@ export function parseExemplars(files: Record<Lang, unknown>): Exemplar[] {
       for (const [kind, list] of Object.entries<string[]>(parsed.data[label])) {
         for (const text of list) {
           const where = `${lang} ${label}.${kind}`;
-          const key = `${lang}|${text.toLowerCase()}`;
+          const key = sameText({ lang, text });
           const earlier = seen.get(key);
           if (earlier) throw new Error(`exemplars ${where}: "${text}" is already in ${earlier}`);
           seen.set(key, where);
@@ -74,15 +78,16 @@ export function builtInExemplars(): Exemplar[] {
 
 /**
  * The general questions of crisis content (every FAQ question and anticipated phrasing, in every
- * language) as D5 exemplars of kind `faq`: what the questions of a crisis look like, beside the
- * exemplars written for triage. A phrasing the lexicon takes for a victim inquiry ("who do I call
- * about a missing person?") is left out: it would teach that such messages are general.
+ * language) as D5 exemplars of kind `faq`, once each and none already `among`: what the questions
+ * of a crisis look like, beside the exemplars written for triage. A phrasing the lexicon takes for
+ * a victim inquiry ("who do I call about a missing person?") is left out: it would teach that
+ * such messages are general.
  */
-export function faqExemplars(contents: readonly ContentFile[]): Exemplar[] {
-  const seen = new Set<string>();
+export function faqExemplars(contents: readonly ContentFile[], among: readonly Exemplar[] = []): Exemplar[] {
+  const seen = new Set(among.map(sameText));
   const exemplars: Exemplar[] = [];
   for (const { lang, text } of contents.flatMap(contentQuestions)) {
-    const key = `${lang}|${text.toLowerCase()}`;
+    const key = sameText({ lang, text });
     if (seen.has(key) || classifyInquiry(text, lang).decision === 'd2') continue;
     seen.add(key);
     exemplars.push({ lang, label: 'd5', kind: 'faq', text });
@@ -91,11 +96,8 @@ export function faqExemplars(contents: readonly ContentFile[]): Exemplar[] {
 }
 
 /** What the victim-inquiry classifier is fitted on: the exemplars and the shipped templates' questions. */
-export function trainingExemplars(templates: readonly ContentFile[]): Exemplar[] {
+export function trainingExemplars(templates: ReadonlyMap<string, CrisisTemplate>): Exemplar[] {
   const written = builtInExemplars();
-  const known = new Set(written.map((e) => `${e.lang}|${e.text.toLowerCase()}`));
-  return [
-    ...written,
-    ...faqExemplars(templates).filter((e) => !known.has(`${e.lang}|${e.text.toLowerCase()}`)),
-  ];
+  const contents = [...templates.values()].map((t) => t.content);
+  return [...written, ...faqExemplars(contents, written)];
 }

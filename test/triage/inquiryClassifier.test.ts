@@ -75,7 +75,9 @@ describe('the exemplars the classifier is fitted on', () => {
   it('add them to the written exemplars once', () => {
     const written = builtInExemplars();
     const repeated = written.find((e) => e.lang === 'en' && e.label === 'd5')!.text;
-    const all = trainingExemplars([template([repeated, 'Are the sandbags free of charge?'])]);
+    const all = trainingExemplars(
+      new Map([['t', { id: 't', content: template([repeated, 'Are the sandbags free of charge?']) }]]),
+    );
     expect(all).toHaveLength(written.length + 1);
     expect(all.at(-1)).toMatchObject({ kind: 'faq', text: 'Are the sandbags free of charge?' });
   });

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { projectRoot } from '../../bot/paths';
 import { EMBEDDED_MODEL_NAME } from '../../embedded';
 import { EmbeddingsClient } from '../../semantic';
-import { loadTemplates } from '../../knowledge';
+import { loadTemplates, templatesDir } from '../../knowledge';
 import { SemanticTriage, trainingExemplars } from '../../triage';
 import { testModelPort } from '../helpers/db';
 
@@ -32,8 +32,7 @@ export function testEmbedder(url = testEmbeddingsUrl(), model = TEST_MODEL): Emb
 
 /** What a bot fits its triage classifier on: the exemplars and the shipped templates' questions. */
 export async function shippedTrainingExemplars() {
-  const templates = await loadTemplates(path.join(projectRoot(), 'content', 'templates'));
-  return trainingExemplars([...templates.values()].map((t) => t.content));
+  return trainingExemplars(await loadTemplates(templatesDir(projectRoot())));
 }
 
 /**
