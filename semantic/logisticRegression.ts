@@ -2,7 +2,7 @@
  * Logistic regression by batch gradient descent with an L2 penalty: enough for a handful of
  * features and a few hundred labelled questions (the retrieval rule), or for a few thousand
  * embedding vectors (the victim-inquiry classifier), and simple enough to read in full. Typed
- * arrays and plain loops: the classifier's fit (2,000 rows of 384 dimensions) takes about a second.
+ * arrays and plain loops: the classifier's fit (1,700 rows of 384 dimensions) takes about a second.
  */
 export function fitLogistic(
   rows: readonly ArrayLike<number>[],

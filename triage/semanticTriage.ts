@@ -29,7 +29,7 @@ const FORMAT = 'e5-query-linear-v1';
 /**
  * The semantic second opinion on victim inquiries: a classifier of the message's vector, read
  * from the cache when it was fitted for this model and these exemplars, else fitted in the
- * background (the exemplars embedded through the model, about 2,000 queries, a minute or two of
+ * background (the exemplars embedded through the model, about 1,700 queries, a minute or two of
  * model time, then a second of fitting) and cached; until it is there, or while the model is down,
  * there is no opinion and the lexicon decides alone.
  */

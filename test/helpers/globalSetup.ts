@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env.TEST_EMBEDDED_MODEL_PORT = new URL(model.url).port;
   // Once, before any worker: otherwise every bot a test starts on a fresh clone fits the D2
-  // classifier itself (some 2,000 texts through the one model), all at the same time.
+  // classifier itself (some 1,700 texts through the one model), all at the same time.
   await prewarmTriageClassifier();
 
   if (process.env.MONGODB_URI) {
