@@ -1,18 +1,9 @@
 import { LIVE_WINDOW_HOURS, staffingAdvice, type ServiceTarget, type StaffingAdvice } from '../accounting';
 import { canServe, type Queue } from '../handoff';
+import type { LiveMessageDoc } from '../models';
 
 /** A citizen's message as the interaction log holds it (inbound entries only). */
-export interface LiveMessage {
-  id: string;
-  crisisSlug: string;
-  conversationId: string;
-  lang?: string;
-  /** What the bot did with it: the kind of its first reply. */
-  kind?: string;
-  /** Entries a clarification offered (0: it asked to rephrase). */
-  options?: number;
-  at: Date;
-}
+export type LiveMessage = Omit<LiveMessageDoc, '_id'> & { id: string };
 
 export interface LiveTicket {
   id: string;

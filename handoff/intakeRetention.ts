@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { activeTickets, botStates, InsertLocks, ticketMessages, TicketModel } from '../models';
-import { deleteCopiedPersonalData, TICKET_LOCKS } from './tickets';
+import { deleteCopiedPersonalData, TICKET_LOCKS, UNSET_PERSONAL_DATA } from './tickets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Version locks of tickets only matter while a writer may hold an old read: a day is ample. */
@@ -61,11 +61,7 @@ export async function deleteTicketPersonalData(
   now: Date,
   withMessages = false,
 ): Promise<{ tickets: number; intakes: string[] }> {
-  const personal = [
-    { intake: { $exists: true } },
-    { transcript: { $exists: true } },
-    { callbackPhone: { $exists: true } },
-  ];
+  const personal = Object.keys(UNSET_PERSONAL_DATA).map((field) => ({ [field]: { $exists: true } }));
   // Only tickets still holding personal data are read, unless their messages go too.
   const matching = await TicketModel.find(withMessages ? filter : { ...filter, $or: personal }, {
     _id: 1,
@@ -87,7 +83,7 @@ export async function deleteTicketPersonalData(
   const result = rest.length
     ? await TicketModel.updateMany(
         { _id: { $in: rest.map((t) => t._id) }, $or: personal },
-        { $unset: { intake: 1, transcript: 1, callbackPhone: 1 } },
+        { $unset: UNSET_PERSONAL_DATA },
       )
     : { modifiedCount: 0 };
   const restWithIntake = rest.filter((t) => t.intake).map((t) => t._id);

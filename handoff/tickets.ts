@@ -44,6 +44,9 @@ export interface NewTicket {
   callbackPhone?: string;
 }
 
+/** What deleting a ticket's personal data unsets: its sealed intake, transcript and callback number. */
+export const UNSET_PERSONAL_DATA = { intake: 1, transcript: 1, callbackPhone: 1 } as const;
+
 /** The collection of ticket version locks (purged by the retention job). */
 export const TICKET_LOCKS = 'ticketlocks';
 /** A version lock this old was left by a writer that died between taking it and writing. */
@@ -145,10 +148,7 @@ export async function deleteCopiedPersonalData(id: Types.ObjectId, now: Date): P
       const { intake, transcript, callbackPhone, ...kept } = doc;
       const changed = { version: doc.version + 1, ...(intake ? { intakeDeletedAt: now } : {}) };
       await activeTickets.replace({ ...kept, ...changed } as TicketDoc);
-      await TicketModel.updateOne(
-        { _id: id },
-        { $set: changed, $unset: { intake: 1, transcript: 1, callbackPhone: 1 } },
-      );
+      await TicketModel.updateOne({ _id: id }, { $set: changed, $unset: UNSET_PERSONAL_DATA });
       return true;
     }
     await pause(attempt);

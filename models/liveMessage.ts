@@ -12,7 +12,9 @@ export interface LiveMessageDoc {
   crisisSlug: string;
   conversationId: string;
   lang?: string;
+  /** What the bot did with it: the kind of its first reply. */
   kind?: string;
+  /** Entries a clarification offered (0: it asked to rephrase). */
   options?: number;
   at: Date;
 }

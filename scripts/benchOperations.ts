@@ -121,7 +121,6 @@ async function main(): Promise<void> {
       let started = performance.now();
       const data = await operations.reads.data();
       reads.push(performance.now() - started);
-      started = performance.now();
       // The next read of the same process (messages only since the previous one), once the last is stale.
       await new Promise((resolve) => setTimeout(resolve, 2 * operations.reads.readMs + 10));
       started = performance.now();
