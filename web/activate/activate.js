@@ -69,4 +69,5 @@ startPage({
   roles: ['authority', 'admin'],
   App,
   refusal: 'This page is for the authority users who activate a crisis service.',
+  signInHint: 'Once your authenticator app is set up, the code it shows is asked after your password.',
 });

@@ -24,11 +24,13 @@ function Elsewhere({ user, what }) {
 
 /**
  * Starts the page: `App` gets the signed-in user when one of `roles` is theirs; anyone else is told
- * `refusal` and where to go instead (the server refuses them the API anyway).
+ * `refusal` and where to go instead (the server refuses them the API anyway). `signInHint` is as
+ * for startSession.
  */
-export function startPage({ roles, App, refusal }) {
+export function startPage({ roles, App, refusal, signInHint }) {
   const app = $('app');
   startSession({
+    signInHint,
     enter(user) {
       $('user-name').textContent = user.displayName;
       $('signin-view').hidden = true;

@@ -1,6 +1,7 @@
-// Sign-in, sign-out and the session a reload restores, for a page with the sign-in form
-// (#signin-form, #username), a #sign-out button and the status bar. An account with a second
-// factor is asked for its code after the password, in a field added to the form.
+// Sign-in, sign-out and the session a reload restores, for a page with an empty
+// <main id="signin-view">, a <div id="account"> in its top bar and the status bar: the sign-in form
+// and the account's name and sign-out button are drawn here, the same on every page. An account
+// with a second factor is asked for its code after the password, in a field added to the form.
 
 import { api, ApiError, setToken } from './api.js';
 import { $, el, setBusy, showStatus } from './ui.js';
@@ -13,18 +14,59 @@ let page = null;
 let signedIn = false;
 
 /**
- * Wires the sign-in form and the sign-out button, then restores the session if the cookie still
- * holds one. `enter(user)` opens the page for a user, `leave(message, kind)` goes back to the sign-in
- * form. Optional: `afterSignIn(user)` runs after the form (not on a restore) and resolves to the user
- * to enter with; `maySignOut()` may refuse a sign-out.
+ * Draws and wires the sign-in form and the sign-out button, then restores the session if the cookie
+ * still holds one. `enter(user)` opens the page for a user, `leave(message, kind)` goes back to the
+ * sign-in form. Optional: `afterSignIn(user)` runs after the form (not on a restore) and resolves to
+ * the user to enter with; `maySignOut()` may refuse a sign-out; `signInHint` is a line of help under
+ * the form.
  */
 export function startSession(hooks) {
   page = { afterSignIn: (user) => user, maySignOut: () => true, ...hooks };
+  drawSignIn(page.signInHint);
+  drawAccount();
   $('signin-form').addEventListener('submit', onSignIn);
   // Another account may have no second factor: its code field goes until the server asks again.
   $('username').addEventListener('input', removeCodeField);
   $('sign-out').addEventListener('click', onSignOut);
   restoreSession();
+}
+
+function drawSignIn(hint) {
+  const form = el('form', 'card signin-form');
+  form.id = 'signin-form';
+  const submit = el('button', '', 'Sign in');
+  submit.type = 'submit';
+  form.append(
+    el('h2', '', 'Sign in'),
+    ...field({ name: 'username', label: 'Username', autocomplete: 'username' }),
+    ...field({
+      name: 'password',
+      label: 'Password',
+      type: 'password',
+      autocomplete: 'current-password',
+    }),
+    submit,
+  );
+  if (hint) form.append(el('p', 'hint', hint));
+  $('signin-view').replaceChildren(form);
+}
+
+function field({ name, label, ...attributes }) {
+  const caption = el('label', '', label);
+  caption.htmlFor = name;
+  const input = el('input');
+  Object.assign(input, { id: name, name, ...attributes, required: true });
+  return [caption, input];
+}
+
+/** The user's name first and the sign-out button last, around the page's own controls (if any). */
+function drawAccount() {
+  const name = el('span', 'user-name');
+  name.id = 'user-name';
+  const signOut = el('button', '', 'Sign out');
+  Object.assign(signOut, { id: 'sign-out', type: 'button' });
+  $('account').prepend(name);
+  $('account').append(signOut);
 }
 
 /** Runs an API action; failures are shown (with their details), so callers only handle success. */

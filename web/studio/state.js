@@ -14,7 +14,8 @@ export const LIMITS = {
   summary: 2000,
 };
 
-export const state = {
+/** The state of a signed-out studio. */
+const signedOut = () => ({
   user: null,
   crises: [],
   slug: null,
@@ -30,8 +31,14 @@ export const state = {
   conflict: null,
   crisisConflict: null,
   selectedVersion: null,
-  linkCounter: 0,
-};
+});
+
+// linkCounter numbers the link rows' ids for the page's whole life, across sign-ins.
+export const state = { ...signedOut(), linkCounter: 0 };
+
+export function resetState() {
+  Object.assign(state, signedOut());
+}
 
 export const crisisPath = (suffix = '') => `/api/crises/${encodeURIComponent(state.slug)}${suffix}`;
 export const entryPath = (id) => crisisPath(`/draft/entries/${encodeURIComponent(id)}`);

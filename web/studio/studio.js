@@ -25,7 +25,7 @@ import { addLink } from './entryLinks.js';
 import { loadVersions, onPublish, openHistory, rollback } from './history.js';
 import { onExport, onImport } from './importExport.js';
 import { wirePreview } from './preview.js';
-import { crisisLangs, crisisPath, findEntry, localized, sortedEntries, state } from './state.js';
+import { crisisLangs, crisisPath, findEntry, localized, resetState, sortedEntries, state } from './state.js';
 import { openUnanswered } from './unanswered.js';
 import { markDirty, mayDiscard, showWorkspace } from './workspace.js';
 
@@ -51,19 +51,7 @@ async function enterStudio(user) {
 }
 
 function leaveStudio(message, kind = 'info') {
-  Object.assign(state, {
-    user: null,
-    crises: [],
-    slug: null,
-    draft: null,
-    versions: [],
-    view: 'none',
-    loaded: null,
-    dirty: false,
-    conflict: null,
-    crisisConflict: null,
-    selectedVersion: null,
-  });
+  resetState();
   $('studio-view').hidden = true;
   $('account').hidden = true;
   $('crisis-picker').hidden = true;
