@@ -1,6 +1,5 @@
-import { TOTP } from 'otpauth';
 import { AuditLogModel, CrisisModel } from '../../models';
-import { ADMIN, ApiClient, adminEnv, signedInStaff } from '../helpers/api';
+import { ADMIN, ApiClient, adminEnv, enrolAuthenticator, signedInStaff } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 
 interface Account {
@@ -41,9 +40,8 @@ describe('administration of accounts and the audit log', () => {
       languages: ['nl'],
       authorityNis: '99001',
     });
-    const enrol = await staff.post<{ secret: string }>('/api/me/totp', { password: staff.password });
-    const code = new TOTP({ secret: enrol.body.secret }).generate();
-    expect((await staff.post('/api/me/totp/verify', { code })).status).toBe(204);
+    const { code } = await enrolAuthenticator(staff);
+    expect((await staff.post('/api/me/totp/verify', { code: code() })).status).toBe(204);
 
     const list = await admin.get<{ users: Account[] }>('/api/users');
     expect(list.status).toBe(200);

@@ -37,13 +37,19 @@ describe('the exercise on the chat page, in a browser', () => {
   });
   afterAll(() => Promise.all(browsers.map((b) => b.close())));
 
+  /** A Dutch-speaking citizen's browser on the chat page of `crisis`; closed after the file. */
+  async function openChatPage(crisis: string) {
+    const opened = await openLaptopPage({ locale: 'nl-BE' });
+    browsers.push(opened.browser);
+    await opened.page.goto(`${bot.app.url}/?crisis=${crisis}`);
+    return opened;
+  }
+
   it(
     'says the marker in the header and on every message, in each of the four languages of one page',
     async () => {
-      const opened = await openLaptopPage({ locale: 'nl-BE' });
-      browsers.push(opened.browser);
+      const opened = await openChatPage('drill-page');
       const { page } = opened;
-      await page.goto(`${bot.app.url}/?crisis=drill-page`);
       const banner = page.locator('#exercise-banner');
       // The page opens in the browser's language, then the citizen switches through the others.
       for (const lang of ['nl', 'de', 'fr', 'en'] as const) {
@@ -70,10 +76,8 @@ describe('the exercise on the chat page, in a browser', () => {
   it(
     'shows no marker on a real crisis, in any of the four languages',
     async () => {
-      const opened = await openLaptopPage({ locale: 'nl-BE' });
-      browsers.push(opened.browser);
+      const opened = await openChatPage('real-page');
       const { page } = opened;
-      await page.goto(`${bot.app.url}/?crisis=real-page`);
       await page.getByRole('heading', { level: 1, name: 'Crisis real-page' }).waitFor(WAIT);
       await botSaid(page, 'Crisis real-page').first().waitFor(WAIT);
       for (const lang of ['de', 'fr', 'en'] as const) {

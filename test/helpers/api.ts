@@ -67,6 +67,13 @@ export class ApiClient {
   }
 }
 
+/** Creates `user` (with its own username and password) through the admin API; returns the admin's client. */
+export async function adminCreatesUser(baseUrl: string, user: Record<string, unknown>): Promise<ApiClient> {
+  const admin = await new ApiClient(baseUrl).login(ADMIN.username, ADMIN.password);
+  expect((await admin.post('/api/users', user)).status).toBe(201);
+  return admin;
+}
+
 export interface StaffOptions {
   roles: string[];
   languages: string[];
@@ -157,15 +164,24 @@ export async function openEvents(client: ApiClient, path = '/api/events'): Promi
   };
 }
 
-/** An authority user with an enrolled authenticator; `code(offset)` is the code of the step `offset` steps away. */
-export async function authorityUser(baseUrl: string, nis: string) {
-  const client = await signedInStaff(baseUrl, { roles: ['authority'], languages: ['nl'], authorityNis: nis });
+/**
+ * Starts enrolling an authenticator for a signed-in account (its password confirms it); the caller
+ * verifies a first code. `code(offset)` is the code of the time step `offset` steps away.
+ */
+export async function enrolAuthenticator(client: ApiClient & { password: string }) {
   const enrol = await client.post<{ secret: string; otpauthUri: string }>('/api/me/totp', {
     password: client.password,
   });
-  expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
   const totp = new TOTP({ secret: enrol.body.secret, digits: 6, period: 30 });
   const code = (offset = 0) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
+  return { otpauthUri: enrol.body.otpauthUri, code };
+}
+
+/** An authority user with an enrolled authenticator; `code(offset)` is the code of the step `offset` steps away. */
+export async function authorityUser(baseUrl: string, nis: string) {
+  const client = await signedInStaff(baseUrl, { roles: ['authority'], languages: ['nl'], authorityNis: nis });
+  const { otpauthUri, code } = await enrolAuthenticator(client);
+  expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);
   const wrong = code().replace(/.$/, (d) => String((Number(d) + 5) % 10));
   expect((await client.post('/api/me/totp/verify', { code: wrong })).status).toBe(400);
   expect((await client.post('/api/me/totp/verify', { code: code(-1) })).status).toBe(204);

@@ -1,4 +1,6 @@
+import mongoose from 'mongoose';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TestBot } from './bot';
 
 /** Debian's Chromium, installed by .ci/run; playwright-core never downloads a browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -80,4 +82,17 @@ export async function signInOnPage(
     await codeField.press('Enter');
   }
   await page.locator('#user-name', { hasText: user.displayName }).waitFor({ timeout: 15_000 });
+}
+
+/**
+ * Ends a browser test file: its browsers, then the bot's database (the file's own, as startTestBot
+ * names it: leave nothing behind), then the bot. Either may be missing when the setup failed early.
+ */
+export async function closeBrowsersAndBot(
+  browsers: (Browser | undefined)[],
+  bot: TestBot | undefined,
+): Promise<void> {
+  await Promise.all(browsers.map((browser) => browser?.close()));
+  await mongoose.connection.db?.dropDatabase();
+  await bot?.stop();
 }

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import { TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient, authorityUser } from '../helpers/api';
-import { openPhonePage, signInOnPage } from '../helpers/browser';
+import { ADMIN, adminCreatesUser, adminEnv, ApiClient, authorityUser } from '../helpers/api';
+import { openPhonePage, signInOnPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
 
@@ -74,11 +73,7 @@ describe('the activation page on a phone, against the whole bot', () => {
     ({ browser, page, pageErrors, cspViolations } = await openPhonePage());
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
-  });
+  afterAll(() => closeBrowsersAndBot([browser], bot));
 
   it('enrols the second factor, signs in with a code, activates from a template, a citizen is answered, then ends it', async () => {
     const opened = Date.now();
@@ -249,9 +244,8 @@ describe('the activation page on a phone, against the whole bot', () => {
     await signInOnPage(page, { ...ADMIN, displayName: 'Administrator' });
     await page.getByRole('heading', { name: 'Your crisis services' }).waitFor(WAIT);
 
-    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
     const operator = { ...AUTHORITY_USER, username: 'otto', displayName: 'Otto', roles: ['operator'] };
-    expect((await admin.post('/api/users', { ...operator, authorityNis: undefined })).status).toBe(201);
+    await adminCreatesUser(bot.app.url, { ...operator, authorityNis: undefined });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInOnPage(page, operator);
     await expectFocused(page, '#elsewhere-heading');

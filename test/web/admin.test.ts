@@ -1,10 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import type { Page } from 'playwright-core';
 import { ROLES } from '../../models';
 import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
-import { openLaptopPage, openPhonePage, signInOnPage, type LaptopPage } from '../helpers/browser';
+import {
+  openLaptopPage,
+  openPhonePage,
+  signInOnPage,
+  type LaptopPage,
+  closeBrowsersAndBot,
+} from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 
 const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
@@ -27,11 +32,12 @@ describe('the administration pages, against the whole bot', () => {
     ({ page } = opened[0]!);
   }, 90_000);
 
-  afterAll(async () => {
-    await Promise.all(opened.map((o) => o.browser.close()));
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
-  });
+  afterAll(() =>
+    closeBrowsersAndBot(
+      opened.map((o) => o.browser),
+      bot,
+    ),
+  );
 
   it('points an admin who opens the console to the administration page', async () => {
     await page.goto(`${bot.app.url}/console/`);

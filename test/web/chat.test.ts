@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { openLaptopPage, openPhonePage, type LaptopPage } from '../helpers/browser';
+import { openLaptopPage, openPhonePage, type LaptopPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { StandInServer } from '../helpers/standIn';
 
@@ -66,11 +65,7 @@ describe('citizen chat page in a browser, against the whole bot over its own Dir
     bot = await startTestBot();
   }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all(browsers.map((b) => b.close()));
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
-  });
+  afterAll(() => closeBrowsersAndBot(browsers, bot));
 
   it(
     'opens in the browser language for the crisis of the link, switches to Nederlands and answers in Dutch',
@@ -222,9 +217,7 @@ describe('the chat page with Azure Direct Line configured', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await opened?.browser.close();
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
+    await closeBrowsersAndBot([opened?.browser], bot);
     await azure.stop();
   });
 

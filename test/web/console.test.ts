@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { TOTP } from 'otpauth';
-import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
-import { openLaptopPage, signInOnPage } from '../helpers/browser';
+import { adminEnv, signedInStaff, adminCreatesUser, enrolAuthenticator } from '../helpers/api';
+import { openLaptopPage, signInOnPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
 
@@ -44,18 +42,12 @@ describe('operator console in a browser, against the whole bot', () => {
 
   beforeAll(async () => {
     bot = await startTestBot(adminEnv);
-    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
-    expect((await admin.post('/api/users', OPERATOR)).status).toBe(201);
+    await adminCreatesUser(bot.app.url, OPERATOR);
 
     ({ browser, page, pageErrors } = await openLaptopPage());
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    // The bot's database is this file's own (startTestBot names it): leave nothing behind.
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
-  });
+  afterAll(() => closeBrowsersAndBot([browser], bot));
 
   it('signs in, takes a citizen from the queue, replies and closes the ticket', async () => {
     await page.goto(`${bot.app.url}/console`);
@@ -145,9 +137,7 @@ describe('operator console in a browser, against the whole bot', () => {
       languages: ['en'],
       displayName: 'Enzo',
     });
-    const enrol = await operator.post<{ secret: string }>('/api/me/totp', { password: operator.password });
-    const totp = new TOTP({ secret: enrol.body.secret, digits: 6, period: 30 });
-    const code = (offset: number) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
+    const { code } = await enrolAuthenticator(operator);
     expect((await operator.post('/api/me/totp/verify', { code: code(-1) })).status).toBe(204);
 
     // A page of its own: no session cookie of the earlier tests.

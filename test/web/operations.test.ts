@@ -1,8 +1,7 @@
 import path from 'node:path';
-import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
-import { openPhonePage, signInOnPage } from '../helpers/browser';
+import { adminEnv, signedInStaff, adminCreatesUser } from '../helpers/api';
+import { openPhonePage, signInOnPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { activateFromTemplate, drillingAuthority } from '../helpers/exercise';
 import { crisisReplyOf } from '../helpers/testChannel';
@@ -27,16 +26,11 @@ describe('operations view in a browser at phone width, against the whole bot', (
 
   beforeAll(async () => {
     bot = await startTestBot(adminEnv);
-    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
-    expect((await admin.post('/api/users', SUPERVISOR)).status).toBe(201);
+    await adminCreatesUser(bot.app.url, SUPERVISOR);
     ({ browser, page, pageErrors, cspViolations } = await openPhonePage());
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
-  });
+  afterAll(() => closeBrowsersAndBot([browser], bot));
 
   it('shows a supervisor the queue grow as citizens ask for a person, with advice and charts', async () => {
     // An operator online: with nobody online the bot offers a callback instead of queueing.

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
-import { openLaptopPage, signInOnPage } from '../helpers/browser';
+import { openLaptopPage, signInOnPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { waitFor } from '../helpers/db';
 import { crisisReplyOf } from '../helpers/testChannel';
@@ -182,12 +181,7 @@ describe('cost report page in a browser, against the whole bot', () => {
     ({ browser, page, pageErrors, cspViolations } = await openLaptopPage({ timezoneId: TIME_ZONE }));
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    // The bot's database is this file's own (startTestBot names it): leave nothing behind.
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
-  });
+  afterAll(() => closeBrowsersAndBot([browser], bot));
 
   it('shows the activation report with its totals, four charts and a CSV, and screenshots it', async () => {
     await page.goto(`${bot.app.url}/reports/`);

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient, DEMO_COMMUNICATOR } from '../helpers/api';
-import { openLaptopPage, signInOnPage } from '../helpers/browser';
+import { adminEnv, ApiClient, DEMO_COMMUNICATOR, adminCreatesUser } from '../helpers/api';
+import { openLaptopPage, signInOnPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import type { ReceivedActivity } from '../helpers/testChannel';
 
@@ -51,19 +50,12 @@ describe('content studio in a browser, against the whole bot', () => {
 
   beforeAll(async () => {
     bot = await startTestBot(adminEnv);
-    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
-    const created = await admin.post('/api/users', COMMUNICATOR);
-    expect(created.status).toBe(201);
+    await adminCreatesUser(bot.app.url, COMMUNICATOR);
 
     ({ browser, page, pageErrors } = await openLaptopPage());
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    // The bot's database is this file's own (startTestBot names it): leave nothing behind.
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
-  });
+  afterAll(() => closeBrowsersAndBot([browser], bot));
 
   it('edits an entry, previews it, publishes it, and the citizen gets the new answer', async () => {
     // Before: the citizen gets the shipped answer, not the one this test writes.
@@ -152,8 +144,7 @@ describe('content studio in a browser, against the whole bot', () => {
     await page.getByLabel('Answer (Dutch)').fill(mine);
 
     // Meanwhile a colleague saves the same entry.
-    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
-    expect((await admin.post('/api/users', COLLEAGUE)).status).toBe(201);
+    await adminCreatesUser(bot.app.url, COLLEAGUE);
     const colleague = await new ApiClient(bot.app.url).login(COLLEAGUE.username, COLLEAGUE.password);
     const draft = await colleague.get<{ entries: { id: string; revision: number }[] }>(
       `/api/crises/${CRISIS}/draft`,

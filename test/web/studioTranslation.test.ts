@@ -1,7 +1,6 @@
-import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient, DEMO_COMMUNICATOR } from '../helpers/api';
-import { openLaptopPage, signInOnPage } from '../helpers/browser';
+import { adminEnv, DEMO_COMMUNICATOR, adminCreatesUser } from '../helpers/api';
+import { openLaptopPage, signInOnPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { FakeOpenAi } from '../helpers/fakeOpenAi';
 import { SANDBAGS, TRANSLATIONS } from '../helpers/translationFixture';
@@ -20,16 +19,13 @@ describe('machine translation in the studio page, with a language model', () => 
   beforeAll(async () => {
     await fake.start();
     bot = await startTestBot({ ...adminEnv, OPENAI_BASE_URL: fake.url, OPENAI_MODEL: 'test-model' });
-    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
-    expect((await admin.post('/api/users', COMMUNICATOR)).status).toBe(201);
+    const admin = await adminCreatesUser(bot.app.url, COMMUNICATOR);
     expect((await admin.post(`/api/crises/${CRISIS}/draft/entries`, SANDBAGS)).status).toBe(201);
     ({ browser, page, pageErrors } = await openLaptopPage());
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
+    await closeBrowsersAndBot([browser], bot);
     await fake.stop();
   });
 

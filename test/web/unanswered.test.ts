@@ -1,7 +1,6 @@
-import mongoose from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, adminEnv, ApiClient, DEMO_COMMUNICATOR } from '../helpers/api';
-import { openLaptopPage, signInOnPage } from '../helpers/browser';
+import { adminEnv, DEMO_COMMUNICATOR, adminCreatesUser } from '../helpers/api';
+import { openLaptopPage, signInOnPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
 import { prewarmTriageClassifier } from '../triage/testModel';
@@ -30,16 +29,11 @@ describe('the studio tab "Unanswered" in a browser, against the whole bot', () =
 
   beforeAll(async () => {
     bot = await startTestBot(adminEnv);
-    const admin = await new ApiClient(bot.app.url).login(ADMIN.username, ADMIN.password);
-    expect((await admin.post('/api/users', DEMO_COMMUNICATOR)).status).toBe(201);
+    await adminCreatesUser(bot.app.url, DEMO_COMMUNICATOR);
     ({ browser, page, pageErrors, cspViolations } = await openLaptopPage());
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await mongoose.connection.db?.dropDatabase();
-    await bot?.stop();
-  });
+  afterAll(() => closeBrowsersAndBot([browser], bot));
 
   it('attaches a group to an entry, publishes, and the bot then answers its phrasing', async () => {
     expect((await replyTo(bot, QUESTION))?.kind).toBe('clarify');
