@@ -3,7 +3,7 @@
  * per file and language: D2 messages routed (recall: decided d2 or unsure), traps kept D5 and, for
  * question files, the crisis's general questions kept D5, by the lexicon alone and with the
  * semantic second opinion. FILE is a triage set (`{ "fr": { "d2": [...], "d5": [...] }, ... }`, as
- * test/fixtures/d2-dev.json), a question file (`{ "cases": [{ "text", "lang", "expect": { "kind" },
+ * triage/exemplars/sets/d2-dev.json), a question file (`{ "cases": [{ "text", "lang", "expect": { "kind" },
  * "trap"? }] }`: D2 cases, traps, and answerable questions as general ones), or a list of labelled
  * messages (`[{ "text", "lang", "d2": true | false }]`).
  * The model is the one the bot would ask (EMBEDDINGS_URL, or the embedded model, started if none
@@ -24,48 +24,22 @@ import {
   classifyInquiry,
   SemanticTriage,
   trainingExemplars,
+  parseLabelledMessages,
   withSecondOpinion,
   type InquiryDecision,
+  type LabelledMessage,
 } from '../triage';
 
 const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
 /** Messages embedded at once: the client batches them into one model request. */
 const CONCURRENT = 16;
 
-interface Case {
-  lang: Lang;
-  text: string;
-  d2: boolean;
-  /** An answerable question of a question file: neither a victim inquiry nor a trap. */
-  general?: boolean;
+/** The D2 messages, traps and general questions of a file, in any shape; anything else is a clear error. */
+function readCases(file: string): LabelledMessage[] {
+  return parseLabelledMessages(JSON.parse(fs.readFileSync(file, 'utf8')), file);
 }
 
-/** The D2 messages and the traps of a file, in either shape; anything else is a clear error. */
-function readCases(file: string): Case[] {
-  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  if (Array.isArray(data)) return (data as Case[]).map(({ lang, text, d2 }) => ({ lang, text, d2 }));
-  if (Array.isArray(data.cases)) {
-    return (data.cases as { text: string; lang: Lang; expect: { kind: string }; trap?: boolean }[])
-      .filter((c) => c.expect.kind === 'd2' || c.trap === true || c.expect.kind === 'answer')
-      .map((c) => ({
-        lang: c.lang,
-        text: c.text,
-        d2: c.expect.kind === 'd2',
-        general: c.expect.kind === 'answer' && c.trap !== true,
-      }));
-  }
-  const langs = LANGS.filter((lang) => lang in data);
-  if (langs.length === 0) throw new Error(`${file}: neither "cases" nor a language key (fr, nl, de, en)`);
-  return langs.flatMap((lang) => {
-    const set = data[lang] as { d2: string[]; d5: string[] };
-    return [
-      ...set.d2.map((text) => ({ lang, text, d2: true })),
-      ...set.d5.map((text) => ({ lang, text, d2: false })),
-    ];
-  });
-}
-
-interface Judged extends Case {
+interface Judged extends LabelledMessage {
   lexicon: InquiryDecision;
   combined: InquiryDecision;
   /** The classifier's probability of a victim inquiry; undefined without a model. */

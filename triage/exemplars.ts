@@ -3,11 +3,17 @@ import type { ContentFile } from '../knowledge/contentSchema';
 import { contentQuestions } from '../knowledge/passages';
 import type { CrisisTemplate } from '../knowledge/templates';
 import type { Lang } from '../models';
+import { parseLabelledMessages } from './labelledMessages';
 import { classifyInquiry } from './victimInquiry';
 import de from './exemplars/de.json';
 import en from './exemplars/en.json';
 import fr from './exemplars/fr.json';
 import nl from './exemplars/nl.json';
+import d2Dev from './exemplars/sets/d2-dev.json';
+import d2Dev2 from './exemplars/sets/d2-dev2.json';
+import d2Dev3 from './exemplars/sets/d2-dev3.json';
+import d2Validation1 from './exemplars/sets/d2-validation1.json';
+import d2Validation2 from './exemplars/sets/d2-validation2.json';
 
 /** What a D2 exemplar says about someone: every kind of victim inquiry the product must recognise. */
 export const D2_KINDS = [
@@ -77,6 +83,26 @@ export function builtInExemplars(): Exemplar[] {
 }
 
 /**
+ * The labelled development and validation sets (triage/exemplars/sets/, FIT.md): messages written
+ * as citizens type, victim inquiries and general questions about people, as exemplars of kind
+ * `labelled`, once each and none already `among`.
+ */
+export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[] {
+  const sets = { d2Dev, d2Dev2, d2Dev3, d2Validation1, d2Validation2 };
+  const seen = new Set(among.map(sameText));
+  const exemplars: Exemplar[] = [];
+  for (const [name, data] of Object.entries(sets)) {
+    for (const { lang, text, d2 } of parseLabelledMessages(data, name)) {
+      const key = sameText({ lang, text });
+      if (seen.has(key)) continue;
+      seen.add(key);
+      exemplars.push({ lang, label: d2 ? 'd2' : 'd5', kind: 'labelled', text });
+    }
+  }
+  return exemplars;
+}
+
+/**
  * The general questions of crisis content (every FAQ question and anticipated phrasing, in every
  * language) as D5 exemplars of kind `faq`, once each and none already `among`: what the questions
  * of a crisis look like, beside the exemplars written for triage. A phrasing the lexicon takes for
@@ -95,9 +121,13 @@ export function faqExemplars(contents: readonly ContentFile[], among: readonly E
   return exemplars;
 }
 
-/** What the victim-inquiry classifier is fitted on: the exemplars and the shipped templates' questions. */
+/**
+ * What the victim-inquiry classifier is fitted on: the exemplars, the labelled sets and the
+ * shipped templates' questions.
+ */
 export function trainingExemplars(templates: ReadonlyMap<string, CrisisTemplate>): Exemplar[] {
   const written = builtInExemplars();
+  const labelled = labelledSetExemplars(written);
   const contents = [...templates.values()].map((t) => t.content);
-  return [...written, ...faqExemplars(contents, written)];
+  return [...written, ...labelled, ...faqExemplars(contents, [...written, ...labelled])];
 }

@@ -3,11 +3,13 @@ export { isPersonRequest } from './personRequest';
 export {
   builtInExemplars,
   faqExemplars,
+  labelledSetExemplars,
   parseExemplars,
   trainingExemplars,
   D2_KINDS,
   D5_KINDS,
   type Exemplar,
 } from './exemplars';
+export { parseLabelledMessages, type LabelledMessage } from './labelledMessages';
 export { withSecondOpinion, InquiryClassifier, type SemanticOpinion } from './inquiryClassifier';
 export { SemanticTriage, type SemanticTriageOptions } from './semanticTriage';

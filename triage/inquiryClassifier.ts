@@ -9,13 +9,13 @@ import type { InquiryClassification, InquiryDecision } from './victimInquiry';
  * asks whether the message is about someone who may be affected, from STRONG_AT it takes it for
  * a victim inquiry at once.
  */
-export const POSSIBLE_AT = 0.5;
+export const POSSIBLE_AT = 0.55;
 export const STRONG_AT = 0.75;
 /**
  * Below this probability the message reads clearly as a general question: the lexicon's mere
  * doubt (a relative named near a crisis word) does not cost the citizen a yes/no question.
  */
-export const CLEARLY_GENERAL_AT = 0.2;
+export const CLEARLY_GENERAL_AT = 0.3;
 /** The fit's settings (FIT.md): strong enough a penalty that no single phrasing dominates. */
 export const FIT_SETTINGS = { iterations: 1000, rate: 4, l2: 3e-4 };
 

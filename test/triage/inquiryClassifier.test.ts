@@ -4,6 +4,7 @@ import {
   builtInExemplars,
   classifyInquiry,
   faqExemplars,
+  labelledSetExemplars,
   InquiryClassifier,
   trainingExemplars,
   withSecondOpinion,
@@ -72,19 +73,32 @@ describe('the exemplars the classifier is fitted on', () => {
     ]);
   });
 
-  it('add them to the written exemplars once', () => {
+  it('add them to the written exemplars and the labelled sets once', () => {
     const written = builtInExemplars();
+    const labelled = labelledSetExemplars(written);
     const repeated = written.find((e) => e.lang === 'en' && e.label === 'd5')!.text;
+    const alsoLabelled = labelled.find((e) => e.lang === 'en' && e.label === 'd5')!.text;
     const all = trainingExemplars(
-      new Map([['t', { id: 't', content: template([repeated, 'Are the sandbags free of charge?']) }]]),
+      new Map([
+        ['t', { id: 't', content: template([repeated, alsoLabelled, 'Are the sandbags free of charge?']) }],
+      ]),
     );
-    expect(all).toHaveLength(written.length + 1);
+    expect(all).toHaveLength(written.length + labelled.length + 1);
     expect(all.at(-1)).toMatchObject({ kind: 'faq', text: 'Are the sandbags free of charge?' });
+  });
+
+  it('take the labelled sets as victim inquiries and general questions, in every language', () => {
+    const labelled = labelledSetExemplars();
+    for (const lang of ['fr', 'nl', 'de', 'en'] as const)
+      for (const label of ['d2', 'd5'] as const)
+        expect(labelled.filter((e) => e.lang === lang && e.label === label).length).toBeGreaterThan(100);
+    const keys = labelled.map((e) => `${e.lang}|${e.text.toLowerCase()}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
 
 describe('withSecondOpinion', () => {
-  const opinion = (decision: SemanticOpinion['decision'], probability = 0.3): SemanticOpinion => ({
+  const opinion = (decision: SemanticOpinion['decision'], probability = 0.4): SemanticOpinion => ({
     decision,
     probability,
   });
@@ -112,7 +126,7 @@ describe('withSecondOpinion', () => {
   it('otherwise never lowers the lexicon, and says what it thought', () => {
     const kept = withSecondOpinion(unsure, opinion('d5'));
     expect(kept).toMatchObject({ decision: 'unsure', score: unsure.score, urgent: unsure.urgent });
-    expect(kept.signals).toEqual([...unsure.signals, 'semantic:d5:0.300']);
+    expect(kept.signals).toEqual([...unsure.signals, 'semantic:d5:0.400']);
   });
 
   it('leaves the lexicon alone without an opinion', () => {

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { Lang } from '../models';
+
+/** A message whose triage is known: what the classifier learns from and what eval:triage measures. */
+export interface LabelledMessage {
+  lang: Lang;
+  text: string;
+  d2: boolean;
+  /** An answerable question of a question file: neither a victim inquiry nor a trap. */
+  general?: boolean;
+}
+
+const lang = z.enum(['fr', 'nl', 'de', 'en']);
+const text = z.string().trim().min(1);
+/** `{ "fr": { "d2": [...], "d5": [...] }, ... }`, as triage/exemplars/sets/d2-dev.json. */
+const byLanguage = z.object({
+  about: z.string().optional(),
+  fr: z.object({ d2: z.array(text), d5: z.array(text) }).optional(),
+  nl: z.object({ d2: z.array(text), d5: z.array(text) }).optional(),
+  de: z.object({ d2: z.array(text), d5: z.array(text) }).optional(),
+  en: z.object({ d2: z.array(text), d5: z.array(text) }).optional(),
+});
+/** A question file (`npm run eval`'s shape): D2 cases, traps, and answerable questions. */
+const questionFile = z.object({
+  cases: z.array(
+    z.object({ text, lang, expect: z.object({ kind: z.string() }), trap: z.boolean().optional() }),
+  ),
+});
+/** A plain list: `[{ "text", "lang", "d2": true | false }]`. */
+const list = z.array(z.object({ text, lang, d2: z.boolean() }));
+
+/**
+ * The labelled messages of a file in any of the three shapes; a file of none of them is an error
+ * naming it. From a question file: its D2 cases, its traps (general questions about people) and
+ * its other answerable questions (`general`).
+ */
+export function parseLabelledMessages(data: unknown, name: string): LabelledMessage[] {
+  const asList = list.safeParse(data);
+  if (asList.success) return asList.data.map(({ lang, text, d2 }) => ({ lang, text, d2 }));
+  const asQuestions = questionFile.safeParse(data);
+  if (asQuestions.success)
+    return asQuestions.data.cases
+      .filter((c) => c.expect.kind === 'd2' || c.trap === true || c.expect.kind === 'answer')
+      .map((c) => ({
+        lang: c.lang,
+        text: c.text,
+        d2: c.expect.kind === 'd2',
+        general: c.expect.kind === 'answer' && c.trap !== true,
+      }));
+  const asLanguages = byLanguage.safeParse(data);
+  const langs = asLanguages.success ? lang.options.filter((l) => asLanguages.data[l]) : [];
+  if (!asLanguages.success || langs.length === 0)
+    throw new Error(
+      `${name}: not a labelled set: expected a list of { text, lang, d2 }, a question file ({ cases }), or { fr: { d2, d5 }, ... }`,
+    );
+  return langs.flatMap((l) => {
+    const set = asLanguages.data[l]!;
+    return [
+      ...set.d2.map((t) => ({ lang: l, text: t, d2: true })),
+      ...set.d5.map((t) => ({ lang: l, text: t, d2: false })),
+    ];
+  });
+}
