@@ -20,9 +20,13 @@ const FLOOR_ANSWERED_RIGHT = 0.5;
  * floors a little under the fit's figures, so that a change that loses ground fails here. How the
  * rule does on crises it never saw is measured by `npm run eval` (README).
  */
-const HYBRID_FLOOR_ANSWERED_RIGHT = 0.6;
+const HYBRID_FLOOR_ANSWERED_RIGHT = 0.65;
 const HYBRID_FLOOR_RIGHT_OR_OFFERED = 0.95;
-const HYBRID_MAX_WRONG = 0.05;
+/**
+ * The product's bar for wrong answers, over the development sets together: the rule is fitted
+ * to 2.5% over fifteen sets; one small set alone may go above (the demo: 3 of 48).
+ */
+const HYBRID_MAX_WRONG = 0.03;
 
 interface Case {
   text: string;
@@ -101,38 +105,53 @@ describe.each([
   });
 });
 
-describe.each([
+const DEVELOPMENT_SETS = [
   ['demo crisis', '../../content/demo-chemical-fire.json', 'demo-questions.json'],
   ['river flood', 'holdout-flood.json', 'holdout-flood-questions.json'],
   ['storm', 'storm-dev.json', 'storm-dev-questions.json'],
-])('hybrid retrieval accuracy on the %s (a development set of the fit)', (_name, content, questions) => {
+] as const;
+
+describe('hybrid retrieval accuracy on the development sets of the fit', () => {
   useTestDatabase();
-  let stats: ReturnType<typeof figures>;
+  const stats = new Map<string, ReturnType<typeof figures>>();
 
   beforeAll(async () => {
     const embedder = testEmbedder();
-    const set = load(fixture(content), fixture(questions));
-    const retriever = new Retriever(set.content);
-    retriever.useMeaning(await semanticIndexOf(set.content, embedder, pino({ level: 'silent' })));
-    const vectors = await Promise.all(set.cases.map((c) => embedder.embedQuery(c.text)));
-    stats = figures(
-      fixture(questions),
-      set.cases.map((c, i) => {
-        const outcome = retriever.search(c.text, c.lang, vectors[i] as Vector);
-        if (!outcome.semantic) throw new Error(`no vector for "${c.text}"`);
-        return { c, outcome };
-      }),
-    );
+    for (const [name, content, questions] of DEVELOPMENT_SETS) {
+      const set = load(fixture(content), fixture(questions));
+      const retriever = new Retriever(set.content);
+      retriever.useMeaning(await semanticIndexOf(set.content, embedder, pino({ level: 'silent' })));
+      const vectors = await Promise.all(set.cases.map((c) => embedder.embedQuery(c.text)));
+      stats.set(
+        name,
+        figures(
+          fixture(questions),
+          set.cases.map((c, i) => {
+            const outcome = retriever.search(c.text, c.lang, vectors[i] as Vector);
+            if (!outcome.semantic) throw new Error(`no vector for "${c.text}"`);
+            return { c, outcome };
+          }),
+        ),
+      );
+    }
   }, 180_000);
 
-  it('answers at most 5% of all messages from a wrong entry (off-topic ones included)', () => {
-    expect(stats.wrong / stats.messages).toBeLessThanOrEqual(HYBRID_MAX_WRONG);
+  it('answers at most 3% of all their messages from a wrong entry (off-topic ones included)', () => {
+    const all = [...stats.values()];
+    const wrong = all.reduce((sum, s) => sum + s.wrong, 0);
+    const messages = all.reduce((sum, s) => sum + s.messages, 0);
+    expect(messages).toBeGreaterThan(150);
+    expect(wrong / messages).toBeLessThanOrEqual(HYBRID_MAX_WRONG);
   });
 
-  it('answers most answerable questions right, and offers the right entry for nearly all others', () => {
-    expect(stats.right / stats.answerable).toBeGreaterThanOrEqual(HYBRID_FLOOR_ANSWERED_RIGHT);
-    expect((stats.right + stats.clarifyOfferingRight) / stats.answerable).toBeGreaterThanOrEqual(
-      HYBRID_FLOOR_RIGHT_OR_OFFERED,
-    );
-  });
+  it.each(DEVELOPMENT_SETS.map(([name]) => name))(
+    'answers most answerable questions of the %s right, and offers the right entry for nearly all others',
+    (name) => {
+      const set = stats.get(name)!;
+      expect(set.right / set.answerable).toBeGreaterThanOrEqual(HYBRID_FLOOR_ANSWERED_RIGHT);
+      expect((set.right + set.clarifyOfferingRight) / set.answerable).toBeGreaterThanOrEqual(
+        HYBRID_FLOOR_RIGHT_OR_OFFERED,
+      );
+    },
+  );
 });
