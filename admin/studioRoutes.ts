@@ -24,12 +24,12 @@ import {
   type ContentDiff,
   type ContentFile,
   type Draft,
-  type FieldChange,
   type LiveContent,
 } from '../knowledge';
 import type { InteractionLog } from '../accounting';
 import { ContentVersionModel, CrisisModel, LANGUAGES, writeAudit as audit } from '../models';
 import type { Auth, Caller } from './auth';
+import { auditEntryCreated, auditEntryUpdated, changedFields, entryTarget } from './contentAudit';
 import { crisisFor, type CrisisRef } from './crisisAccess';
 import { HttpError, jsonRoute, parseBody, type Handler } from './http';
 
@@ -115,11 +115,6 @@ function revisionQuery(req: Request): number {
   return Number(value);
 }
 
-/** Which fields and languages changed, without the texts: what the audit log keeps of an edit. */
-function changedFields(changes: FieldChange[]): { field: string; lang?: string }[] {
-  return changes.map(({ field, lang }) => (lang ? { field, lang } : { field }));
-}
-
 function diffSummary(diff: ContentDiff) {
   return {
     added: diff.added,
@@ -128,10 +123,6 @@ function diffSummary(diff: ContentDiff) {
     crisis: changedFields(diff.crisis),
     reordered: diff.reordered,
   };
-}
-
-function localizedLanguages(text: Record<string, unknown> | undefined): string[] {
-  return LANGUAGES.filter((l) => typeof text?.[l] === 'string');
 }
 
 /**
@@ -169,7 +160,6 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
   };
   const actor = (caller: Caller) => ({ id: caller.user.id, roles: caller.user.roles });
   const crisisTarget = (slug: string) => `crisis:${slug}`;
-  const entryTarget = (slug: string, id: string) => `crisis:${slug}/entry:${id}`;
 
   const liveVersionOf = async (slug: string): Promise<number> => {
     const crisis = await CrisisModel.findOne({ slug }, { liveVersion: 1 }).lean();
@@ -250,13 +240,7 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
       const { caller, crisis } = await studio(req);
       const faq = parseBody(createEntryBody, req);
       const entry = await drafts.createEntry(crisis.slug, faq, caller.user.username);
-      await audit(actor(caller), 'content.entry.create', entryTarget(crisis.slug, entry.id), 'allowed', {
-        revision: entry.revision,
-        category: entry.category,
-        question: localizedLanguages(entry.question),
-        answer: localizedLanguages(entry.answer),
-        links: entry.links.length,
-      });
+      await auditEntryCreated(actor(caller), crisis.slug, entry);
       res.status(201);
       return entry;
     }),
@@ -271,20 +255,9 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
       if (bodyId !== undefined && bodyId !== id) {
         throw new HttpError(400, 'invalid request', [`id: must be ${id}, the entry of the URL`]);
       }
-      const { entry, changes } = await drafts.updateEntry(
-        crisis.slug,
-        id,
-        fields,
-        read,
-        caller.user.username,
-      );
-      if (changes.length > 0) {
-        await audit(actor(caller), 'content.entry.update', entryTarget(crisis.slug, id), 'allowed', {
-          revision: entry.revision,
-          changed: changedFields(changes),
-        });
-      }
-      return entry;
+      const saved = await drafts.updateEntry(crisis.slug, id, fields, read, caller.user.username);
+      await auditEntryUpdated(actor(caller), crisis.slug, saved);
+      return saved.entry;
     }),
   );
 
