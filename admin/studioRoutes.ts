@@ -84,6 +84,22 @@ export interface VersionView {
   live: boolean;
 }
 
+/** What a version list and a version's page read of each stored version. */
+const VERSION_FIELDS = { version: 1, note: 1, createdBy: 1, createdAt: 1 } as const;
+
+function viewOfVersion(
+  doc: { version: number; note?: string | null; createdBy?: string | null; createdAt: Date },
+  liveVersion: number,
+): VersionView {
+  return {
+    version: doc.version,
+    note: doc.note ?? '',
+    createdBy: doc.createdBy ?? '',
+    createdAt: new Date(doc.createdAt).toISOString(),
+    live: doc.version === liveVersion,
+  };
+}
+
 function classifyStudioError(error: unknown): HttpError | undefined {
   if (error instanceof DraftNotFound) return new HttpError(404, error.message);
   if (error instanceof EntryExists) return new HttpError(409, error.message);
@@ -183,20 +199,11 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
 
   const versionView = async (slug: string, version: number): Promise<VersionView> => {
     const [doc, liveVersion] = await Promise.all([
-      ContentVersionModel.findOne(
-        { crisisSlug: slug, version },
-        { version: 1, note: 1, createdBy: 1, createdAt: 1 },
-      ).lean(),
+      ContentVersionModel.findOne({ crisisSlug: slug, version }, VERSION_FIELDS).lean(),
       liveVersionOf(slug),
     ]);
     if (!doc) throw new HttpError(404, `no version ${version}`);
-    return {
-      version: doc.version,
-      note: doc.note ?? '',
-      createdBy: doc.createdBy ?? '',
-      createdAt: new Date(doc.createdAt).toISOString(),
-      live: doc.version === liveVersion,
-    };
+    return viewOfVersion(doc, liveVersion);
   };
 
   const draftView = async (draft: Draft) => {
@@ -493,23 +500,10 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
     route(async (req) => {
       const { crisis } = await studio(req);
       const [docs, liveVersion] = await Promise.all([
-        ContentVersionModel.find(
-          { crisisSlug: crisis.slug },
-          { version: 1, note: 1, createdBy: 1, createdAt: 1 },
-        )
-          .sort({ version: -1 })
-          .lean(),
+        ContentVersionModel.find({ crisisSlug: crisis.slug }, VERSION_FIELDS).sort({ version: -1 }).lean(),
         liveVersionOf(crisis.slug),
       ]);
-      return {
-        versions: docs.map((doc): VersionView => ({
-          version: doc.version,
-          note: doc.note ?? '',
-          createdBy: doc.createdBy ?? '',
-          createdAt: new Date(doc.createdAt).toISOString(),
-          live: doc.version === liveVersion,
-        })),
-      };
+      return { versions: docs.map((doc) => viewOfVersion(doc, liveVersion)) };
     }),
   );
 
