@@ -75,10 +75,6 @@ function App() {
 }
 
 function enter(user) {
-  const name = user.displayName ?? user.username;
-  $('user-name').textContent = name;
-  $('signin-view').hidden = true;
-  $('account').hidden = false;
   if (!user.roles.some((role) => VIEWERS.includes(role))) {
     showStatus(
       'This account has none of the supervisor, admin or authority roles: it cannot see operations.',
@@ -87,18 +83,14 @@ function enter(user) {
     $('sign-out').focus();
     return;
   }
-  showStatus(`Signed in as ${name}.`);
+  showStatus(`Signed in as ${user.displayName ?? user.username}.`);
   $('operations-view').hidden = false;
   render(html`<${App} />`, $('operations-view'));
 }
 
-function leave(message, kind) {
+function leave() {
   render(null, $('operations-view'));
   $('operations-view').hidden = true;
-  $('account').hidden = true;
-  $('signin-view').hidden = false;
-  showStatus(message, kind);
-  $('username').focus();
 }
 
 startSession({ enter, leave });

@@ -58,10 +58,6 @@ const subjectName = (scope, subject) =>
 
 async function enterReports(user) {
   state.user = user;
-  const name = user.displayName ?? user.username;
-  $('user-name').textContent = name;
-  $('signin-view').hidden = true;
-  $('account').hidden = false;
   if (!user.roles.some((role) => READERS.includes(role))) {
     showStatus(
       'This account has neither the admin nor the authority role: it cannot see cost reports.',
@@ -71,26 +67,22 @@ async function enterReports(user) {
     return;
   }
   $('reports-view').hidden = false;
-  showStatus(`Signed in as ${name}.`);
+  showStatus(`Signed in as ${user.displayName ?? user.username}.`);
   await loadChoices();
   await loadIssued();
   if (isAdmin()) await showTariffs(state.authorities);
 }
 
-function leaveReports(message, kind = 'info') {
+function leaveReports() {
   Object.assign(state, { user: null, crises: [], authorities: [], shown: null });
   clearCharts();
   hideTariffs();
   $('reports-view').hidden = true;
-  $('account').hidden = true;
-  $('signin-view').hidden = false;
   $('report-view').hidden = true;
   $('no-report').hidden = false;
   for (const id of ['activation-select', 'authority-select', 'issued-list']) $(id).replaceChildren();
   $('choose-form').elements.scope.value = 'activation';
   renderChoices();
-  showStatus(message, kind);
-  $('username').focus();
 }
 
 // ---------------------------------------------------------------- choosing a report

@@ -33,9 +33,6 @@ const EDITOR_ROLES = ['communicator', 'admin'];
 
 async function enterStudio(user) {
   state.user = user;
-  $('user-name').textContent = user.displayName ?? user.username;
-  $('signin-view').hidden = true;
-  $('account').hidden = false;
   if (!user.roles.some((role) => EDITOR_ROLES.includes(role))) {
     showStatus(
       'This account has neither the communicator nor the admin role: it cannot edit content.',
@@ -50,18 +47,14 @@ async function enterStudio(user) {
   if (slug) await openCrisis(slug);
 }
 
-function leaveStudio(message, kind = 'info') {
+function leaveStudio() {
   resetState();
   $('studio-view').hidden = true;
-  $('account').hidden = true;
   $('crisis-picker').hidden = true;
-  $('signin-view').hidden = false;
   $('entry-groups').replaceChildren();
   $('preview-result').hidden = true;
   $('publish-result').hidden = true;
   showWorkspace('none');
-  showStatus(message, kind);
-  $('username').focus();
 }
 
 async function onCrisisChosen(event) {
