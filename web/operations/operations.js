@@ -4,7 +4,7 @@
 
 import { html, render, useEffect, useState } from '/shared/vendor/preact-htm.js';
 import { api } from '../shared/api.js';
-import { attempt, startSession } from '../shared/session.js';
+import { attempt, mayUse, startSession } from '../shared/session.js';
 import { $, showStatus } from '../shared/ui.js';
 import { Charts } from './charts.js';
 import { ExerciseNote, Overview, Queues } from './figures.js';
@@ -75,14 +75,9 @@ function App() {
 }
 
 function enter(user) {
-  if (!user.roles.some((role) => VIEWERS.includes(role))) {
-    showStatus(
-      'This account has none of the supervisor, admin or authority roles: it cannot see operations.',
-      'error',
-    );
-    $('sign-out').focus();
-    return;
-  }
+  const refusal =
+    'This account has none of the supervisor, admin or authority roles: it cannot see operations.';
+  if (!mayUse(user, VIEWERS, refusal)) return;
   showStatus(`Signed in as ${user.displayName ?? user.username}.`);
   $('operations-view').hidden = false;
   render(html`<${App} />`, $('operations-view'));

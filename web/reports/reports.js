@@ -4,7 +4,7 @@
 // textContent, and styles only come from the style sheets (the CSP allows nothing inline).
 
 import { api } from '../shared/api.js';
-import { attempt, startSession } from '../shared/session.js';
+import { attempt, mayUse, startSession } from '../shared/session.js';
 import { $, button, el, setBusy, showStatus } from '../shared/ui.js';
 import { clearCharts, renderCharts } from './charts.js';
 import { dateTime, day, dayValue, euros, periodOfDays, timeZone } from './format.js';
@@ -58,14 +58,8 @@ const subjectName = (scope, subject) =>
 
 async function enterReports(user) {
   state.user = user;
-  if (!user.roles.some((role) => READERS.includes(role))) {
-    showStatus(
-      'This account has neither the admin nor the authority role: it cannot see cost reports.',
-      'error',
-    );
-    $('sign-out').focus();
-    return;
-  }
+  const refusal = 'This account has neither the admin nor the authority role: it cannot see cost reports.';
+  if (!mayUse(user, READERS, refusal)) return;
   $('reports-view').hidden = false;
   showStatus(`Signed in as ${user.displayName ?? user.username}.`);
   await loadChoices();

@@ -70,6 +70,17 @@ function drawAccount() {
   $('account').append(signOut);
 }
 
+/**
+ * Whether the signed-in `user` has one of `roles`; if not, the page tells them `refusal` and leaves
+ * them the sign-out button (the server refuses them its API anyway).
+ */
+export function mayUse(user, roles, refusal) {
+  if (user.roles.some((role) => roles.includes(role))) return true;
+  showStatus(refusal, 'error');
+  $('sign-out').focus();
+  return false;
+}
+
 /** Runs an API action; failures are shown (with their details), so callers only handle success. */
 export async function attempt(what, action) {
   try {
