@@ -9,10 +9,12 @@ import {
   faqIdSchema,
   faqSchema,
   type DraftEntry,
+  type FieldChange,
   type Lang,
 } from '../knowledge';
 import { LANGUAGES, writeAudit as audit } from '../models';
 import type { Auth, Caller } from './auth';
+import { auditEntryCreated, auditEntryUpdated } from './contentAudit';
 import { crisisFor, type CrisisRef } from './crisisAccess';
 import { HttpError, jsonRoute, parseBody, type Handler } from './http';
 import { updateEntryBody } from './studioRoutes';
@@ -133,7 +135,7 @@ export function registerInboxRoutes(server: Server, deps: InboxRouteDeps): void 
         );
       }
       const phrasings = chosen.filter((m): m is UnansweredMessage => m !== undefined);
-      let saved: { entry: DraftEntry; changes: unknown[] } | undefined;
+      let saved: { entry: DraftEntry; changes: FieldChange[] } | undefined;
       for (let attempt = 1; !saved; attempt++) {
         const entry = (await drafts.load(crisis.slug)).entries.find((e) => e.id === body.faqId);
         if (!entry) throw new HttpError(404, `no entry ${body.faqId}`);
@@ -172,16 +174,7 @@ export function registerInboxRoutes(server: Server, deps: InboxRouteDeps): void 
         phrasings: phrasings.length,
         languages,
       });
-      await audit(
-        actor(caller),
-        'content.entry.update',
-        `crisis:${crisis.slug}/entry:${body.faqId}`,
-        'allowed',
-        {
-          revision: saved.entry.revision,
-          changed: languages.map((lang) => ({ field: 'alternatives', lang })),
-        },
-      );
+      await auditEntryUpdated(actor(caller), crisis.slug, saved);
       return saved.entry;
     }),
   );
@@ -202,19 +195,7 @@ export function registerInboxRoutes(server: Server, deps: InboxRouteDeps): void 
         group: view.id,
         entry: entry.id,
       });
-      await audit(
-        actor(caller),
-        'content.entry.create',
-        `crisis:${crisis.slug}/entry:${entry.id}`,
-        'allowed',
-        {
-          revision: entry.revision,
-          category: entry.category,
-          question: Object.keys(entry.question),
-          answer: Object.keys(entry.answer),
-          links: entry.links.length,
-        },
-      );
+      await auditEntryCreated(actor(caller), crisis.slug, entry);
       res.status(201);
       return entry;
     }),

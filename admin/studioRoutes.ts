@@ -24,12 +24,12 @@ import {
   type ContentDiff,
   type ContentFile,
   type Draft,
-  type FieldChange,
   type LiveContent,
 } from '../knowledge';
 import type { InteractionLog } from '../accounting';
 import { ContentVersionModel, CrisisModel, LANGUAGES, writeAudit as audit } from '../models';
 import type { Auth, Caller } from './auth';
+import { auditEntryCreated, auditEntryUpdated, changedFields, entryTarget } from './contentAudit';
 import { crisisFor, type CrisisRef } from './crisisAccess';
 import { HttpError, jsonRoute, parseBody, type Handler } from './http';
 
@@ -84,6 +84,22 @@ export interface VersionView {
   live: boolean;
 }
 
+/** What a version list and a version's page read of each stored version. */
+const VERSION_FIELDS = { version: 1, note: 1, createdBy: 1, createdAt: 1 } as const;
+
+function viewOfVersion(
+  doc: { version: number; note?: string | null; createdBy?: string | null; createdAt: Date },
+  liveVersion: number,
+): VersionView {
+  return {
+    version: doc.version,
+    note: doc.note ?? '',
+    createdBy: doc.createdBy ?? '',
+    createdAt: new Date(doc.createdAt).toISOString(),
+    live: doc.version === liveVersion,
+  };
+}
+
 function classifyStudioError(error: unknown): HttpError | undefined {
   if (error instanceof DraftNotFound) return new HttpError(404, error.message);
   if (error instanceof EntryExists) return new HttpError(409, error.message);
@@ -115,11 +131,6 @@ function revisionQuery(req: Request): number {
   return Number(value);
 }
 
-/** Which fields and languages changed, without the texts: what the audit log keeps of an edit. */
-function changedFields(changes: FieldChange[]): { field: string; lang?: string }[] {
-  return changes.map(({ field, lang }) => (lang ? { field, lang } : { field }));
-}
-
 function diffSummary(diff: ContentDiff) {
   return {
     added: diff.added,
@@ -128,10 +139,6 @@ function diffSummary(diff: ContentDiff) {
     crisis: changedFields(diff.crisis),
     reordered: diff.reordered,
   };
-}
-
-function localizedLanguages(text: Record<string, unknown> | undefined): string[] {
-  return LANGUAGES.filter((l) => typeof text?.[l] === 'string');
 }
 
 /**
@@ -169,7 +176,6 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
   };
   const actor = (caller: Caller) => ({ id: caller.user.id, roles: caller.user.roles });
   const crisisTarget = (slug: string) => `crisis:${slug}`;
-  const entryTarget = (slug: string, id: string) => `crisis:${slug}/entry:${id}`;
 
   const liveVersionOf = async (slug: string): Promise<number> => {
     const crisis = await CrisisModel.findOne({ slug }, { liveVersion: 1 }).lean();
@@ -193,20 +199,11 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
 
   const versionView = async (slug: string, version: number): Promise<VersionView> => {
     const [doc, liveVersion] = await Promise.all([
-      ContentVersionModel.findOne(
-        { crisisSlug: slug, version },
-        { version: 1, note: 1, createdBy: 1, createdAt: 1 },
-      ).lean(),
+      ContentVersionModel.findOne({ crisisSlug: slug, version }, VERSION_FIELDS).lean(),
       liveVersionOf(slug),
     ]);
     if (!doc) throw new HttpError(404, `no version ${version}`);
-    return {
-      version: doc.version,
-      note: doc.note ?? '',
-      createdBy: doc.createdBy ?? '',
-      createdAt: new Date(doc.createdAt).toISOString(),
-      live: doc.version === liveVersion,
-    };
+    return viewOfVersion(doc, liveVersion);
   };
 
   const draftView = async (draft: Draft) => {
@@ -250,13 +247,7 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
       const { caller, crisis } = await studio(req);
       const faq = parseBody(createEntryBody, req);
       const entry = await drafts.createEntry(crisis.slug, faq, caller.user.username);
-      await audit(actor(caller), 'content.entry.create', entryTarget(crisis.slug, entry.id), 'allowed', {
-        revision: entry.revision,
-        category: entry.category,
-        question: localizedLanguages(entry.question),
-        answer: localizedLanguages(entry.answer),
-        links: entry.links.length,
-      });
+      await auditEntryCreated(actor(caller), crisis.slug, entry);
       res.status(201);
       return entry;
     }),
@@ -271,20 +262,9 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
       if (bodyId !== undefined && bodyId !== id) {
         throw new HttpError(400, 'invalid request', [`id: must be ${id}, the entry of the URL`]);
       }
-      const { entry, changes } = await drafts.updateEntry(
-        crisis.slug,
-        id,
-        fields,
-        read,
-        caller.user.username,
-      );
-      if (changes.length > 0) {
-        await audit(actor(caller), 'content.entry.update', entryTarget(crisis.slug, id), 'allowed', {
-          revision: entry.revision,
-          changed: changedFields(changes),
-        });
-      }
-      return entry;
+      const saved = await drafts.updateEntry(crisis.slug, id, fields, read, caller.user.username);
+      await auditEntryUpdated(actor(caller), crisis.slug, saved);
+      return saved.entry;
     }),
   );
 
@@ -520,23 +500,10 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
     route(async (req) => {
       const { crisis } = await studio(req);
       const [docs, liveVersion] = await Promise.all([
-        ContentVersionModel.find(
-          { crisisSlug: crisis.slug },
-          { version: 1, note: 1, createdBy: 1, createdAt: 1 },
-        )
-          .sort({ version: -1 })
-          .lean(),
+        ContentVersionModel.find({ crisisSlug: crisis.slug }, VERSION_FIELDS).sort({ version: -1 }).lean(),
         liveVersionOf(crisis.slug),
       ]);
-      return {
-        versions: docs.map((doc): VersionView => ({
-          version: doc.version,
-          note: doc.note ?? '',
-          createdBy: doc.createdBy ?? '',
-          createdAt: new Date(doc.createdAt).toISOString(),
-          live: doc.version === liveVersion,
-        })),
-      };
+      return { versions: docs.map((doc) => viewOfVersion(doc, liveVersion)) };
     }),
   );
 

@@ -8,21 +8,17 @@
  * BENCH_ACTIVE (100) go through the product's own paths: opened, 40 of them claimed, 10 closed.
  * Each job runs BENCH_RUNS times (5); the median and the slowest are printed.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { purgeOldInteractions } from '../accounting';
-import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedded';
 import { HandoffDesk, IntakeCipher, purgeExpiredIntakes, Tickets } from '../handoff';
 import { preparePartitions, ticketMessages, TicketModel, UserModel } from '../models';
-import { freePort } from './freePort';
+import { withThrowawayDatabase } from './throwawayDatabase';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 5000);
 const ACTIVE = Number(process.env.BENCH_ACTIVE ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const ROOT = path.resolve(__dirname, '..', '..');
 const HOUR_MS = 3_600_000;
 const LANGS = ['fr', 'nl', 'de', 'en'];
 const logger = pino({ level: 'warn' });
@@ -105,10 +101,8 @@ async function time(run: () => Promise<unknown>): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-bench-jobs-'));
-  const db = await startEmbeddedDb({ dataDir, port: await freePort(), logger, rootDir: ROOT });
-  try {
-    await connectDatabase(db.uri, logger);
+  // Never MONGODB_URI: the retention jobs below delete what is old.
+  await withThrowawayDatabase({ name: 'bench-jobs', logger }, async () => {
     const { count } = await preparePartitions({ logger });
     const cipher = new IntakeCipher(Buffer.alloc(32, 7));
     const tickets = new Tickets(cipher);
@@ -199,11 +193,7 @@ async function main(): Promise<void> {
     );
     console.log(`open conversations (idle state sweep): ${await time(() => tickets.openConversations())}`);
     console.log(`load average at the end ${os.loadavg()[0]!.toFixed(1)}`);
-  } finally {
-    await disconnectDatabase().catch(() => undefined);
-    await db.stop?.();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {

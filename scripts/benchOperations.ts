@@ -4,17 +4,12 @@
  * messages in the recent window and 40 operators online, then times the operations view's shared
  * read and the figures computed from it, as every stream and /metrics use them.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Types } from 'mongoose';
 import pino from 'pino';
 import { LiveOperations, OperationsReads } from '../admin';
 import { LIVE_WINDOW_HOURS, recordLiveMessages } from '../accounting';
 import { CrisisModel, TicketModel, UserModel } from '../models';
-import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedded';
-import { projectRoot } from '../bot/paths';
-import { freePort } from './freePort';
+import { withThrowawayDatabase } from './throwawayDatabase';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 5000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -90,63 +85,52 @@ async function fill(now: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-bench-operations-'));
-  const db = process.env.MONGODB_URI
-    ? undefined
-    : await startEmbeddedDb({
-        dataDir: dir,
-        port: await freePort(),
-        logger: pino({ level: 'warn' }),
-        rootDir: projectRoot(),
-      });
-  await connectDatabase(process.env.MONGODB_URI ?? db!.uri, pino({ level: 'warn' }));
-  try {
-    const now = Date.now();
-    await fill(now);
-    const policy = {
-      capacity: 3,
-      target: { serviceLevel: 0.8, targetSeconds: 120 },
-      arrivalWindowMs: 15 * 60_000,
-      defaultHandleMs: 300_000,
-    };
-    const reads: number[] = [];
-    const steady: number[] = [];
-    const computes: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      // A new reader each run: the first read of a process, which reads the whole window.
-      const operations = new LiveOperations(
-        new OperationsReads({ pollMs: 0, onlineWindowMs: 60_000 }),
-        policy,
-      );
-      let started = performance.now();
-      const data = await operations.reads.data();
-      reads.push(performance.now() - started);
-      // The next read of the same process (messages only since the previous one), once the last is stale.
-      await new Promise((resolve) => setTimeout(resolve, 2 * operations.reads.readMs + 10));
-      started = performance.now();
-      await operations.reads.data();
-      steady.push(performance.now() - started);
-      started = performance.now();
-      await operations.figures(SLUGS);
-      for (const slug of SLUGS) await operations.figures([slug]);
-      computes.push(performance.now() - started);
-      if (run === 0)
-        console.log(
-          `read: ${data.tickets.length} tickets, ${data.messages.length} messages, ${data.operators.length} operators`,
+  await withThrowawayDatabase(
+    { name: 'bench-operations', logger: pino({ level: 'warn' }), uri: process.env.MONGODB_URI },
+    async () => {
+      const now = Date.now();
+      await fill(now);
+      const policy = {
+        capacity: 3,
+        target: { serviceLevel: 0.8, targetSeconds: 120 },
+        arrivalWindowMs: 15 * 60_000,
+        defaultHandleMs: 300_000,
+      };
+      const reads: number[] = [];
+      const steady: number[] = [];
+      const computes: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        // A new reader each run: the first read of a process, which reads the whole window.
+        const operations = new LiveOperations(
+          new OperationsReads({ pollMs: 0, onlineWindowMs: 60_000 }),
+          policy,
         );
-    }
-    console.log(
-      `first read: median ${median(reads).toFixed(0)} ms (${reads.map((r) => r.toFixed(0)).join(', ')})`,
-    );
-    console.log(
-      `next reads: median ${median(steady).toFixed(0)} ms (${steady.map((r) => r.toFixed(0)).join(', ')})`,
-    );
-    console.log(`figures of all crises and each: median ${median(computes).toFixed(1)} ms`);
-  } finally {
-    await disconnectDatabase();
-    await db?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+        let started = performance.now();
+        const data = await operations.reads.data();
+        reads.push(performance.now() - started);
+        // The next read of the same process (messages only since the previous one), once the last is stale.
+        await new Promise((resolve) => setTimeout(resolve, 2 * operations.reads.readMs + 10));
+        started = performance.now();
+        await operations.reads.data();
+        steady.push(performance.now() - started);
+        started = performance.now();
+        await operations.figures(SLUGS);
+        for (const slug of SLUGS) await operations.figures([slug]);
+        computes.push(performance.now() - started);
+        if (run === 0)
+          console.log(
+            `read: ${data.tickets.length} tickets, ${data.messages.length} messages, ${data.operators.length} operators`,
+          );
+      }
+      console.log(
+        `first read: median ${median(reads).toFixed(0)} ms (${reads.map((r) => r.toFixed(0)).join(', ')})`,
+      );
+      console.log(
+        `next reads: median ${median(steady).toFixed(0)} ms (${steady.map((r) => r.toFixed(0)).join(', ')})`,
+      );
+      console.log(`figures of all crises and each: median ${median(computes).toFixed(1)} ms`);
+    },
+  );
 }
 
 void main();

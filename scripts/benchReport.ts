@@ -5,16 +5,11 @@
  * cost report. With BENCH_VERIFY=1 it also computes the same usage by aggregating the log
  * itself, to compare the two ways and check that they agree.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
 import { countedUsage, HOUR_MS, InteractionLog, Reports, Tariffs, usageFromLog } from '../accounting';
 import { CrisisModel, TicketModel, UsageRollupModel } from '../models';
-import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedded';
-import { projectRoot } from '../bot/paths';
-import { freePort } from './freePort';
+import { withThrowawayDatabase } from './throwawayDatabase';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const VERIFY = process.env.BENCH_VERIFY === '1';
@@ -86,87 +81,76 @@ async function generate(start: Date): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-bench-report-'));
-  const db = process.env.MONGODB_URI
-    ? undefined
-    : await startEmbeddedDb({
-        dataDir: dir,
-        port: await freePort(),
-        logger: pino({ level: 'warn' }),
-        rootDir: projectRoot(),
+  await withThrowawayDatabase(
+    { name: 'bench-report', logger: pino({ level: 'warn' }), uri: process.env.MONGODB_URI },
+    async () => {
+      const start = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - (HOURS + 24) * HOUR_MS);
+      await CrisisModel.create({
+        slug: SLUG,
+        status: 'inactive',
+        authorityNis: NIS,
+        languages: LANGS,
+        liveVersion: 1,
+        activatedAt: start,
+        deactivatedAt: new Date(start.getTime() + HOURS * HOUR_MS),
       });
-  await connectDatabase(process.env.MONGODB_URI ?? db!.uri, pino({ level: 'warn' }));
-  try {
-    const start = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - (HOURS + 24) * HOUR_MS);
-    await CrisisModel.create({
-      slug: SLUG,
-      status: 'inactive',
-      authorityNis: NIS,
-      languages: LANGS,
-      liveVersion: 1,
-      activatedAt: start,
-      deactivatedAt: new Date(start.getTime() + HOURS * HOUR_MS),
-    });
-    const tariffs = new Tariffs();
-    await tariffs.add(
-      {
-        scope: 'default',
-        validFrom: new Date(start.getTime() - 24 * HOUR_MS).toISOString(),
-        activationCents: 50_000,
-        operatorQuarterHourD5Cents: 1_200,
-        operatorQuarterHourD2Cents: 1_800,
-        personConversationCents: 300,
-        messageCents: [
-          { channel: 'sms', cents: 8 },
-          { channel: 'whatsapp', cents: 4 },
-        ],
-        tokensInPerMillionCents: 15,
-        tokensOutPerMillionCents: 60,
-      },
-      'bench',
-    );
-
-    console.log(`writing ${EVENTS.toLocaleString('en')} interaction events through the interaction log…`);
-    const began = Date.now();
-    const ticketCount = await generate(start);
-    const writeMs = Date.now() - began;
-    const rollups = await UsageRollupModel.countDocuments({ crisisSlug: SLUG });
-    console.log(
-      `  written in ${seconds(writeMs)} (${Math.round(EVENTS / (writeMs / 1000)).toLocaleString('en')} events/s), ` +
-        `${ticketCount} tickets, ${rollups} hourly counter documents`,
-    );
-
-    const reports = new Reports(tariffs);
-    const timings: number[] = [];
-    let report;
-    for (let run = 0; run < RUNS; run += 1) {
-      const t = Date.now();
-      report = await reports.build({ scope: 'activation', slug: SLUG });
-      timings.push(Date.now() - t);
-    }
-    timings.sort((a, b) => a - b);
-    console.log(
-      `activation report (${report!.messages.in + report!.messages.out} messages, ${report!.conversations.started} conversations, ` +
-        `total €${(report!.totalCents / 100).toFixed(2)}): median ${timings[RUNS >> 1]} ms, ` +
-        `fastest ${timings[0]} ms, slowest ${timings.at(-1)} ms over ${RUNS} runs (target < 2000 ms)`,
-    );
-
-    if (VERIFY) {
-      const period = { from: new Date(report!.period.from), to: new Date(report!.period.to) };
-      const t = Date.now();
-      const fromLog = await usageFromLog([SLUG], period);
-      const logMs = Date.now() - t;
-      const counted = await countedUsage([SLUG], period);
-      console.log(
-        `the same usage aggregated from the log itself: ${seconds(logMs)}; ` +
-          `counters and log agree: ${isDeepStrictEqual(fromLog, counted) ? 'yes' : 'NO'}`,
+      const tariffs = new Tariffs();
+      await tariffs.add(
+        {
+          scope: 'default',
+          validFrom: new Date(start.getTime() - 24 * HOUR_MS).toISOString(),
+          activationCents: 50_000,
+          operatorQuarterHourD5Cents: 1_200,
+          operatorQuarterHourD2Cents: 1_800,
+          personConversationCents: 300,
+          messageCents: [
+            { channel: 'sms', cents: 8 },
+            { channel: 'whatsapp', cents: 4 },
+          ],
+          tokensInPerMillionCents: 15,
+          tokensOutPerMillionCents: 60,
+        },
+        'bench',
       );
-    }
-  } finally {
-    await disconnectDatabase();
-    await db?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+
+      console.log(`writing ${EVENTS.toLocaleString('en')} interaction events through the interaction log…`);
+      const began = Date.now();
+      const ticketCount = await generate(start);
+      const writeMs = Date.now() - began;
+      const rollups = await UsageRollupModel.countDocuments({ crisisSlug: SLUG });
+      console.log(
+        `  written in ${seconds(writeMs)} (${Math.round(EVENTS / (writeMs / 1000)).toLocaleString('en')} events/s), ` +
+          `${ticketCount} tickets, ${rollups} hourly counter documents`,
+      );
+
+      const reports = new Reports(tariffs);
+      const timings: number[] = [];
+      let report;
+      for (let run = 0; run < RUNS; run += 1) {
+        const t = Date.now();
+        report = await reports.build({ scope: 'activation', slug: SLUG });
+        timings.push(Date.now() - t);
+      }
+      timings.sort((a, b) => a - b);
+      console.log(
+        `activation report (${report!.messages.in + report!.messages.out} messages, ${report!.conversations.started} conversations, ` +
+          `total €${(report!.totalCents / 100).toFixed(2)}): median ${timings[RUNS >> 1]} ms, ` +
+          `fastest ${timings[0]} ms, slowest ${timings.at(-1)} ms over ${RUNS} runs (target < 2000 ms)`,
+      );
+
+      if (VERIFY) {
+        const period = { from: new Date(report!.period.from), to: new Date(report!.period.to) };
+        const t = Date.now();
+        const fromLog = await usageFromLog([SLUG], period);
+        const logMs = Date.now() - t;
+        const counted = await countedUsage([SLUG], period);
+        console.log(
+          `the same usage aggregated from the log itself: ${seconds(logMs)}; ` +
+            `counters and log agree: ${isDeepStrictEqual(fromLog, counted) ? 'yes' : 'NO'}`,
+        );
+      }
+    },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -31,11 +31,8 @@ async function startWorking(user) {
 
 async function enterDesk(user) {
   state.user = user;
-  $('user-name').textContent = user.displayName;
   $('presence').value = user.presence;
-  $('signin-view').hidden = true;
   $('desk-view').hidden = false;
-  $('account').hidden = false;
   const staff = user.roles.some((role) => STAFF_ROLES.includes(role));
   $('claim-next').disabled = !staff;
   if (!staff) {
@@ -57,7 +54,7 @@ async function enterDesk(user) {
   if (queue) onQueue(queue);
 }
 
-function leaveDesk(message, kind = 'info') {
+function leaveDesk() {
   closeEvents();
   clearInterval(state.queueTimer);
   Object.assign(state, { user: null, tickets: [], current: null, lastTypingAt: 0 });
@@ -66,10 +63,6 @@ function leaveDesk(message, kind = 'info') {
   renderTicket();
   $('desk-view').hidden = true;
   $('elsewhere').hidden = true;
-  $('account').hidden = true;
-  $('signin-view').hidden = false;
-  showStatus(message, kind);
-  $('username').focus();
 }
 
 async function onPresence(event) {

@@ -4,7 +4,7 @@
 
 import { html, render, useEffect, useState } from '/shared/vendor/preact-htm.js';
 import { api } from '../shared/api.js';
-import { attempt, startSession } from '../shared/session.js';
+import { attempt, mayUse, startSession } from '../shared/session.js';
 import { $, showStatus } from '../shared/ui.js';
 import { Charts } from './charts.js';
 import { ExerciseNote, Overview, Queues } from './figures.js';
@@ -75,30 +75,17 @@ function App() {
 }
 
 function enter(user) {
-  const name = user.displayName ?? user.username;
-  $('user-name').textContent = name;
-  $('signin-view').hidden = true;
-  $('account').hidden = false;
-  if (!user.roles.some((role) => VIEWERS.includes(role))) {
-    showStatus(
-      'This account has none of the supervisor, admin or authority roles: it cannot see operations.',
-      'error',
-    );
-    $('sign-out').focus();
-    return;
-  }
-  showStatus(`Signed in as ${name}.`);
+  const refusal =
+    'This account has none of the supervisor, admin or authority roles: it cannot see operations.';
+  if (!mayUse(user, VIEWERS, refusal)) return;
+  showStatus(`Signed in as ${user.displayName ?? user.username}.`);
   $('operations-view').hidden = false;
   render(html`<${App} />`, $('operations-view'));
 }
 
-function leave(message, kind) {
+function leave() {
   render(null, $('operations-view'));
   $('operations-view').hidden = true;
-  $('account').hidden = true;
-  $('signin-view').hidden = false;
-  showStatus(message, kind);
-  $('username').focus();
 }
 
 startSession({ enter, leave });

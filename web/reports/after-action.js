@@ -102,10 +102,7 @@ function render(report) {
   );
 }
 
-async function enter(user) {
-  $('signin-view').hidden = true;
-  $('account').hidden = false;
-  $('user-name').textContent = user.displayName ?? user.username;
+async function enter() {
   $('after-action-view').hidden = false;
   if (!/^[a-z0-9-]{3,64}$/.test(slug)) {
     showStatus('No exercise named: open this page from an exercise’s cost report.', 'error');
@@ -120,11 +117,8 @@ async function enter(user) {
   }
 }
 
-function leave(message, kind) {
+function leave() {
   $('after-action-view').hidden = true;
-  $('account').hidden = true;
-  $('signin-view').hidden = false;
-  showStatus(message, kind);
 }
 
 startSession({ enter, leave });

@@ -4,7 +4,7 @@
 // textContent, and styles only come from the style sheets (the CSP allows nothing inline).
 
 import { api } from '../shared/api.js';
-import { attempt, startSession } from '../shared/session.js';
+import { attempt, mayUse, startSession } from '../shared/session.js';
 import { $, button, el, setBusy, showStatus } from '../shared/ui.js';
 import { clearCharts, renderCharts } from './charts.js';
 import { dateTime, day, dayValue, euros, periodOfDays, timeZone } from './format.js';
@@ -58,39 +58,25 @@ const subjectName = (scope, subject) =>
 
 async function enterReports(user) {
   state.user = user;
-  const name = user.displayName ?? user.username;
-  $('user-name').textContent = name;
-  $('signin-view').hidden = true;
-  $('account').hidden = false;
-  if (!user.roles.some((role) => READERS.includes(role))) {
-    showStatus(
-      'This account has neither the admin nor the authority role: it cannot see cost reports.',
-      'error',
-    );
-    $('sign-out').focus();
-    return;
-  }
+  const refusal = 'This account has neither the admin nor the authority role: it cannot see cost reports.';
+  if (!mayUse(user, READERS, refusal)) return;
   $('reports-view').hidden = false;
-  showStatus(`Signed in as ${name}.`);
+  showStatus(`Signed in as ${user.displayName ?? user.username}.`);
   await loadChoices();
   await loadIssued();
   if (isAdmin()) await showTariffs(state.authorities);
 }
 
-function leaveReports(message, kind = 'info') {
+function leaveReports() {
   Object.assign(state, { user: null, crises: [], authorities: [], shown: null });
   clearCharts();
   hideTariffs();
   $('reports-view').hidden = true;
-  $('account').hidden = true;
-  $('signin-view').hidden = false;
   $('report-view').hidden = true;
   $('no-report').hidden = false;
   for (const id of ['activation-select', 'authority-select', 'issued-list']) $(id).replaceChildren();
   $('choose-form').elements.scope.value = 'activation';
   renderChoices();
-  showStatus(message, kind);
-  $('username').focus();
 }
 
 // ---------------------------------------------------------------- choosing a report

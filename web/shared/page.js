@@ -32,9 +32,6 @@ export function startPage({ roles, App, refusal, signInHint }) {
   startSession({
     signInHint,
     enter(user) {
-      $('user-name').textContent = user.displayName;
-      $('signin-view').hidden = true;
-      $('account').hidden = false;
       app.hidden = false;
       const allowed = user.roles.some((role) => roles.includes(role));
       render(
@@ -47,13 +44,9 @@ export function startPage({ roles, App, refusal, signInHint }) {
         $('elsewhere-heading').focus();
       }
     },
-    leave(message, kind) {
+    leave() {
       render(null, app);
       app.hidden = true;
-      $('account').hidden = true;
-      $('signin-view').hidden = false;
-      showStatus(message, kind);
-      $('username').focus();
     },
   });
 }

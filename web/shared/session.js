@@ -15,10 +15,11 @@ let signedIn = false;
 
 /**
  * Draws and wires the sign-in form and the sign-out button, then restores the session if the cookie
- * still holds one. `enter(user)` opens the page for a user, `leave(message, kind)` goes back to the
- * sign-in form. Optional: `afterSignIn(user)` runs after the form (not on a restore) and resolves to
- * the user to enter with; `maySignOut()` may refuse a sign-out; `signInHint` is a line of help under
- * the form.
+ * still holds one. Swapping the sign-in form for the account's name and back is done here, the same
+ * on every page; `enter(user)` opens the page's own part for a user, `leave()` closes it and forgets
+ * what it showed. Optional: `afterSignIn(user)` runs after the form (not on a restore) and resolves
+ * to the user to enter with; `maySignOut()` may refuse a sign-out; `signInHint` is a line of help
+ * under the form.
  */
 export function startSession(hooks) {
   page = { afterSignIn: (user) => user, maySignOut: () => true, ...hooks };
@@ -69,6 +70,17 @@ function drawAccount() {
   $('account').append(signOut);
 }
 
+/**
+ * Whether the signed-in `user` has one of `roles`; if not, the page tells them `refusal` and leaves
+ * them the sign-out button (the server refuses them its API anyway).
+ */
+export function mayUse(user, roles, refusal) {
+  if (user.roles.some((role) => roles.includes(role))) return true;
+  showStatus(refusal, 'error');
+  $('sign-out').focus();
+  return false;
+}
+
 /** Runs an API action; failures are shown (with their details), so callers only handle success. */
 export async function attempt(what, action) {
   try {
@@ -94,13 +106,20 @@ export function reportFailure(what, error) {
 
 async function enter(user) {
   signedIn = true;
+  $('user-name').textContent = user.displayName ?? user.username;
+  $('signin-view').hidden = true;
+  $('account').hidden = false;
   await page.enter(user);
 }
 
 function leave(message, kind = 'info') {
   signedIn = false;
   setToken(null);
-  page.leave(message, kind);
+  page.leave();
+  $('account').hidden = true;
+  $('signin-view').hidden = false;
+  showStatus(message, kind);
+  $('username').focus();
 }
 
 async function onSignIn(event) {

@@ -4,7 +4,7 @@
 // (no HTML from data), and styles only come from the style sheets (the CSP allows nothing inline).
 // This module signs in and out, opens a crisis and wires the page; the views are its imports.
 
-import { startSession } from '../shared/session.js';
+import { mayUse, startSession } from '../shared/session.js';
 import { $, showStatus } from '../shared/ui.js';
 import { loadCrises, renderCrisisMeta } from './crises.js';
 import { loadTheirCrisis, onSaveCrisis, openCrisisDetails } from './crisisDetails.js';
@@ -33,35 +33,22 @@ const EDITOR_ROLES = ['communicator', 'admin'];
 
 async function enterStudio(user) {
   state.user = user;
-  $('user-name').textContent = user.displayName ?? user.username;
-  $('signin-view').hidden = true;
-  $('account').hidden = false;
-  if (!user.roles.some((role) => EDITOR_ROLES.includes(role))) {
-    showStatus(
-      'This account has neither the communicator nor the admin role: it cannot edit content.',
-      'error',
-    );
-    $('sign-out').focus();
-    return;
-  }
+  const refusal = 'This account has neither the communicator nor the admin role: it cannot edit content.';
+  if (!mayUse(user, EDITOR_ROLES, refusal)) return;
   $('studio-view').hidden = false;
   showStatus(`Signed in as ${user.displayName ?? user.username}.`);
   const slug = await loadCrises();
   if (slug) await openCrisis(slug);
 }
 
-function leaveStudio(message, kind = 'info') {
+function leaveStudio() {
   resetState();
   $('studio-view').hidden = true;
-  $('account').hidden = true;
   $('crisis-picker').hidden = true;
-  $('signin-view').hidden = false;
   $('entry-groups').replaceChildren();
   $('preview-result').hidden = true;
   $('publish-result').hidden = true;
   showWorkspace('none');
-  showStatus(message, kind);
-  $('username').focus();
 }
 
 async function onCrisisChosen(event) {
