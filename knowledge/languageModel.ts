@@ -1,17 +1,9 @@
 import OpenAI from 'openai';
-import {
-  circuitBreaker,
-  ConsecutiveBreaker,
-  handleAll,
-  isBrokenCircuitError,
-  TaskCancelledError,
-  timeout,
-  TimeoutStrategy,
-  type CircuitBreakerPolicy,
-} from 'cockatiel';
+import { isBrokenCircuitError, TaskCancelledError, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Lang } from '../models';
+import { guardedModelCall, modelBreaker } from '../semantic';
 
 /** Tokens one call (or several, added up) cost: what cost reports charge for. */
 export interface ModelUsage {
@@ -90,10 +82,7 @@ export class LanguageModel {
       organization: null,
       project: null,
     });
-    this.breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: options.breakerResetMs,
-      breaker: new ConsecutiveBreaker(options.breakerFailures),
-    });
+    this.breaker = modelBreaker(options.breakerFailures, options.breakerResetMs);
     this.breaker.onBreak(() =>
       this.logger.warn(
         { retryInMs: options.breakerResetMs },
@@ -112,24 +101,13 @@ export class LanguageModel {
     schema: z.ZodType<T>,
     { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {},
   ): Promise<ModelResult<T>> {
-    const deadline = timeout(timeoutMs, TimeoutStrategy.Aggressive);
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.breaker.execute(() =>
-        deadline.execute(async ({ signal }) => {
-          const sent = performance.now();
-          let ok = false;
-          try {
-            const answer = await this.client.chat.completions.create(
-              { model: this.model, messages, temperature: 0, response_format: { type: 'json_object' } },
-              { signal },
-            );
-            ok = true;
-            return answer;
-          } finally {
-            this.observeRequest?.((performance.now() - sent) / 1000, ok);
-          }
-        }),
+      completion = await guardedModelCall(this.breaker, timeoutMs, this.observeRequest, (signal) =>
+        this.client.chat.completions.create(
+          { model: this.model, messages, temperature: 0, response_format: { type: 'json_object' } },
+          { signal },
+        ),
       );
     } catch (error) {
       const failure: ModelFailure = isBrokenCircuitError(error)

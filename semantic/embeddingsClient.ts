@@ -1,15 +1,8 @@
 import OpenAI from 'openai';
-import {
-  circuitBreaker,
-  CircuitState,
-  ConsecutiveBreaker,
-  handleAll,
-  timeout,
-  TimeoutStrategy,
-  type CircuitBreakerPolicy,
-} from 'cockatiel';
+import { CircuitState, type CircuitBreakerPolicy } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { guardedModelCall, modelBreaker } from './guardedModelCall';
 import { PassageFiles } from './passageFiles';
 import { normalize, type Vector } from './vectors';
 
@@ -147,10 +140,7 @@ export class EmbeddingsClient implements Embedder {
       options.passageDir === undefined
         ? undefined
         : new PassageFiles(options.passageDir, `${options.model}\0${options.inputType}`);
-    this.breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: options.breakerResetMs,
-      breaker: new ConsecutiveBreaker(options.breakerFailures),
-    });
+    this.breaker = modelBreaker(options.breakerFailures, options.breakerResetMs);
     this.breaker.onBreak(() => {
       this.openedAt = performance.now();
       options.logger.warn(
@@ -298,29 +288,21 @@ export class EmbeddingsClient implements Embedder {
     const input = inputType === 'prefix' ? texts.map((t) => E5_PREFIX[kind] + t) : texts;
     // `input_type` is not in OpenAI's own parameters; the SDK sends extra fields as they are.
     const extra = inputType === 'field' ? { input_type: kind } : {};
-    const deadline = timeout(timeoutMs, TimeoutStrategy.Aggressive);
     try {
-      // A malformed answer counts as a failure for the breaker, like no answer.
-      const vectors = await this.breaker.execute(() =>
-        deadline.execute(async ({ signal }) => {
-          const sent = performance.now();
-          let ok = false;
-          try {
-            const response = await this.client.embeddings.create(
-              { model: this.model, input, encoding_format: 'float', ...extra },
-              { signal },
-            );
-            const rows = [...response.data].sort((a, b) => a.index - b.index);
-            if (rows.length !== texts.length)
-              throw new Error(
-                `embeddings endpoint returned ${rows.length} vectors for ${texts.length} texts`,
-              );
-            ok = true;
-            return rows.map((row) => normalize(row.embedding));
-          } finally {
-            this.options.observeRequest?.((performance.now() - sent) / 1000, ok);
-          }
-        }),
+      const vectors = await guardedModelCall(
+        this.breaker,
+        timeoutMs,
+        this.options.observeRequest,
+        async (signal) => {
+          const response = await this.client.embeddings.create(
+            { model: this.model, input, encoding_format: 'float', ...extra },
+            { signal },
+          );
+          const rows = [...response.data].sort((a, b) => a.index - b.index);
+          if (rows.length !== texts.length)
+            throw new Error(`embeddings endpoint returned ${rows.length} vectors for ${texts.length} texts`);
+          return rows.map((row) => normalize(row.embedding));
+        },
       );
       this.lastSuccess = performance.now();
       return vectors;

@@ -11,3 +11,4 @@ export {
 } from './embeddingsClient';
 export { normalize, similarity, packVectors, unpackVectors, type Vector } from './vectors';
 export { fitLogistic, sigmoid } from './logisticRegression';
+export { guardedModelCall, modelBreaker } from './guardedModelCall';
