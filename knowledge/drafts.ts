@@ -174,6 +174,15 @@ function faqOfDoc(doc: DraftEntryDoc): Faq {
   return faqOf({ ...doc, id: doc.entryId });
 }
 
+/** What every change of a draft document bumps: its revision, its sequence, who and when. */
+function nextRevision(
+  current: { revision: number; seq: number },
+  by: string,
+  at = new Date(),
+): { revision: number; seq: number; updatedBy: string; updatedAt: Date } {
+  return { revision: current.revision + 1, seq: current.seq + 1, updatedBy: by, updatedAt: at };
+}
+
 /**
  * The draft as a content file (not validated: a draft may be incomplete until it is published).
  * `updatedAt` is when it is assembled unless given.
@@ -313,10 +322,7 @@ export class Drafts {
         machineDrafted: stillMachineDrafted(current!, changes),
         alternatives: merged.alternatives ?? {},
         links: merged.links ?? [],
-        revision: current!.revision + 1,
-        seq: current!.seq + 1,
-        updatedBy: by,
-        updatedAt: new Date(),
+        ...nextRevision(current!, by),
       };
     });
     return { entry: entryView(after ?? before!, languages), changes };
@@ -349,10 +355,7 @@ export class Drafts {
         question,
         answer,
         machineDrafted: [...drafted],
-        revision: current!.revision + 1,
-        seq: current!.seq + 1,
-        updatedBy: by,
-        updatedAt: new Date(),
+        ...nextRevision(current!, by),
       };
     });
     return entryView(after!, languages);
@@ -376,10 +379,7 @@ export class Drafts {
       return {
         ...current!,
         machineDrafted: drafted.filter((lang) => !done.includes(lang as Lang)),
-        revision: current!.revision + 1,
-        seq: current!.seq + 1,
-        updatedBy: by,
-        updatedAt: new Date(),
+        ...nextRevision(current!, by),
       };
     });
     return { entry: entryView(after ?? before!, languages), approved: done };
@@ -393,10 +393,7 @@ export class Drafts {
       return {
         ...current!,
         deleted: true,
-        revision: current!.revision + 1,
-        seq: current!.seq + 1,
-        updatedBy: by,
-        updatedAt: new Date(),
+        ...nextRevision(current!, by),
       };
     });
     return entryView(before!, languages);
@@ -450,10 +447,7 @@ export class Drafts {
       if (changes.length === 0) return undefined;
       return {
         ...merged,
-        revision: current.revision + 1,
-        seq: current.seq + 1,
-        updatedBy: by,
-        updatedAt: new Date(),
+        ...nextRevision(current, by),
       };
     });
     return { crisis: crisisView(after ?? before!), changes };
@@ -477,10 +471,7 @@ export class Drafts {
       return {
         ...current,
         ...fields,
-        revision: current.revision + 1,
-        seq: current.seq + 1,
-        updatedBy: by,
-        updatedAt: now,
+        ...nextRevision(current, by, now),
       };
     });
     await eachLimited(
@@ -505,10 +496,7 @@ export class Drafts {
           ? {
               ...current,
               deleted: true,
-              revision: current.revision + 1,
-              seq: current.seq + 1,
-              updatedBy: by,
-              updatedAt: now,
+              ...nextRevision(current, by, now),
             }
           : undefined,
       ),
