@@ -76,6 +76,7 @@ export async function deleteTicketPersonalData(
   const matching = await TicketModel.find(withMessages ? filter : { ...filter, $or: personal }, {
     _id: 1,
     intake: 1,
+    callbackPhone: 1,
   }).lean();
   if (withMessages) await deleteMessagesOf(matching.map((ticket) => ticket._id.toHexString()));
   const result = { tickets: 0, intakes: [] as string[], kept: 0 };

@@ -91,6 +91,7 @@ function toTicket(doc: TicketDoc | ActiveTicketDoc): Ticket {
     transferredTo: doc.transferredTo ?? undefined,
     hasIntake: 'hasIntake' in doc ? doc.hasIntake : Boolean(doc.intake),
     hasCallback: 'hasCallback' in doc ? doc.hasCallback : Boolean(doc.callbackPhone),
+    callbackDeletedAt: doc.callbackDeletedAt ?? undefined,
     notifiedPosition: doc.notifiedPosition ?? undefined,
     notifiedWaitMinutes: doc.notifiedWaitMinutes ?? undefined,
   };
@@ -135,10 +136,13 @@ function holdsPersonalData(doc: TicketDoc): boolean {
 
 /** What a ticket keeps as a record of the personal data deleted from it (`held`: what it held). */
 export function deletionMarks(
-  held: Partial<Pick<TicketDoc, 'intake'>>,
+  held: Partial<Pick<TicketDoc, 'intake' | 'callbackPhone'>>,
   now: Date,
-): { intakeDeletedAt?: Date } {
-  return held.intake ? { intakeDeletedAt: now } : {};
+): { intakeDeletedAt?: Date; callbackDeletedAt?: Date } {
+  return {
+    ...(held.intake ? { intakeDeletedAt: now } : {}),
+    ...(held.callbackPhone ? { callbackDeletedAt: now } : {}),
+  };
 }
 
 /**
