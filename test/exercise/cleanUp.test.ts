@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { purgeExerciseData } from '../../bot/exerciseRetention';
 import { conversationKeyOf } from '../../bot/idleState';
-import { botStates, InteractionModel, ticketMessages, TicketModel } from '../../models';
+import {
+  botStates,
+  CrisisModel,
+  InsertLocks,
+  InteractionModel,
+  ticketMessages,
+  TicketModel,
+} from '../../models';
 import { adminEnv, authorityUser, signedInStaff, type ApiClient } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
 import { silentLogger, waitFor } from '../helpers/db';
@@ -74,12 +81,19 @@ describe('cleaning up an exercise', () => {
     const second = await authorityUser(bot.app.url, NIS);
     const ended = await second.post(`/api/crises/${EXERCISE}/deactivate`, { totp: second.code(0) });
     expect(ended.status).toBe(200);
-    // Its retention period over, the hourly clean-up runs.
-    await purgeExerciseData({
-      now: new Date(Date.now() + 8 * DAY_MS),
-      retentionDays: 7,
-      logger: silentLogger,
-    });
+    // Its retention period over, the hourly clean-up runs, while an operator's change holds the
+    // ticket: the ticket keeps its data, and the next run goes over the same period again.
+    const cleanUp = () =>
+      purgeExerciseData({ now: new Date(Date.now() + 8 * DAY_MS), retentionDays: 7, logger: silentLogger });
+    const locks = new InsertLocks('ticketlocks');
+    const { version } = (await TicketModel.findById(drill.ticketId).lean())!;
+    const changing = `${drill.ticketId}:v${version}`;
+    expect(await locks.take(changing)).toBe(true);
+    await cleanUp();
+    expect(await storedOf(drill)).toMatchObject({ state: 0, relayed: 0, transcript: true });
+    expect((await CrisisModel.findOne({ slug: EXERCISE }).lean())!.dataPurgedUntil).toBeUndefined();
+    await locks.release(changing);
+    await cleanUp();
 
     // The ticket stays, without personal data, for the after-action report's figures.
     expect(await storedOf(drill)).toEqual({ state: 0, relayed: 0, transcript: false, ticket: true });
