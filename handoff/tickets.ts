@@ -1,6 +1,4 @@
-import { Types, type mongo } from 'mongoose';
-
-type Collection<T extends mongo.Document> = mongo.Collection<T>;
+import { Types } from 'mongoose';
 import {
   activeTickets,
   CLOSED_KEPT_MS,
@@ -526,17 +524,10 @@ export class Tickets {
 
   /** Messages of several tickets at or after `since`, in order, by ticket: one read per partition for many streams. */
   async messagesSince(ticketIds: string[], since: Date): Promise<Map<string, TicketMessage[]>> {
-    const byPartition = new Map<string, { partition: Collection<TicketMessageDoc>; ids: string[] }>();
-    for (const ticketId of ticketIds) {
-      const partition = await ticketMessages.for(ticketId);
-      const entry = byPartition.get(partition.collectionName) ?? { partition, ids: [] };
-      entry.ids.push(ticketId);
-      byPartition.set(partition.collectionName, entry);
-    }
     const byTicket = new Map<string, TicketMessage[]>();
-    for (const { partition, ids } of byPartition.values()) {
+    for (const { partition, routes } of await ticketMessages.batchesOf(ticketIds)) {
       const docs = await partition
-        .find({ ticketId: { $in: ids }, at: { $gte: since } })
+        .find({ ticketId: { $in: routes }, at: { $gte: since } })
         .sort({ at: 1, _id: 1 })
         .toArray();
       for (const d of docs)

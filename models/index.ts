@@ -36,13 +36,7 @@ export {
   directLineActivities,
   type DirectLineActivityDoc,
 } from './directLineActivity';
-export {
-  groupedBy,
-  inBatches,
-  PartitionedCollection,
-  partitionCount,
-  WRITE_BATCH,
-} from './partitionedCollection';
+export { groupedBy, inBatches, PartitionedCollection, partitionCount } from './partitionedCollection';
 export { activeTickets, type ActiveTicketDoc, CLOSED_KEPT_MS } from './activeTickets';
 export { engineScans, preparePartitions, SCANNING_ENGINE_PARTITIONS } from './partitionMigration';
 export { PassageVectorsModel } from './passageVectors';
