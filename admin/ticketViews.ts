@@ -12,6 +12,8 @@ export interface TicketSummary {
   /** Present (true) on a ticket of an exercise. */
   exercise?: true;
   createdAt: string;
+  /** When retention deleted the ticket's callback number. */
+  callbackPhoneDeletedAt?: string;
   assignee?: { id: string; displayName: string };
   position?: number;
 }
@@ -29,6 +31,7 @@ export function summaryOf(ticket: Ticket, position?: number): TicketSummary {
     crisisSlug: ticket.crisisSlug,
     ...(ticket.exercise ? { exercise: true as const } : {}),
     createdAt: ticket.createdAt.toISOString(),
+    ...(ticket.callbackDeletedAt ? { callbackPhoneDeletedAt: ticket.callbackDeletedAt.toISOString() } : {}),
     ...(ticket.assignee ? { assignee: { id: ticket.assignee.id, displayName: ticket.assignee.name } } : {}),
     ...(ticket.state === 'waiting' && position !== undefined ? { position } : {}),
   };

@@ -28,9 +28,12 @@ export async function purgeExerciseData(options: {
   for (const exercise of exercises) {
     const since = exercise.dataPurgedUntil ?? new Date(0);
     const within = { $gte: since, $lt: cutoff };
-    tickets += (
-      await deleteTicketPersonalData({ crisisSlug: exercise.slug, createdAt: within }, options.now, true)
-    ).tickets;
+    const deleted = await deleteTicketPersonalData(
+      { crisisSlug: exercise.slug, createdAt: within },
+      options.now,
+      true,
+    );
+    tickets += deleted.tickets;
     const logged = await InteractionModel.find(
       { crisisSlug: exercise.slug, at: within },
       { _id: 0, channelId: 1, conversationId: 1 },
@@ -40,9 +43,11 @@ export async function purgeExerciseData(options: {
       .filter((e) => e.channelId === 'directline')
       .map((e) => e.conversationId);
     await deleteDirectLineConversations(directLine);
-    for (const key of conversations.keys()) {
-      await (await botStates.for(key)).deleteOne({ _id: key });
+    for (const { partition, routes } of await botStates.batchesOf([...conversations.keys()])) {
+      await partition.deleteMany({ _id: { $in: routes } });
     }
+    // Tickets other writers held keep their data: the next sweep goes over the same period again.
+    if (deleted.kept > 0) continue;
     await CrisisModel.updateOne({ slug: exercise.slug }, { $set: { dataPurgedUntil: cutoff } });
     options.logger.info(
       { slug: exercise.slug, conversations: conversations.size, cutoff: cutoff.toISOString() },

@@ -1,6 +1,14 @@
 import type { Logger } from 'pino';
-import { activeTickets, botStates, InsertLocks, ticketMessages, TicketModel } from '../models';
-import { deleteCopiedPersonalData, TICKET_LOCKS, UNSET_PERSONAL_DATA } from './tickets';
+import {
+  activeTickets,
+  botStates,
+  groupedBy,
+  inBatches,
+  InsertLocks,
+  ticketMessages,
+  TicketModel,
+} from '../models';
+import { deleteCopiedPersonalData, deletionMarks, TICKET_LOCKS, UNSET_PERSONAL_DATA } from './tickets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Version locks of tickets only matter while a writer may hold an old read: a day is ample. */
@@ -52,46 +60,51 @@ export async function purgeExpiredIntakes(options: {
 
 /**
  * Removes the intake, transcript and callback number of the tickets matching `filter`, and their
- * relayed messages when `withMessages`; the tickets stay, for accounting. Tickets with an active
- * copy (on an engine that scans) are written one by one under their version lock, so the copy
- * agrees; the others, closed long ago or on MongoDB, with one update.
+ * relayed messages when `withMessages`; the tickets stay, for accounting. In batches of
+ * `WRITE_BATCH` tickets: tickets with an active copy (on an engine that scans) are written under
+ * their version locks, so the copy agrees (`deleteCopiedPersonalData`); the others, closed long ago
+ * or on MongoDB, with one update per kind of data deleted. `kept`: tickets other writers held,
+ * still holding their data (a later sweep deletes it).
  */
 export async function deleteTicketPersonalData(
   filter: Record<string, unknown>,
   now: Date,
   withMessages = false,
-): Promise<{ tickets: number; intakes: string[] }> {
+): Promise<{ tickets: number; intakes: string[]; kept: number }> {
   const personal = Object.keys(UNSET_PERSONAL_DATA).map((field) => ({ [field]: { $exists: true } }));
   // Only tickets still holding personal data are read, unless their messages go too.
   const matching = await TicketModel.find(withMessages ? filter : { ...filter, $or: personal }, {
     _id: 1,
     intake: 1,
+    callbackPhone: 1,
   }).lean();
-  if (withMessages) {
-    for (const ticket of matching) {
-      const id = ticket._id.toHexString();
-      await (await ticketMessages.for(id)).deleteMany({ ticketId: id });
+  if (withMessages) await deleteMessagesOf(matching.map((ticket) => ticket._id.toHexString()));
+  const result = { tickets: 0, intakes: [] as string[], kept: 0 };
+  for (const batch of inBatches(matching)) {
+    const copied = new Set((await activeTickets.copiedAmong(batch.map((t) => t._id))).map(String));
+    const { deleted, kept } = await deleteCopiedPersonalData(
+      batch.filter((t) => copied.has(String(t._id))).map((t) => t._id),
+      now,
+    );
+    const rest = batch.filter((t) => !copied.has(String(t._id)));
+    for (const group of groupedBy(rest, (t) => JSON.stringify(deletionMarks(t, now)))) {
+      const marks = deletionMarks(group[0]!, now);
+      const updated = await TicketModel.updateMany(
+        { _id: { $in: group.map((t) => t._id) }, $or: personal },
+        { $unset: UNSET_PERSONAL_DATA, ...(Object.keys(marks).length ? { $set: marks } : {}) },
+      );
+      result.tickets += updated.modifiedCount;
     }
+    result.tickets += deleted.length;
+    result.kept += kept;
+    result.intakes.push(...[...deleted, ...rest].filter((t) => t.intake).map((t) => String(t._id)));
   }
-  if (matching.length === 0) return { tickets: 0, intakes: [] };
-  const copied = new Set((await activeTickets.copiedAmong(matching.map((t) => t._id))).map(String));
-  const deleted: typeof matching = [];
-  for (const ticket of matching.filter((t) => copied.has(String(t._id)))) {
-    if (await deleteCopiedPersonalData(ticket._id, now)) deleted.push(ticket);
+  return result;
+}
+
+/** Deletes the relayed messages of these tickets: one statement per batch of a partition. */
+async function deleteMessagesOf(ticketIds: string[]): Promise<void> {
+  for (const { partition, routes } of await ticketMessages.batchesOf(ticketIds)) {
+    await partition.deleteMany({ ticketId: { $in: routes } });
   }
-  const rest = matching.filter((t) => !copied.has(String(t._id)));
-  const result = rest.length
-    ? await TicketModel.updateMany(
-        { _id: { $in: rest.map((t) => t._id) }, $or: personal },
-        { $unset: UNSET_PERSONAL_DATA },
-      )
-    : { modifiedCount: 0 };
-  const restWithIntake = rest.filter((t) => t.intake).map((t) => t._id);
-  if (restWithIntake.length > 0) {
-    await TicketModel.updateMany({ _id: { $in: restWithIntake } }, { $set: { intakeDeletedAt: now } });
-  }
-  return {
-    tickets: result.modifiedCount + deleted.length,
-    intakes: [...deleted, ...rest].filter((t) => t.intake).map((t) => String(t._id)),
-  };
 }

@@ -17,6 +17,14 @@ function endClaim(claims: Claim[], now: Date): Claim[] {
 }
 
 /**
+ * A ticket with a number to call back, or one whose number retention deleted (marked since, or a
+ * callback ticket from before the mark): an operator who called before can still close it as done.
+ */
+function isCallback(ticket: Ticket): boolean {
+  return ticket.hasCallback || Boolean(ticket.callbackDeletedAt) || ticket.reason === 'callback';
+}
+
+/**
  * The ticket state machine, `waiting → assigned → closed`, as one pure function from a ticket and
  * an event to the ticket after it: the bot, the API and the sweeper all move tickets through it
  * (handoff/tickets.ts stores the result). Throws TicketConflict when the event does not apply to
@@ -57,7 +65,7 @@ export function nextTicketState(ticket: Ticket, event: TicketEvent, now: Date): 
       };
     case 'close':
       if (ticket.state === 'closed') refuse('is already closed');
-      if (event.outcome === 'callback-done' && !ticket.hasCallback) refuse('is not a callback');
+      if (event.outcome === 'callback-done' && !isCallback(ticket)) refuse('is not a callback');
       return {
         ...ticket,
         state: 'closed',

@@ -1,9 +1,8 @@
-import { Types, type mongo } from 'mongoose';
-
-type Collection<T extends mongo.Document> = mongo.Collection<T>;
+import { Types } from 'mongoose';
 import {
   activeTickets,
   CLOSED_KEPT_MS,
+  groupedBy,
   InsertLocks,
   ticketMessages,
   TicketModel,
@@ -90,6 +89,7 @@ function toTicket(doc: TicketDoc | ActiveTicketDoc): Ticket {
     transferredTo: doc.transferredTo ?? undefined,
     hasIntake: 'hasIntake' in doc ? doc.hasIntake : Boolean(doc.intake),
     hasCallback: 'hasCallback' in doc ? doc.hasCallback : Boolean(doc.callbackPhone),
+    callbackDeletedAt: doc.callbackDeletedAt ?? undefined,
     notifiedPosition: doc.notifiedPosition ?? undefined,
     notifiedWaitMinutes: doc.notifiedWaitMinutes ?? undefined,
   };
@@ -127,34 +127,76 @@ function versionLock(id: string, version: number): string {
 const pause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * (attempt + 1)));
 
+/** Whether a ticket still holds any of the personal data retention deletes. */
+function holdsPersonalData(doc: TicketDoc): boolean {
+  return Boolean(doc.intake || doc.transcript || doc.callbackPhone);
+}
+
+/** What a ticket keeps as a record of the personal data deleted from it (`held`: what it held). */
+export function deletionMarks(
+  held: Partial<Pick<TicketDoc, 'intake' | 'callbackPhone'>>,
+  now: Date,
+): { intakeDeletedAt?: Date; callbackDeletedAt?: Date } {
+  return {
+    ...(held.intake ? { intakeDeletedAt: now } : {}),
+    ...(held.callbackPhone ? { callbackDeletedAt: now } : {}),
+  };
+}
+
 /**
- * Deletes the sealed personal data of a ticket that has an active copy, written as a transition
- * is (see `Tickets.tryApply`): a new version, under the lock of the one read, the copy first and
- * set right from the ticket, so it stops noting data that is gone. A plain update would leave the
- * copy saying the ticket has an intake or a callback number, and on FerretDB, which updates a
- * document as a read then a write of all of it, could write back a version a transition replaced.
- * True if data was deleted; false if there was none, or while other writers keep the ticket (the
- * next sweep finds it still holding the data).
+ * Deletes the sealed personal data of tickets that have an active copy (at most `WRITE_BATCH`),
+ * each written as a transition is (see `Tickets.tryApply`): a new version, under the lock of the
+ * one read, the copy first and set right from the ticket, so it stops noting data that is gone. A
+ * plain update would leave the copy saying the ticket has an intake or a callback number, and on
+ * FerretDB, which updates a document as a read then a write of all of it, could write back a
+ * version a transition replaced. Batched, since a sweep may find thousands: one read of the
+ * tickets, one insert of their locks, one write of their copies, and one update of the tickets per
+ * version and kind of data deleted. Answers the tickets whose data was deleted (as read), and how
+ * many other writers kept (the next sweep finds them still holding the data).
  */
-export async function deleteCopiedPersonalData(id: Types.ObjectId, now: Date): Promise<boolean> {
+export async function deleteCopiedPersonalData(
+  ids: Types.ObjectId[],
+  now: Date,
+): Promise<{ deleted: TicketDoc[]; kept: number }> {
   const locks = new InsertLocks(TICKET_LOCKS, TICKET_LOCK_STALE_MS);
-  let lock = '';
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const doc = await TicketModel.findById(id).lean<TicketDoc>();
-    if (!doc?.intake && !doc?.transcript && !doc?.callbackPhone) return false;
-    lock = versionLock(id.toHexString(), doc.version);
-    if (await locks.take(lock)) {
+  const deleted: TicketDoc[] = [];
+  let pending = ids;
+  let lost: TicketDoc[] = [];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
+    if (attempt > 0) await pause(attempt - 1);
+    const docs = (await TicketModel.find({ _id: { $in: pending } }).lean<TicketDoc[]>()).filter(
+      holdsPersonalData,
+    );
+    const taken = await locks.takeEach(docs.map((doc) => versionLock(doc._id.toHexString(), doc.version)));
+    const won = docs.filter((_, index) => taken[index]);
+    await writeDeletion(won, now);
+    deleted.push(...won);
+    lost = docs.filter((_, index) => !taken[index]);
+    pending = lost.map((doc) => doc._id);
+  }
+  for (const doc of lost) await locks.clearIfStale(versionLock(doc._id.toHexString(), doc.version));
+  return { deleted, kept: lost.length };
+}
+
+/** The writes of `deleteCopiedPersonalData` for tickets whose version locks the caller holds. */
+async function writeDeletion(docs: TicketDoc[], now: Date): Promise<void> {
+  const changes = docs.map((doc) => ({
+    doc,
+    changed: { version: doc.version + 1, ...deletionMarks(doc, now) },
+  }));
+  await activeTickets.replaceAll(
+    changes.map(({ doc, changed }) => {
       // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the data deleted
       const { intake, transcript, callbackPhone, ...kept } = doc;
-      const changed = { version: doc.version + 1, ...(intake ? { intakeDeletedAt: now } : {}) };
-      await activeTickets.replace({ ...kept, ...changed } as TicketDoc);
-      await TicketModel.updateOne({ _id: id }, { $set: changed, $unset: UNSET_PERSONAL_DATA });
-      return true;
-    }
-    await pause(attempt);
+      return { ...kept, ...changed } as TicketDoc;
+    }),
+  );
+  for (const group of groupedBy(changes, ({ changed }) => JSON.stringify(changed))) {
+    await TicketModel.updateMany(
+      { _id: { $in: group.map(({ doc }) => doc._id) } },
+      { $set: group[0]!.changed, $unset: UNSET_PERSONAL_DATA },
+    );
   }
-  await locks.clearIfStale(lock);
-  return false;
 }
 
 /**
@@ -482,17 +524,10 @@ export class Tickets {
 
   /** Messages of several tickets at or after `since`, in order, by ticket: one read per partition for many streams. */
   async messagesSince(ticketIds: string[], since: Date): Promise<Map<string, TicketMessage[]>> {
-    const byPartition = new Map<string, { partition: Collection<TicketMessageDoc>; ids: string[] }>();
-    for (const ticketId of ticketIds) {
-      const partition = await ticketMessages.for(ticketId);
-      const entry = byPartition.get(partition.collectionName) ?? { partition, ids: [] };
-      entry.ids.push(ticketId);
-      byPartition.set(partition.collectionName, entry);
-    }
     const byTicket = new Map<string, TicketMessage[]>();
-    for (const { partition, ids } of byPartition.values()) {
+    for (const { partition, routes } of await ticketMessages.batchesOf(ticketIds)) {
       const docs = await partition
-        .find({ ticketId: { $in: ids }, at: { $gte: since } })
+        .find({ ticketId: { $in: routes }, at: { $gte: since } })
         .sort({ at: 1, _id: 1 })
         .toArray();
       for (const d of docs)

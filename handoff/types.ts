@@ -63,6 +63,8 @@ export interface Ticket {
   transferredTo?: string;
   hasIntake: boolean;
   hasCallback: boolean;
+  /** When retention deleted the callback number: the callback can still be closed as done. */
+  callbackDeletedAt?: Date;
   notifiedPosition?: number;
   notifiedWaitMinutes?: number;
 }

@@ -89,9 +89,13 @@ export const activeTickets = {
     return copies.map((copy) => copy._id);
   },
 
-  /** Sets a copy right from its ticket, written under the version lock (see `handoff/tickets.ts`). */
-  async replace(doc: TicketDoc): Promise<void> {
-    await (await copied())?.replaceOne({ _id: doc._id }, activeCopyOf(doc));
+  /** Sets copies right from their tickets, each written under its version lock (see `handoff/tickets.ts`): one statement. */
+  async replaceAll(docs: TicketDoc[]): Promise<void> {
+    const collection = await copied();
+    if (!collection || docs.length === 0) return;
+    await collection.bulkWrite(
+      docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: activeCopyOf(doc) } })),
+    );
   },
 
   /** Drops the copies of tickets closed before `cutoff`: they are no longer read. */

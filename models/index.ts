@@ -36,7 +36,7 @@ export {
   directLineActivities,
   type DirectLineActivityDoc,
 } from './directLineActivity';
-export { PartitionedCollection, partitionCount } from './partitionedCollection';
+export { groupedBy, inBatches, PartitionedCollection, partitionCount } from './partitionedCollection';
 export { activeTickets, type ActiveTicketDoc, CLOSED_KEPT_MS } from './activeTickets';
 export { engineScans, preparePartitions, SCANNING_ENGINE_PARTITIONS } from './partitionMigration';
 export { PassageVectorsModel } from './passageVectors';

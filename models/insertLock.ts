@@ -62,6 +62,24 @@ export class InsertLocks {
     }
   }
 
+  /** Takes several locks with one insert: for each name, whether the caller now holds it. */
+  async takeEach(names: string[]): Promise<boolean[]> {
+    if (names.length === 0) return [];
+    const at = new Date();
+    try {
+      await this.collection.insertMany(
+        names.map((_id) => ({ _id, at })),
+        { ordered: false },
+      );
+      return names.map(() => true);
+    } catch (error) {
+      const held = duplicateIndexes(error);
+      if (!held) throw error;
+      const heldByOthers = new Set(held);
+      return names.map((_, index) => !heldByOthers.has(index));
+    }
+  }
+
   /**
    * Removes a lock left by a holder that died, so a retry can take it. Looked up by `_id` alone:
    * FerretDB serves only that from an index, and a filter on more fields scans the collection.

@@ -65,6 +65,32 @@ function hashOf(key: string): number {
   return hash >>> 0;
 }
 
+/**
+ * The most keys one batched write names in its `$in`: a day's clean-up touches thousands of
+ * tickets and conversations, and FerretDB scans a collection for each statement, so one statement
+ * per batch instead of per key; bounded so that a statement stays small.
+ */
+export const WRITE_BATCH = 500;
+
+/** `items` in consecutive slices of at most `size`. */
+export function inBatches<T>(items: readonly T[], size = WRITE_BATCH): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
+}
+
+/** Groups `items` by a key: one batched write per group. */
+export function groupedBy<T>(items: T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
+}
+
 const registered: PartitionedCollection<{ _id: unknown }>[] = [];
 
 /** Every partitioned collection, for the migration between layouts. */
@@ -92,6 +118,21 @@ export class PartitionedCollection<T extends { _id: unknown }> {
   async for(conversation: string): Promise<Collection<T>> {
     const count = await partitionCount();
     return this.partition(count, count === 1 ? 0 : hashOf(conversation) % count);
+  }
+
+  /**
+   * The partitions holding the documents of `routes` (conversations, or tickets for messages), each
+   * with its routes in batches of at most `WRITE_BATCH`: one statement per batch for many of them.
+   */
+  async batchesOf(routes: readonly string[]): Promise<Array<{ partition: Collection<T>; routes: string[] }>> {
+    const count = await partitionCount();
+    const indexOf = (route: string) => (count === 1 ? 0 : hashOf(route) % count);
+    return groupedBy([...new Set(routes)], (route) => String(indexOf(route))).flatMap((grouped) =>
+      inBatches(grouped).map((batch) => ({
+        partition: this.partition(count, indexOf(batch[0]!)),
+        routes: batch,
+      })),
+    );
   }
 
   /** Every partition of the current layout (for sweeps, which read them all). */

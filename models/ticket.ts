@@ -44,6 +44,8 @@ const ticketSchema = new Schema(
     transcript: { type: sealedSchema, required: false },
     callbackPhone: { type: sealedSchema, required: false },
     intakeDeletedAt: { type: Date },
+    /** When retention deleted the callback number (the ticket stays a callback). */
+    callbackDeletedAt: { type: Date },
     assignee: { type: String },
     assigneeName: { type: String },
     assignedAt: { type: Date },

@@ -7,13 +7,30 @@
  * with a transcript, two relayed messages and the version locks of its three changes), then
  * BENCH_ACTIVE (100) go through the product's own paths: opened, 40 of them claimed, 10 closed.
  * Each job runs BENCH_RUNS times (5); the median and the slowest are printed.
+ *
+ * Half of the past day's tickets (and half of the 100) are an exercise's, each past one with its
+ * conversation's log entry, state and two Direct Line activities. Last, the deleting runs, each
+ * timed once and then again with nothing left: the exercise clean-up after its retention period,
+ * then the ticket retention with every ticket past it.
  */
 import os from 'node:os';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { purgeOldInteractions } from '../accounting';
+import { purgeExerciseData } from '../bot/exerciseRetention';
+import { conversationKeyOf } from '../bot/idleState';
 import { HandoffDesk, IntakeCipher, purgeExpiredIntakes, Tickets } from '../handoff';
-import { preparePartitions, ticketMessages, TicketModel, UserModel } from '../models';
+import {
+  botStates,
+  CrisisModel,
+  directLineActivities,
+  InteractionModel,
+  preparePartitions,
+  ticketMessages,
+  TicketModel,
+  UserModel,
+  type PartitionedCollection,
+} from '../models';
 import { withThrowawayDatabase } from './throwawayDatabase';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 5000);
@@ -21,6 +38,9 @@ const ACTIVE = Number(process.env.BENCH_ACTIVE ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const HOUR_MS = 3_600_000;
 const LANGS = ['fr', 'nl', 'de', 'en'];
+const EXERCISE = 'drill';
+const DAY_MS = 24 * HOUR_MS;
+const crisisOf = (i: number) => (i % 2 === 1 ? EXERCISE : 'demo');
 const logger = pino({ level: 'warn' });
 
 const sealed = (text: string) => ({
@@ -30,6 +50,20 @@ const sealed = (text: string) => ({
   keyId: 'k',
 });
 
+/** Stores documents in the partitions they belong to, one insert per partition. */
+async function insertPartitioned<T extends { _id: unknown }>(
+  collection: PartitionedCollection<T>,
+  docs: T[],
+): Promise<void> {
+  const byPartition = new Map<string, T[]>();
+  for (const doc of docs) {
+    const name = (await collection.for(collection.routeOf(doc))).collectionName;
+    byPartition.set(name, [...(byPartition.get(name) ?? []), doc]);
+  }
+  for (const group of byPartition.values())
+    await (await collection.for(collection.routeOf(group[0]!))).insertMany(group as never[]);
+}
+
 /** The closed tickets of a past day, with their messages and version locks, stored in batches. */
 async function storePastDay(count: number): Promise<void> {
   const now = Date.now();
@@ -37,6 +71,9 @@ async function storePastDay(count: number): Promise<void> {
     const tickets = [];
     const locks = [];
     const messages = [];
+    const logged = [];
+    const states = [];
+    const activities = [];
     for (let i = start; i < Math.min(count, start + 500); i++) {
       const _id = new mongoose.Types.ObjectId();
       const createdAt = new Date(now - 24 * HOUR_MS + ((21 * HOUR_MS) / count) * i);
@@ -51,9 +88,10 @@ async function storePastDay(count: number): Promise<void> {
         reason: 'person-request',
         version: 3,
         priority: 1,
-        crisisSlug: 'demo',
+        crisisSlug: crisisOf(i),
+        ...(crisisOf(i) === EXERCISE ? { exercise: true } : {}),
         conversationId: `past-${i}`,
-        channelId: 'webchat',
+        channelId: crisisOf(i) === EXERCISE ? 'directline' : 'webchat',
         lang: LANGS[i % LANGS.length],
         reference: { conversation: { id: `past-${i}` }, serviceUrl: 'https://example.invalid' },
         consent: false,
@@ -76,16 +114,36 @@ async function storePastDay(count: number): Promise<void> {
           text: sealed(`message ${m}`),
         });
       }
+      if (crisisOf(i) === EXERCISE) {
+        const conversation = `past-${i}`;
+        logged.push({
+          _id: `bench-${i}`,
+          crisisSlug: EXERCISE,
+          conversationId: conversation,
+          channelId: 'directline',
+          direction: 'in',
+          at: createdAt,
+          day: createdAt.toISOString().slice(0, 10),
+          hour: createdAt.getUTCHours(),
+        });
+        states.push({
+          _id: conversationKeyOf('directline', conversation),
+          data: '{}',
+          eTag: '1',
+          updatedAt: closedAt,
+        });
+        for (let a = 1; a <= 2; a++) {
+          const _id = `${conversation}:${String(a).padStart(9, '0')}`;
+          activities.push({ _id, at: closedAt, activity: sealed(`activity ${a}`) });
+        }
+      }
     }
     await TicketModel.collection.insertMany(tickets);
     await mongoose.connection.collection('ticketlocks').insertMany(locks as never[]);
-    const byPartition = new Map<string, typeof messages>();
-    for (const message of messages) {
-      const name = (await ticketMessages.for(message.ticketId)).collectionName;
-      byPartition.set(name, [...(byPartition.get(name) ?? []), message]);
-    }
-    for (const group of byPartition.values())
-      await (await ticketMessages.for(group[0]!.ticketId)).insertMany(group);
+    await insertPartitioned(ticketMessages, messages);
+    if (logged.length > 0) await InteractionModel.collection.insertMany(logged as never[]);
+    await insertPartitioned(botStates, states);
+    await insertPartitioned(directLineActivities, activities as never[]);
   }
 }
 
@@ -115,6 +173,14 @@ async function main(): Promise<void> {
     );
 
     const started = Date.now();
+    await CrisisModel.collection.insertOne({
+      slug: EXERCISE,
+      status: 'inactive',
+      exercise: true,
+      languages: LANGS,
+      liveVersion: 1,
+      activatedAt: new Date(Date.now() - DAY_MS),
+    });
     await storePastDay(TICKETS - ACTIVE);
     const operators = await UserModel.insertMany(
       Array.from({ length: 20 }, (_, i) => ({
@@ -139,7 +205,7 @@ async function main(): Promise<void> {
         await tickets.open({
           queue: i % 10 === 0 ? 'd2' : 'd5',
           reason: 'person-request',
-          crisisSlug: 'demo',
+          crisisSlug: crisisOf(i),
           conversationId: `now-${i}`,
           channelId: 'webchat',
           lang: LANGS[i % LANGS.length]!,
@@ -192,6 +258,20 @@ async function main(): Promise<void> {
       `retention, interactions: ${await time(() => purgeOldInteractions({ now, retentionDays: 30 }))}`,
     );
     console.log(`open conversations (idle state sweep): ${await time(() => tickets.openConversations())}`);
+    const once = async (run: () => Promise<unknown>) => {
+      const started = performance.now();
+      const result = await run();
+      return `${(performance.now() - started).toFixed(0)} ms (${String(result)})`;
+    };
+    const exerciseCleanUp = () =>
+      purgeExerciseData({ now: new Date(now.getTime() + 8 * DAY_MS), retentionDays: 7, logger });
+    console.log(`exercise clean-up, deleting (tickets): ${await once(exerciseCleanUp)}`);
+    await CrisisModel.updateOne({ slug: EXERCISE }, { $unset: { dataPurgedUntil: 1 } });
+    console.log(`exercise clean-up, again (nothing left): ${await once(exerciseCleanUp)}`);
+    const ticketRetention = () =>
+      purgeExpiredIntakes({ now: new Date(now.getTime() + 31 * DAY_MS), retentionDays: 30, logger });
+    console.log(`ticket retention, all expired (tickets): ${await once(ticketRetention)}`);
+    console.log(`ticket retention, again (nothing left): ${await once(ticketRetention)}`);
     console.log(`load average at the end ${os.loadavg()[0]!.toFixed(1)}`);
   });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../embedded';
 import {
+  deleteTicketPersonalData,
   HandoffDesk,
   IntakeCipher,
   purgeExpiredIntakes,
@@ -11,7 +12,7 @@ import {
   type Ticket,
 } from '../../handoff';
 import type { CitizenNotice } from '../../handoff/citizenChannel';
-import { preparePartitions, TicketModel, UserModel } from '../../models';
+import { InsertLocks, preparePartitions, TicketModel, UserModel } from '../../models';
 import { silentLogger, testDatabaseUri } from '../helpers/db';
 
 const HOUR_MS = 3_600_000;
@@ -262,6 +263,35 @@ describe('active tickets on an engine that scans', () => {
     expect(shown((await processes[1]!.allOpen()).find((t) => t.id === d2.id)!)).toEqual(
       shown(await processes[1]!.get(d2.id)),
     );
+  });
+
+  it('leaves a ticket another writer is changing to the next sweep, and deletes the rest of its batch', async () => {
+    const callbacks = await Promise.all(
+      [92, 93, 94].map((i, n) =>
+        processes[0]!.open({ ...newTicket(i), reason: 'callback', callbackPhone: `+3247000000${n}` }),
+      ),
+    );
+    const [changing, ...others] = callbacks;
+    // Another writer holds the lock of the version read: it is replacing it.
+    const lock = `${changing!.id}:v${changing!.version}`;
+    const locks = new InsertLocks('ticketlocks');
+    expect(await locks.take(lock)).toBe(true);
+    const theseTickets = { _id: { $in: callbacks.map((t) => new mongoose.Types.ObjectId(t.id)) } };
+    const later = new Date(Date.now() + 31 * 24 * HOUR_MS);
+    const phoneOf = async (t: Ticket) => (await TicketModel.findById(t.id).lean())!.callbackPhone;
+
+    expect(await deleteTicketPersonalData(theseTickets, later)).toMatchObject({ tickets: 2, kept: 1 });
+    expect(await phoneOf(changing!)).toBeDefined();
+    for (const t of others) expect(await phoneOf(t)).toBeUndefined();
+
+    await locks.release(lock);
+    expect(await deleteTicketPersonalData(theseTickets, later)).toMatchObject({ tickets: 1, kept: 0 });
+    expect(await phoneOf(changing!)).toBeUndefined();
+    const listed = await processes[1]!.allOpen();
+    for (const t of callbacks) {
+      expect(shown(listed.find((l) => l.id === t.id)!)).toEqual(shown(await processes[0]!.get(t.id)));
+      expect(await processes[0]!.get(t.id)).toMatchObject({ version: t.version + 1, hasCallback: false });
+    }
   });
 
   it('forgets copies of tickets closed before the window, never the tickets', async () => {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TicketModel } from '../../models';
-import { IntakeCipher, Tickets } from '../../handoff';
+import { IntakeCipher, purgeExpiredIntakes, Tickets } from '../../handoff';
 import { adminEnv, signedInStaff } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
-import { waitFor } from '../helpers/db';
+import { silentLogger, waitFor } from '../helpers/db';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
 
 const locale = (lang: string, ns: string) =>
@@ -25,6 +25,7 @@ interface TicketDetail {
   position?: number;
   transcript: { from: string; text: string }[];
   callbackPhone?: string;
+  callbackPhoneDeletedAt?: string;
 }
 
 describe('handoff to a human operator over the Bot Framework protocol and the operator API', () => {
@@ -122,6 +123,40 @@ describe('handoff to a human operator over the Bot Framework protocol and the op
     expect(transcript?.transcript).toBeDefined();
     const answer = await citizen.say('Les écoles sont-elles fermées demain ?');
     expect(crisisReplyOf(answer[0]!)).toMatchObject({ kind: 'answer', faqId: 'schools' });
+  });
+
+  it('closes a callback as done after retention deleted its number, and says the number is gone', async () => {
+    const de = locale('de', 'handoff');
+    const citizen = bot.channel.conversation();
+    await citizen.say('Mensch bitte');
+    expect((await citizen.say(de.callbackYes!))[0]!.text).toBe(de.callbackAsk);
+    const booked = await citizen.say('+32 470 65 43 21');
+    expect(booked[0]!.text).toBe(de.callbackBooked!.replace('{{phone}}', '+32470654321'));
+    const id = String((await TicketModel.findOne({ conversationId: citizen.id }).lean())!._id);
+    const operator = await signedInStaff(bot.app.url, { roles: ['operator'], languages: ['de'] });
+    try {
+      const claimed = await operator.post<TicketDetail>(`/api/tickets/${id}/claim`);
+      expect(claimed.body).toMatchObject({ reason: 'callback', callbackPhone: '+32470654321' });
+      // The operator finishes after the retention period ended: the hourly job deleted the number.
+      const purgedAt = new Date(Date.now() + 31 * 86_400_000);
+      await purgeExpiredIntakes({ now: purgedAt, retentionDays: 30, logger: silentLogger });
+      const read = await operator.get<TicketDetail>(`/api/tickets/${id}`);
+      expect(read.body.callbackPhone).toBeUndefined();
+      expect(read.body.callbackPhoneDeletedAt).toBe(purgedAt.toISOString());
+
+      const done = await operator.post<TicketDetail>(`/api/tickets/${id}/close`, {
+        outcome: 'callback-done',
+      });
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({
+        state: 'closed',
+        outcome: 'callback-done',
+        callbackPhoneDeletedAt: purgedAt.toISOString(),
+      });
+    } finally {
+      // Nobody who speaks German stays available: the next citizen is offered a callback.
+      await operator.put('/api/me/presence', { presence: 'away' });
+    }
   });
 
   it('overflows honestly when nobody speaking the language is online, and books a callback', async () => {
