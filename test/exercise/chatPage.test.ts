@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { InteractionModel } from '../../models';
 import { adminEnv, authorityUser } from '../helpers/api';
-import { useTestBot } from '../helpers/bot';
-import { openLaptopPage, signInOnPage } from '../helpers/browser';
+import { startTestBot, type TestBot } from '../helpers/bot';
+import { closeBrowsersAndBot, openLaptopPage, signInOnPage } from '../helpers/browser';
 import { activateFromTemplate, drillingAuthority, MARKERS } from '../helpers/exercise';
 
 const WAIT = { timeout: 20_000 };
@@ -26,16 +26,18 @@ const botSaid = (page: Page, text: string) => transcript(page).locator('p').filt
 const sendBox = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
 
 describe('the exercise on the chat page, in a browser', () => {
-  const bot = useTestBot(adminEnv);
+  let bot: TestBot;
   const browsers: Browser[] = [];
   let authority: Awaited<ReturnType<typeof drillingAuthority>>;
 
   beforeAll(async () => {
+    bot = await startTestBot(adminEnv);
     authority = await drillingAuthority(bot.app.url, '21903');
     await activateFromTemplate(authority, { slug: 'drill-page', template: 'flood', exercise: true, step: 0 });
     await activateFromTemplate(authority, { slug: 'real-page', template: 'flood', exercise: false, step: 1 });
   });
-  afterAll(() => Promise.all(browsers.map((b) => b.close())));
+  // The browsers first: a page still streaming from the bot would keep its server from closing.
+  afterAll(() => closeBrowsersAndBot(browsers, bot));
 
   /** A Dutch-speaking citizen's browser on the chat page of `crisis`; closed after the file. */
   async function openChatPage(crisis: string) {
