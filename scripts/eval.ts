@@ -14,10 +14,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from '../bot/paths';
 import { freePort } from './freePort';
 import { ReplyChannel, type CrisisReply } from './replyChannel';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = projectRoot();
+/** The bot of the same tree as this script: the built one under `npm run eval`, the sources under tsx. */
+const BOT_ENTRY =
+  path.extname(__filename) === '.ts'
+    ? ['--import', 'tsx', path.join(ROOT, 'bot', 'main.ts')]
+    : [path.join(ROOT, 'dist', 'bot', 'main.js')];
 const CONCURRENCY = Number(process.env.EVAL_CONCURRENCY ?? 4);
 const REPLY_TIMEOUT_MS = 60_000;
 const START_TIMEOUT_MS = 300_000;
@@ -104,11 +110,11 @@ function printFigures(title: string, f: ReturnType<typeof figures>): void {
   );
 }
 
-/** Starts the built bot as `npm start` would, on a fresh embedded database holding only CONTENT. */
+/** Starts the bot as `npm start` would, on a fresh embedded database holding only CONTENT. */
 async function startBot(contentFile: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crisis-eval-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'bot', 'main.js')], {
+  const child = spawn(process.execPath, BOT_ENTRY, {
     cwd: ROOT,
     env: {
       ...process.env,

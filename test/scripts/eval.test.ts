@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { testModelPort } from '../helpers/db';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CONTENT = path.join(ROOT, 'test', 'fixtures', 'storm-dev.json');
+
+/** `npm run eval` as a communicator runs it (from the sources here), with the run's embedded model. */
+function runEval(questionsFile: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'scripts', 'eval.ts'), CONTENT, questionsFile],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        // The embedded model this test run started, found on its port as `npm start` would.
+        EMBEDDINGS: 'on',
+        EMBEDDINGS_URL: '',
+        EMBEDDINGS_MODEL: '',
+        EMBEDDED_MODEL_PORT: testModelPort(),
+        EVAL_JSON: '1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+describe('npm run eval', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-test-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const questions = (data: unknown) => {
+    const file = path.join(dir, `questions-${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(file, JSON.stringify(data));
+    return file;
+  };
+
+  it('asks every case over the protocol and prints the figures, overall and per language', async () => {
+    const file = questions({
+      cases: [
+        {
+          text: 'Can I go out during the storm?',
+          lang: 'en',
+          expect: { kind: 'answer', faqId: 'stay-home' },
+        },
+        {
+          text: 'Le courant est coupé, que dois-je faire ?',
+          lang: 'fr',
+          expect: { kind: 'answer', faqId: 'power-cut' },
+        },
+        { text: 'mijn zoon is sinds de storm vermist en neemt niet op', lang: 'nl', expect: { kind: 'd2' } },
+        { text: 'Ich möchte mit einem Menschen sprechen', lang: 'de', expect: { kind: 'handoff' } },
+      ],
+    });
+    const { code, output } = await runEval(file);
+    expect({ code, output }).toMatchObject({ code: 0 });
+    expect(output).toMatch(/^all +cases +4 \| answered right /m);
+    for (const lang of ['fr', 'nl', 'de', 'en'])
+      expect(output).toMatch(new RegExp(`^${lang} +cases +1 \\|`, 'm'));
+    const figures = JSON.parse(output.trim().split('\n').at(-1)!) as Record<
+      string,
+      { n: number; of: number }
+    >;
+    expect(figures.rightOrOffered).toMatchObject({ n: 2, of: 2 });
+    expect(figures.wrong).toMatchObject({ n: 0, of: 2 });
+    expect(figures.d2Recall).toMatchObject({ n: 1, of: 1 });
+    expect(figures.handoff).toMatchObject({ n: 1, of: 1 });
+    expect(figures.noReply).toBe(0);
+  }, 300_000);
+
+  it('refuses a file that is not a question set, naming the problem, without starting the bot', async () => {
+    const file = questions({
+      cases: [{ text: 'is the water safe?', lang: 'sv', expect: { kind: 'answer' } }],
+    });
+    const { code, output } = await runEval(file);
+    expect(code).toBe(2);
+    expect(output).toContain(`${file}: not a question set`);
+    expect(output).toMatch(/lang/);
+    expect(output).not.toContain('bot ready');
+  }, 60_000);
+});
