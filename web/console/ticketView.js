@@ -3,7 +3,17 @@
 
 import { LANGUAGE_NAMES, languageName } from '../shared/languages.js';
 import { $, el, setBusy } from '../shared/ui.js';
-import { isMine, OUTCOMES, QUEUES, REASONS, state, stateText, ticketTitle, timeOf } from './tickets.js';
+import {
+  dateOf,
+  isMine,
+  OUTCOMES,
+  QUEUES,
+  REASONS,
+  state,
+  stateText,
+  ticketTitle,
+  timeOf,
+} from './tickets.js';
 
 const AUTHORS = { citizen: 'Citizen', bot: 'Bot', operator: 'Operator', system: 'System' };
 const INTAKE_LABELS = {
@@ -22,7 +32,7 @@ export function renderTicket() {
   $('no-ticket').hidden = Boolean(ticket);
   if (!ticket) return;
   renderTicketHead();
-  renderCallback(ticket.callbackPhone);
+  renderCallback(ticket);
   renderIntake(ticket.intake);
   $('transcript').replaceChildren(...ticket.transcript.map(messageItem));
   scrollTranscript();
@@ -56,12 +66,18 @@ export function renderControls() {
   setBusy($('close-form'), !open);
 }
 
-function renderCallback(phone) {
-  $('callback').hidden = !phone;
+/** The number to call back, or when retention deleted it (the callback can still be closed as done). */
+function renderCallback({ callbackPhone: phone, callbackPhoneDeletedAt: deletedAt }) {
+  $('callback').hidden = !phone && !deletedAt;
+  $('callback-number').hidden = !phone;
   const link = $('callback-phone');
   link.textContent = phone ?? '';
   if (phone) link.href = `tel:${phone.replace(/[^+\d]/g, '')}`;
   else link.removeAttribute('href');
+  $('callback-deleted').hidden = Boolean(phone) || !deletedAt;
+  const when = $('callback-deleted-at');
+  when.textContent = deletedAt ? dateOf(deletedAt) : '';
+  when.dateTime = deletedAt ?? '';
 }
 
 function renderIntake(intake) {
@@ -108,7 +124,9 @@ function renderTransferTargets(ticket) {
 }
 
 function renderOutcomes(ticket) {
-  const callback = ticket.reason === 'callback' || Boolean(ticket.callbackPhone);
+  // As the API decides: a number to call, one retention deleted, or a callback ticket.
+  const callback =
+    ticket.reason === 'callback' || Boolean(ticket.callbackPhone) || Boolean(ticket.callbackPhoneDeletedAt);
   const outcomes = ['resolved', 'returned-to-bot', 'abandoned', ...(callback ? ['callback-done'] : [])];
   $('close-outcome').replaceChildren(...outcomes.map((outcome) => new Option(OUTCOMES[outcome], outcome)));
   $('close-outcome').value = callback ? 'callback-done' : 'resolved';

@@ -34,6 +34,8 @@ export const ticketPath = (id, action = '') =>
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 export const timeOf = (iso) => clock.format(new Date(iso));
+const calendar = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export const dateOf = (iso) => calendar.format(new Date(iso));
 export const minutesSince = (iso) => Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
 
 export function ticketTitle(ticket) {
