@@ -177,6 +177,23 @@ export async function enrolAuthenticator(client: ApiClient & { password: string 
   return { otpauthUri: enrol.body.otpauthUri, code };
 }
 
+/**
+ * Confirms an enrolment with the previous step's code, leaving the current and next steps' codes
+ * unused for the test. The server accepts a code one step away: if the 30-second step turned while
+ * the request was on its way, that code was two steps old, and the next step's "previous" is asked
+ * once more. Any other refusal is returned as it is.
+ */
+export async function confirmEnrolment(
+  client: ApiClient,
+  code: (offset?: number) => string,
+): Promise<number> {
+  const stepNow = () => Math.floor(Date.now() / 30_000);
+  const step = stepNow();
+  const first = await client.post('/api/me/totp/verify', { code: code(-1) });
+  if (first.status === 204 || stepNow() === step) return first.status;
+  return (await client.post('/api/me/totp/verify', { code: code(-1) })).status;
+}
+
 /** An authority user with an enrolled authenticator; `code(offset)` is the code of the step `offset` steps away. */
 export async function authorityUser(baseUrl: string, nis: string) {
   const client = await signedInStaff(baseUrl, { roles: ['authority'], languages: ['nl'], authorityNis: nis });
@@ -184,6 +201,6 @@ export async function authorityUser(baseUrl: string, nis: string) {
   expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);
   const wrong = code().replace(/.$/, (d) => String((Number(d) + 5) % 10));
   expect((await client.post('/api/me/totp/verify', { code: wrong })).status).toBe(400);
-  expect((await client.post('/api/me/totp/verify', { code: code(-1) })).status).toBe(204);
+  expect(await confirmEnrolment(client, code)).toBe(204);
   return Object.assign(client, { code });
 }

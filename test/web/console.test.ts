@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { adminEnv, signedInStaff, adminCreatesUser, enrolAuthenticator } from '../helpers/api';
+import {
+  adminEnv,
+  signedInStaff,
+  adminCreatesUser,
+  confirmEnrolment,
+  enrolAuthenticator,
+} from '../helpers/api';
 import { openLaptopPage, signInOnPage, closeBrowsersAndBot } from '../helpers/browser';
 import { startTestBot, type TestBot } from '../helpers/bot';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
@@ -138,7 +144,7 @@ describe('operator console in a browser, against the whole bot', () => {
       displayName: 'Enzo',
     });
     const { code } = await enrolAuthenticator(operator);
-    expect((await operator.post('/api/me/totp/verify', { code: code(-1) })).status).toBe(204);
+    expect(await confirmEnrolment(operator, code)).toBe(204);
 
     // A page of its own: no session cookie of the earlier tests.
     const own = await browser.newPage();
