@@ -60,7 +60,8 @@ describe('InteractionLog', () => {
       '100 entries',
     );
 
-    expect(log.pending).toBe(0);
+    // The last batch is in the database before its write returns to the log: wait for that too.
+    await waitFor(() => log.pending === 0, 'nothing pending');
     const late = await InteractionModel.findOne({ crisisSlug: 'batches', conversationId: 'c99' }).lean();
     expect(late).toMatchObject({ day: '2026-11-28', hour: 22, at: new Date('2026-11-28T22:59:30Z') });
     const first = await InteractionModel.findOne({ crisisSlug: 'batches', conversationId: 'c0' }).lean();
