@@ -88,9 +88,22 @@ describe('the activation page on a phone, against the whole bot', () => {
     const secret = (await page.locator('#totp-secret').textContent())!.trim();
     const totp = new TOTP({ secret, digits: 6, period: 30 });
     code = (offset: number) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
-    await page.getByLabel('Code shown by the app').fill(code(-1));
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Activate a crisis service' }).waitFor(WAIT);
+    // The previous step's code, leaving the next ones for the sign-ins below; if the 30-second step
+    // turned while it was on its way, it was two steps old: the new step's previous is entered.
+    const activation = page.getByRole('heading', { name: 'Activate a crisis service' });
+    const refused = page.locator('#status[data-kind="error"]');
+    const confirmPreviousCode = async () => {
+      await page.getByLabel('Code shown by the app').fill(code(-1));
+      await page.getByRole('button', { name: 'Confirm' }).click();
+    };
+    const step = Math.floor(Date.now() / 30_000);
+    await confirmPreviousCode();
+    await activation.or(refused).waitFor(WAIT);
+    if (!(await activation.isVisible())) {
+      expect(Math.floor(Date.now() / 30_000)).not.toBe(step);
+      await confirmPreviousCode();
+      await activation.waitFor(WAIT);
+    }
 
     // From now on the sign-in asks for a code after the password; a wrong one is refused.
     await page.getByRole('button', { name: 'Sign out' }).click();
