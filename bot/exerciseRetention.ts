@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { deleteDirectLineConversations } from '../channels';
 import { deleteTicketPersonalData } from '../handoff';
-import { botStates, CrisisModel, InteractionModel } from '../models';
+import { botStates, CrisisModel, InteractionModel, UnansweredMessageModel } from '../models';
 import { conversationKeyOf } from './idleState';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,7 +10,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Deletes the citizen data of exercises older than `retentionDays` (EXERCISE_RETENTION_DAYS,
  * shorter than the real service's periods: a drill's data is fictitious, but a player may have
  * typed something real): intakes, transcripts, callback numbers and relayed messages of its
- * tickets, its Direct Line activities and its conversation state. Its figures stay: the tickets,
+ * tickets, its Direct Line activities, its conversation state and its citizens' questions in the
+ * FAQ inbox (whose own, longer retention is the real service's). Its figures stay: the tickets,
  * the interaction log and the usage counts. Each exercise records how far it has been swept, so
  * an hourly sweep reads only what became old since the last one.
  */
@@ -46,6 +47,7 @@ export async function purgeExerciseData(options: {
     for (const { partition, routes } of await botStates.batchesOf([...conversations.keys()])) {
       await partition.deleteMany({ _id: { $in: routes } });
     }
+    await UnansweredMessageModel.deleteMany({ crisisSlug: exercise.slug, at: within });
     // Tickets other writers held keep their data: the next sweep goes over the same period again.
     if (deleted.kept > 0) continue;
     await CrisisModel.updateOne({ slug: exercise.slug }, { $set: { dataPurgedUntil: cutoff } });

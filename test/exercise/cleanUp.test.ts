@@ -9,6 +9,7 @@ import {
   InteractionModel,
   ticketMessages,
   TicketModel,
+  UnansweredMessageModel,
 } from '../../models';
 import { adminEnv, authorityUser, signedInStaff, type ApiClient } from '../helpers/api';
 import { useTestBot } from '../helpers/bot';
@@ -24,6 +25,7 @@ const flood = JSON.parse(
 ) as { faqs: Array<{ question: Record<string, string> }> };
 
 interface Handed {
+  crisis: string;
   conversation: string;
   ticketId: string;
 }
@@ -42,6 +44,12 @@ describe('cleaning up an exercise', () => {
     const citizen = bot.channel.conversation({ channelData: { crisis }, locale: 'en' });
     await citizen.join();
     await citizen.say(flood.faqs[0]!.question.en!);
+    // A question the FAQ does not answer: it goes to the communicators' inbox.
+    await citizen.say('who won the cycling race on the coast yesterday?');
+    await waitFor(
+      async () => (await UnansweredMessageModel.countDocuments({ crisisSlug: crisis })) > 0,
+      'the question in the inbox',
+    );
     await citizen.say('I want to talk to a person');
     const claimed = await operator.post<{ id: string; crisisSlug: string }>('/api/tickets/claim-next');
     expect(claimed.body).toMatchObject({ crisisSlug: crisis });
@@ -55,11 +63,11 @@ describe('cleaning up an exercise', () => {
         (await InteractionModel.countDocuments({ conversationId: citizen.id, direction: 'in' })) >= 3,
       'the conversation logged',
     );
-    return { conversation: citizen.id, ticketId };
+    return { crisis, conversation: citizen.id, ticketId };
   }
 
-  /** What is stored of a conversation: its state, its ticket's relayed messages and personal data. */
-  async function storedOf({ conversation, ticketId }: Handed) {
+  /** What is stored of a conversation: its state, its ticket's relayed messages and personal data, its crisis's inbox. */
+  async function storedOf({ crisis, conversation, ticketId }: Handed) {
     const key = conversationKeyOf('test', conversation);
     const ticket = await TicketModel.findById(ticketId).lean();
     return {
@@ -67,14 +75,15 @@ describe('cleaning up an exercise', () => {
       relayed: await (await ticketMessages.for(ticketId)).countDocuments({ ticketId }),
       transcript: Boolean(ticket?.transcript),
       ticket: Boolean(ticket),
+      inbox: await UnansweredMessageModel.countDocuments({ crisisSlug: crisis }),
     };
   }
 
-  it("deletes an ended exercise's conversation state, relayed messages and ticket data, and leaves a real crisis's", async () => {
+  it("deletes an ended exercise's conversation state, relayed messages, ticket data and inbox questions, and leaves a real crisis's", async () => {
     const operator = await signedInStaff(bot.app.url, { roles: ['operator'], languages: ['en'] });
     const drill = await handedOver(EXERCISE, operator);
     const real = await handedOver(REAL, operator);
-    const kept = { state: 1, relayed: 2, transcript: true, ticket: true };
+    const kept = { state: 1, relayed: 2, transcript: true, ticket: true, inbox: 1 };
     expect(await storedOf(drill)).toEqual(kept);
     expect(await storedOf(real)).toEqual(kept);
 
@@ -96,7 +105,13 @@ describe('cleaning up an exercise', () => {
     await cleanUp();
 
     // The ticket stays, without personal data, for the after-action report's figures.
-    expect(await storedOf(drill)).toEqual({ state: 0, relayed: 0, transcript: false, ticket: true });
+    expect(await storedOf(drill)).toEqual({
+      state: 0,
+      relayed: 0,
+      transcript: false,
+      ticket: true,
+      inbox: 0,
+    });
     expect(await storedOf(real)).toEqual(kept);
     expect(await TicketModel.findById(drill.ticketId).lean()).toMatchObject({
       crisisSlug: EXERCISE,
