@@ -1,4 +1,4 @@
-import { EventFactory, TurnContext, type Activity } from 'botbuilder';
+import { EventFactory, type Activity } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { CitizenNotice, HandoffDesk, Queue, Reason, Ticket } from '../handoff';
 import type { Lang } from '../knowledge';
@@ -7,7 +7,7 @@ import { noticeActivity } from './notices';
 import { internationalPhone } from './phone';
 import { reply } from './replies';
 import { saysOneOf } from './saidWords';
-import { getTurn, keepOutOfTranscript, type Translate } from './turn';
+import { getTurn, keepOutOfTranscript, ticketOrigin, type Translate } from './turn';
 
 export const HANDOFF_DIALOG = 'handoff';
 
@@ -65,11 +65,7 @@ export class HandoffDialog extends InterruptibleDialog<HandoffState> {
     const admission = await this.desk.admit({
       queue: options.queue,
       reason: options.reason,
-      crisisSlug: crisis.slug,
-      conversationId: activity.conversation.id,
-      channelId: activity.channelId,
-      lang: state.lang,
-      reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+      ...ticketOrigin(dc.context, state.lang),
       transcript: [
         ...(data.recent ?? []),
         { at: new Date().toISOString(), from: 'citizen', text: activity.text ?? '' },
@@ -159,17 +155,12 @@ export class HandoffDialog extends InterruptibleDialog<HandoffState> {
       await this.say(dc, state, 'handoff:callbackInvalid');
       return Dialog.EndOfTurn;
     }
-    const { crisis, data } = getTurn(dc.context);
-    const { activity } = dc.context;
+    const { data } = getTurn(dc.context);
     keepOutOfTranscript(dc.context);
     await this.desk.admit({
       queue: 'd5',
       reason: 'callback',
-      crisisSlug: crisis.slug,
-      conversationId: activity.conversation.id,
-      channelId: activity.channelId,
-      lang: state.lang,
-      reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+      ...ticketOrigin(dc.context, state.lang),
       transcript: data.recent,
       callbackPhone: phone,
     });

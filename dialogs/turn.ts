@@ -1,4 +1,4 @@
-import type { TurnContext } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
 import type { TranscriptEntry } from '../handoff';
 import { addUsage, NO_USAGE, type Lang, type LiveCrisis, type ModelUsage } from '../knowledge';
 import type { Vector } from '../semantic';
@@ -42,6 +42,21 @@ export function getTurn(context: TurnContext): Turn {
   const turn = context.turnState.get(TURN_KEY) as Turn | undefined;
   if (!turn) throw new Error('turn not established before the dialog ran');
   return turn;
+}
+
+/**
+ * Where a ticket opened in this turn comes from: the crisis, the citizen's conversation and
+ * channel, their language, and the reference an operator's replies are sent back through.
+ */
+export function ticketOrigin(context: TurnContext, lang: Lang) {
+  const { activity } = context;
+  return {
+    crisisSlug: getTurn(context).crisis.slug,
+    conversationId: activity.conversation.id,
+    channelId: activity.channelId,
+    lang,
+    reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+  };
 }
 
 /** Bot strings from the i18next locale files (see bot/i18n.ts). */

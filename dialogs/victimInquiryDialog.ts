@@ -1,5 +1,4 @@
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { TurnContext } from 'botbuilder';
 import type { D2Intake, HandoffDesk } from '../handoff';
 import type { Lang } from '../knowledge';
 import { classifyInquiry } from '../triage';
@@ -7,7 +6,7 @@ import { InterruptibleDialog, type InterruptibleState } from './interruptibleDia
 import { internationalPhone } from './phone';
 import { reply } from './replies';
 import { saysOneOf } from './saidWords';
-import { getTurn, keepOutOfTranscript, type Translate } from './turn';
+import { getTurn, keepOutOfTranscript, ticketOrigin, type Translate } from './turn';
 
 export const VICTIM_INQUIRY_DIALOG = 'victimInquiry';
 
@@ -251,17 +250,12 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
     state: IntakeState,
     intake: D2Intake | undefined,
   ): Promise<DialogTurnResult> {
-    const { crisis, data } = getTurn(dc.context);
-    const { activity } = dc.context;
+    const { data } = getTurn(dc.context);
     const admission = await this.settings.desk.admit({
       queue: 'd2',
       reason: 'd2',
-      crisisSlug: crisis.slug,
-      conversationId: activity.conversation.id,
-      channelId: activity.channelId,
-      lang: state.lang,
+      ...ticketOrigin(dc.context, state.lang),
       urgent: state.urgent,
-      reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
       transcript: data.recent,
       intake,
     });
