@@ -91,6 +91,11 @@ export function groupedBy<T>(items: T[], keyOf: (item: T) => string): T[][] {
   return [...groups.values()];
 }
 
+/** Which of `count` partitions holds the documents of `route`. */
+function partitionIndex(count: number, route: string): number {
+  return count === 1 ? 0 : hashOf(route) % count;
+}
+
 const registered: PartitionedCollection<{ _id: unknown }>[] = [];
 
 /** Every partitioned collection, for the migration between layouts. */
@@ -117,7 +122,7 @@ export class PartitionedCollection<T extends { _id: unknown }> {
   /** The collection that holds the documents of `conversation`. */
   async for(conversation: string): Promise<Collection<T>> {
     const count = await partitionCount();
-    return this.partition(count, count === 1 ? 0 : hashOf(conversation) % count);
+    return this.partition(count, partitionIndex(count, conversation));
   }
 
   /**
@@ -126,12 +131,12 @@ export class PartitionedCollection<T extends { _id: unknown }> {
    */
   async batchesOf(routes: readonly string[]): Promise<Array<{ partition: Collection<T>; routes: string[] }>> {
     const count = await partitionCount();
-    const indexOf = (route: string) => (count === 1 ? 0 : hashOf(route) % count);
-    return groupedBy([...new Set(routes)], (route) => String(indexOf(route))).flatMap((grouped) =>
-      inBatches(grouped).map((batch) => ({
-        partition: this.partition(count, indexOf(batch[0]!)),
-        routes: batch,
-      })),
+    return groupedBy([...new Set(routes)], (route) => String(partitionIndex(count, route))).flatMap(
+      (grouped) =>
+        inBatches(grouped).map((batch) => ({
+          partition: this.partition(count, partitionIndex(count, batch[0]!)),
+          routes: batch,
+        })),
     );
   }
 
@@ -155,6 +160,6 @@ export class PartitionedCollection<T extends { _id: unknown }> {
 
   /** The partition `doc` belongs in, under a layout of `count`. */
   indexOf(doc: T, count: number): number {
-    return count === 1 ? 0 : hashOf(this.routeOf(doc)) % count;
+    return partitionIndex(count, this.routeOf(doc));
   }
 }

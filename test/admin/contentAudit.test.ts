@@ -90,20 +90,7 @@ describe('audit of entries taught from the unanswered inbox', () => {
   });
 
   it('audits phrasings attached from a group as the same edit made in the studio', async () => {
-    const entry = async (id: string) =>
-      (await communicator.get<{ entries: Entry[] }>(`${base}/draft`)).body.entries.find((e) => e.id === id)!;
-    const studio = await entry('lottery-studio');
-    const edited = await communicator.put(`${base}/draft/entries/lottery-studio`, {
-      alternatives: { en: ['will the lottery happen?'] },
-      revision: studio.revision,
-    });
-    expect(edited.status).toBe(200);
-    const group = await groupOf('will the lottery happen?');
-    const attached = await communicator.post(`${base}/unanswered/groups/${group}/attach`, {
-      faqId: 'lottery-inbox',
-      messageIds: [await firstMessageOf(group)],
-    });
-    expect(attached.status).toBe(200);
+    await addPhrasingBothWays('will the lottery happen?', 'will the lottery happen?');
 
     const studioRecords = await audited('content.entry.update', 'lottery-studio');
     expect(studioRecords).toEqual([
@@ -115,24 +102,32 @@ describe('audit of entries taught from the unanswered inbox', () => {
   });
 
   it('audits no edit when the attached phrasing was already on the entry, as the studio does', async () => {
+    await addPhrasingBothWays('will the lottery happen?', 'Will the lottery HAPPEN?');
+
+    expect(await audited('content.entry.update', 'lottery-studio')).toHaveLength(1);
+    expect(await audited('content.entry.update', 'lottery-inbox')).toHaveLength(1);
+  });
+
+  /**
+   * `phrasing` added to 'lottery-studio' in the studio, and to 'lottery-inbox' by attaching the
+   * message of a group of `asked` from the inbox.
+   */
+  async function addPhrasingBothWays(phrasing: string, asked: string): Promise<void> {
     const studio = (await communicator.get<{ entries: Entry[] }>(`${base}/draft`)).body.entries.find(
       (e) => e.id === 'lottery-studio',
     )!;
-    const unchanged = await communicator.put(`${base}/draft/entries/lottery-studio`, {
-      alternatives: { en: ['will the lottery happen?'] },
+    const edited = await communicator.put(`${base}/draft/entries/lottery-studio`, {
+      alternatives: { en: [phrasing] },
       revision: studio.revision,
     });
-    expect(unchanged.status).toBe(200);
-    const group = await groupOf('Will the lottery HAPPEN?');
+    expect(edited.status).toBe(200);
+    const group = await groupOf(asked);
     const attached = await communicator.post(`${base}/unanswered/groups/${group}/attach`, {
       faqId: 'lottery-inbox',
       messageIds: [await firstMessageOf(group)],
     });
     expect(attached.status).toBe(200);
-
-    expect(await audited('content.entry.update', 'lottery-studio')).toHaveLength(1);
-    expect(await audited('content.entry.update', 'lottery-inbox')).toHaveLength(1);
-  });
+  }
 
   async function firstMessageOf(group: string): Promise<string> {
     const res = await communicator.get<{ messages: { id: string }[] }>(`${base}/unanswered/groups/${group}`);

@@ -177,6 +177,9 @@ export async function enrolAuthenticator(client: ApiClient & { password: string 
   return { otpauthUri: enrol.body.otpauthUri, code };
 }
 
+/** The authenticator's current 30-second step. */
+export const totpStep = () => Math.floor(Date.now() / 30_000);
+
 /**
  * Confirms an enrolment with the previous step's code, leaving the current and next steps' codes
  * unused for the test. The server accepts a code one step away: if the 30-second step turned while
@@ -187,10 +190,9 @@ export async function confirmEnrolment(
   client: ApiClient,
   code: (offset?: number) => string,
 ): Promise<number> {
-  const stepNow = () => Math.floor(Date.now() / 30_000);
-  const step = stepNow();
+  const step = totpStep();
   const first = await client.post('/api/me/totp/verify', { code: code(-1) });
-  if (first.status === 204 || stepNow() === step) return first.status;
+  if (first.status === 204 || totpStep() === step) return first.status;
   return (await client.post('/api/me/totp/verify', { code: code(-1) })).status;
 }
 
