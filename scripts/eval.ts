@@ -9,7 +9,7 @@
  *   EVAL_MISSES=0 hides the missed messages (for held-out sets nobody tuning should read)
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,7 +49,26 @@ type Case = z.infer<typeof questionsSchema>['cases'][number];
 interface Outcome {
   c: Case;
   reply: CrisisReply | undefined;
+  /** For a general question taken for a victim inquiry: the bot's reply to the citizen's "no". */
+  afterNo?: CrisisReply | undefined;
 }
+
+/**
+ * What a citizen whose general question was taken for a possible victim inquiry gets after
+ * answering "no" to the yes/no question: the answer the bot then gives. A message taken for a
+ * clear inquiry (consent asked at once) stays a D2 outcome: "no" declines the intake there.
+ */
+function afterOneNo(o: Outcome): Outcome {
+  return o.afterNo && o.afterNo.kind !== 'd2' ? { c: o.c, reply: o.afterNo } : o;
+}
+
+const isGeneral = (c: Case) => c.expect.kind === 'answer' || c.expect.kind === 'not-answer';
+const NO_WORD = Object.fromEntries(
+  (['fr', 'nl', 'de', 'en'] as const).map((lang) => [
+    lang,
+    (JSON.parse(fs.readFileSync(path.join(ROOT, 'locales', lang, 'd2.json'), 'utf8')) as { no: string }).no,
+  ]),
+);
 
 /** The figures of a set of outcomes; `undefined` where the set has no case of that kind. */
 function figures(outcomes: Outcome[]) {
@@ -99,9 +118,10 @@ function figures(outcomes: Outcome[]) {
   };
 }
 
+type Share = { n: number; of: number; pct: number } | undefined;
+const show = (s: Share) => (s ? `${s.pct.toFixed(1)}% (${s.n}/${s.of})` : '-');
+
 function printFigures(title: string, f: ReturnType<typeof figures>): void {
-  const show = (s: { n: number; of: number; pct: number } | undefined) =>
-    s ? `${s.pct.toFixed(1)}% (${s.n}/${s.of})` : '-';
   console.log(
     `${title.padEnd(6)} cases ${String(f.cases).padStart(3)} | answered right ${show(f.answeredRight)} | ` +
       `right or offered ${show(f.rightOrOffered)} | wrong ${show(f.wrong)} | D2 recall ${show(f.d2Recall)} | ` +
@@ -179,11 +199,15 @@ async function main(): Promise<number> {
     const worker = async () => {
       while (next < cases.length) {
         const c = cases[next++]!;
-        const reply = await channel.ask(c.text, c.lang, REPLY_TIMEOUT_MS).catch((error: unknown) => {
-          console.error(`no reply to "${c.text}": ${String(error)}`);
-          return undefined;
-        });
-        outcomes.push({ c, reply });
+        const conversationId = `eval-${randomUUID()}`;
+        const ask = (text: string) =>
+          channel.ask(text, c.lang, REPLY_TIMEOUT_MS, conversationId).catch((error: unknown) => {
+            console.error(`no reply to "${text}": ${String(error)}`);
+            return undefined;
+          });
+        const reply = await ask(c.text);
+        const afterNo = isGeneral(c) && reply?.kind === 'd2' ? await ask(NO_WORD[c.lang]!) : undefined;
+        outcomes.push({ c, reply, afterNo });
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -195,6 +219,12 @@ async function main(): Promise<number> {
   console.log(`\n${path.basename(questionsFile)} on ${path.basename(contentFile)}`);
   const all = figures(outcomes);
   printFigures('all', all);
+  const afterNo = figures(outcomes.map(afterOneNo));
+  console.log(
+    `after one "no" to the victim-inquiry question: answered right ${show(afterNo.answeredRight)} | ` +
+      `right or offered ${show(afterNo.rightOrOffered)} | wrong ${show(afterNo.wrong)} | ` +
+      `traps kept D5 ${show(afterNo.trapsKeptD5)}`,
+  );
   const went = all.answerableWent;
   console.log(
     `answerable not answered right: offered with the right entry ${went.offered}, offered others ${went.offeredOthers}, ` +
@@ -213,7 +243,7 @@ async function main(): Promise<number> {
           (o) =>
             (o.c.expect.kind === 'd2' && o.reply?.kind !== 'd2') ||
             // A general question (a trap or not) taken for a possible victim inquiry.
-            ((o.c.expect.kind === 'answer' || o.c.expect.kind === 'not-answer') && o.reply?.kind === 'd2') ||
+            (isGeneral(o.c) && o.reply?.kind === 'd2') ||
             wrongAnswer(o),
         );
   if (misses.length > 0) console.log('\nmissed D2, general questions taken for D2, and wrong answers:');
@@ -222,7 +252,7 @@ async function main(): Promise<number> {
       `  ${o.c.lang} "${o.c.text}" expected ${o.c.expect.kind}${o.c.expect.faqId ? `:${o.c.expect.faqId}` : ''}` +
         `${o.c.trap ? ' (trap)' : ''}, got ${o.reply?.kind ?? 'nothing'}${o.reply?.faqId ? `:${o.reply.faqId}` : ''}`,
     );
-  if (process.env.EVAL_JSON === '1') console.log(JSON.stringify(figures(outcomes)));
+  if (process.env.EVAL_JSON === '1') console.log(JSON.stringify({ ...all, afterOneNo: afterNo }));
   return outcomes.some((o) => !o.reply) ? 1 : 0;
 }
 

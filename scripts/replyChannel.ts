@@ -52,9 +52,17 @@ export class ReplyChannel {
     this.serviceUrl = `http://127.0.0.1:${port}`;
   }
 
-  /** Sends one message in a new conversation and resolves with the bot's first reply to it. */
-  async ask(text: string, locale: string, timeoutMs: number): Promise<CrisisReply> {
-    const conversationId = `eval-${randomUUID()}`;
+  /**
+   * Sends one message, in a new conversation unless one is named, and resolves with the bot's
+   * first reply to it. The bot has sent all of a turn's activities before it answers the POST,
+   * so a later message's reply is never taken from an earlier turn.
+   */
+  async ask(
+    text: string,
+    locale: string,
+    timeoutMs: number,
+    conversationId = `eval-${randomUUID()}`,
+  ): Promise<CrisisReply> {
     const replied = new Promise<CrisisReply>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no reply within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({

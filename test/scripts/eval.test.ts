@@ -57,19 +57,36 @@ describe('npm run eval', () => {
         },
         { text: 'mijn zoon is sinds de storm vermist en neemt niet op', lang: 'nl', expect: { kind: 'd2' } },
         { text: 'Ich möchte mit einem Menschen sprechen', lang: 'de', expect: { kind: 'handoff' } },
+        // Taken for a possible victim inquiry: the bot asks whether it is about someone affected.
+        {
+          text: 'my son got a small cut clearing branches, who collects the debris?',
+          lang: 'en',
+          expect: { kind: 'answer', faqId: 'debris-collection' },
+          trap: true,
+        },
       ],
     });
     const { code, output } = await runEval(file);
     expect({ code, output }).toMatchObject({ code: 0 });
-    expect(output).toMatch(/^all +cases +4 \| answered right /m);
-    for (const lang of ['fr', 'nl', 'de', 'en'])
-      expect(output).toMatch(new RegExp(`^${lang} +cases +1 \\|`, 'm'));
-    const figures = JSON.parse(output.trim().split('\n').at(-1)!) as Record<
-      string,
-      { n: number; of: number }
-    >;
-    expect(figures.rightOrOffered).toMatchObject({ n: 2, of: 2 });
-    expect(figures.wrong).toMatchObject({ n: 0, of: 2 });
+    expect(output).toMatch(/^all +cases +5 \| answered right /m);
+    for (const [lang, cases] of [
+      ['fr', 1],
+      ['nl', 1],
+      ['de', 1],
+      ['en', 2],
+    ])
+      expect(output).toMatch(new RegExp(`^${lang} +cases +${cases} \\|`, 'm'));
+    type Share = { n: number; of: number };
+    const figures = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, Share> & {
+      afterOneNo: Record<string, Share>;
+    };
+    expect(figures.rightOrOffered).toMatchObject({ n: 2, of: 3 });
+    expect(figures.trapsKeptD5).toMatchObject({ n: 0, of: 1 });
+    // The citizen's "no" to the yes/no question brings the answer to the question itself.
+    expect(output).toMatch(/^after one "no" to the victim-inquiry question: answered right /m);
+    expect(figures.afterOneNo.rightOrOffered).toMatchObject({ n: 3, of: 3 });
+    expect(figures.afterOneNo.trapsKeptD5).toMatchObject({ n: 1, of: 1 });
+    expect(figures.wrong).toMatchObject({ n: 0, of: 3 });
     expect(figures.d2Recall).toMatchObject({ n: 1, of: 1 });
     expect(figures.handoff).toMatchObject({ n: 1, of: 1 });
     expect(figures.noReply).toBe(0);
