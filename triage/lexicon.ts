@@ -34,6 +34,8 @@ export const LISTS = [
   'harm',
   /** hospital, ambulance: harm only when said about someone */
   'harmWeak',
+  /** ill or exposed: fever, vomiting, burning eyes, contaminated */
+  'illness',
   /** immediate danger: call 112 first */
   'urgent',
   /** being somewhere: was, works, lives, was camping */
@@ -60,7 +62,8 @@ export type ListName = (typeof LISTS)[number];
 /**
  * The lists whose words a typo is corrected to: the words that carry the decision. Function words,
  * places and times are left out: they are one edit away from too many ordinary words ("votre" →
- * "notre", "right" → "night", "haben" → "hafen").
+ * "notre", "right" → "night", "haben" → "hafen"), and so are symptoms ("never" → "fever",
+ * "Frank" → "krank"), which the semantic second opinion reads misspelt.
  */
 const TYPO_TARGETS: ListName[] = [
   'kin',

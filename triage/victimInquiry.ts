@@ -24,7 +24,10 @@ export interface InquiryClassification {
  * - a concern (contact lost, searching, a fate, harm) about that person reaches D2, and question
  *   cues no longer count against it: "can you help, she doesn't answer" is still D2;
  * - contact loss reaches UNSURE even with nobody named ("no news since this morning");
- * - harm said about nobody in particular is news ("which hospital takes the injured?").
+ * - harm said about nobody in particular is news ("which hospital takes the injured?");
+ * - illness (fever, vomiting, burning eyes, exposed) of someone the writer is tied to reaches D2,
+ *   or UNSURE beside a question cue ("my mother has a fever, what should we do?"): symptoms are
+ *   also what citizens ask the FAQ about, so alone they do not outweigh the question.
  */
 const WEIGHT = {
   ownedPerson: 3.5,
@@ -42,6 +45,8 @@ const WEIGHT = {
   impersonalHarm: 1,
   /** "hospital" near someone: may be a patient, may be an appointment */
   harmWeak: 0.5,
+  /** "she has a fever", "I keep vomiting": ill or exposed, not necessarily a victim */
+  illness: 2,
   worry: 1,
   /** someone was at the plant / works at the station: possibly affected */
   presenceAtScene: 1,
@@ -98,7 +103,12 @@ function concernOf(a: Analysis, who: Who, things: Match[]) {
   // Danger to nobody in particular ("the water is rising") is news; to a person or the writer, 112.
   const urgent = !onlyAnimals && (referents.length > 0 || self.length > 0) ? a.hits('urgent') : [];
   const harm = [...a.hits('harm'), ...urgent];
-  const selfHarmed = harm.some((m) => precededBy(m, self, ATTACHED));
+  const illness = onlyAnimals ? [] : a.hits('illness').filter((m) => notAboutThing(m, referents, things));
+  // "I was injured", "I keep vomiting", "my eyes are burning": the writer may be a victim.
+  const possessives = a.hits('possessive');
+  const selfHarmed =
+    harm.some((m) => precededBy(m, self, ATTACHED)) ||
+    illness.some((m) => precededBy(m, self, ATTACHED) || precededBy(m, possessives, 0));
   const whoWeight = Math.max(who.weight, selfHarmed ? WEIGHT.selfHarmed : 0);
   const personal = whoWeight > 0 && !onlyAnimals;
 
@@ -107,10 +117,11 @@ function concernOf(a: Analysis, who: Who, things: Match[]) {
   if (search.length > 0) weight += WEIGHT.search;
   if (fate.length > 0) weight += WEIGHT.fate;
   if (harm.length > 0) weight += personal ? WEIGHT.harm : WEIGHT.impersonalHarm;
+  else if (illness.length > 0 && personal) weight += WEIGHT.illness;
   const strong = weight >= WEIGHT.search;
   if (personal && a.has('harmWeak')) weight += WEIGHT.harmWeak;
   if (a.hits('worry').some((m) => aboutPerson(m, referents, things))) weight += WEIGHT.worry;
-  return { weight, strong, whoWeight, personal, contact, search, fate, harm, urgent };
+  return { weight, strong, whoWeight, personal, contact, search, fate, harm, illness, urgent };
 }
 
 /** Where and when: someone at the scene, a time since which nothing is known. */
@@ -160,6 +171,7 @@ export function classifyInquiry(text: string, lang: Lang): InquiryClassification
     ...named('search', concern.search),
     ...named('fate', concern.fate),
     ...named('harm', concern.harm),
+    ...named('illness', concern.illness),
     ...named('urgent', concern.urgent),
     ...named('info', cues),
   ];

@@ -222,6 +222,27 @@ describe('classifyInquiry', () => {
     },
   );
 
+  it.each<[Lang, string, string]>([
+    ['fr', 'mon fils a de la fievre et vomit depuis le nuage', 'd2'],
+    ['nl', 'mijn vrouw is ziek en duizelig sinds de brand', 'd2'],
+    ['de', 'meine Tochter hat seit gestern Durchfall und Fieber', 'd2'],
+    ['en', 'my dad keeps throwing up since the smoke', 'd2'],
+    // A question beside the symptoms: ask first whether someone may be affected.
+    ['de', 'mein Vater hat Fieber, was sollen wir machen?', 'unsure'],
+    ['en', 'my mother is confused and feverish, what do we do?', 'unsure'],
+  ])('routes someone ill or exposed (%s) %s', (lang, text, decision) => {
+    expect(decide(text, lang)).toBe(decision);
+  });
+
+  it.each<[Lang, string]>([
+    ['fr', 'mon jardin est-il contaminé ?'],
+    ['nl', 'is het water besmet?'],
+    ['de', 'kann ich krank werden wenn ich das Fenster öffne?'],
+    ['en', 'which symptoms should I watch for, a headache?'],
+  ])('leaves questions about illness that name nobody to the FAQ (%s) %s', (lang, text) => {
+    expect(decide(text, lang)).toBe('d5');
+  });
+
   it.each<[Lang, string]>([
     ['fr', 'grand, veste rouge'],
     ['nl', 'aan het station rond 8 uur'],
