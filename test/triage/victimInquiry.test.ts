@@ -314,6 +314,12 @@ describe('isPersonRequest', () => {
     ['en', 'can I talk to a real person'],
     ['en', 'operater'],
     ['en', 'I want to speak to someone'],
+    // No verb of talking: a human asked for, or a call back.
+    ['de', 'bitte einen echten Menschen, das hier bringt nichts'],
+    ['de', 'kann mich jemand zurückrufen'],
+    ['nl', 'bel me terug aub'],
+    ['fr', 'rappelez moi svp je comprends rien'],
+    ['en', 'can someone call me back please'],
   ])('recognises (%s) %s', (lang, text) => {
     expect(isPersonRequest(text, lang)).toBe(true);
   });
@@ -323,6 +329,8 @@ describe('isPersonRequest', () => {
     ['nl', 'iemand in mijn straat heeft rook gezien, moet ik binnen blijven?'],
     ['de', 'Meine Mutter will mit mir sprechen, darf sie kommen?'],
     ['en', 'can someone tell me if the water is safe to drink'],
+    ['fr', 'ma mère doit me rappeler ce soir, le réseau marche ?'],
+    ['nl', 'mijn zoon belt me terug als hij thuis is'],
     ['en', 'my son'],
   ])('does not take other messages for person requests (%s) %s', (lang, text) => {
     expect(isPersonRequest(text, lang)).toBe(false);
