@@ -67,8 +67,9 @@ const RANK: Record<InquiryDecision, number> = { d5: 0, unsure: 1, d2: 2 };
 /**
  * The lexicon's decision, raised when the classifier sees more in the message: either signal is
  * enough to route it (recall comes first). The one thing the classifier may lower is the
- * lexicon's doubt, when the message is clearly a general question and nothing in it is urgent;
- * a victim inquiry the lexicon recognised stays one.
+ * lexicon's bare doubt (someone named, nothing said of what happened to them), when the message
+ * is clearly a general question and nothing in it is urgent; a victim inquiry the lexicon
+ * recognised stays one, and so does a doubt about someone ill or out of reach.
  */
 export function withSecondOpinion(
   lexicon: InquiryClassification,
@@ -77,7 +78,10 @@ export function withSecondOpinion(
   if (!opinion) return lexicon;
   const signal = `semantic:${opinion.decision}:${opinion.probability.toFixed(3)}`;
   const clearlyGeneral =
-    lexicon.decision === 'unsure' && !lexicon.urgent && opinion.probability < CLEARLY_GENERAL_AT;
+    lexicon.decision === 'unsure' &&
+    !lexicon.urgent &&
+    !lexicon.concerned &&
+    opinion.probability < CLEARLY_GENERAL_AT;
   const decision = clearlyGeneral
     ? 'd5'
     : RANK[opinion.decision] > RANK[lexicon.decision]

@@ -11,6 +11,11 @@ export interface InquiryClassification {
   score: number;
   /** Immediate danger: the citizen must be told to call 112 first. */
   urgent: boolean;
+  /**
+   * Something is said of a person's state (contact lost, searched for, a fate, harm, illness),
+   * not only that someone is named: the doubt rests on what happened to them.
+   */
+  concerned: boolean;
   /** The phrases that counted, for logs and tests: "kin:son", "contact:cant reach", "typo:…". */
   signals: string[];
 }
@@ -25,9 +30,12 @@ export interface InquiryClassification {
  *   cues no longer count against it: "can you help, she doesn't answer" is still D2;
  * - contact loss reaches UNSURE even with nobody named ("no news since this morning");
  * - harm said about nobody in particular is news ("which hospital takes the injured?");
- * - illness (fever, vomiting, burning eyes, exposed) of someone the writer is tied to reaches D2,
- *   or UNSURE beside a question cue ("my mother has a fever, what should we do?"): symptoms are
- *   also what citizens ask the FAQ about, so alone they do not outweigh the question.
+ * - illness or exposure (fever, vomiting, burning eyes, "breathed in the smoke") of someone named
+ *   reaches UNSURE, and question cues do not count against it: an ill relative may be a victim,
+ *   or the question may be about a mild symptom; the yes/no question tells. With a time or a place
+ *   ("since the explosion", "was at the plant"), it reaches D2. Of a person not tied to the writer
+ *   ("a child"), it stays below UNSURE unless something else is said; of the writer, it reaches
+ *   UNSURE without a question cue.
  */
 const WEIGHT = {
   ownedPerson: 3.5,
@@ -46,7 +54,7 @@ const WEIGHT = {
   /** "hospital" near someone: may be a patient, may be an appointment */
   harmWeak: 0.5,
   /** "she has a fever", "I keep vomiting": ill or exposed, not necessarily a victim */
-  illness: 2,
+  illness: 1.5,
   worry: 1,
   /** someone was at the plant / works at the station: possibly affected */
   presenceAtScene: 1,
@@ -118,7 +126,10 @@ function concernOf(a: Analysis, who: Who, things: Match[]) {
   if (fate.length > 0) weight += WEIGHT.fate;
   if (harm.length > 0) weight += personal ? WEIGHT.harm : WEIGHT.impersonalHarm;
   else if (illness.length > 0 && personal) weight += WEIGHT.illness;
-  const strong = weight >= WEIGHT.search;
+  // Someone named ill or exposed: the question ("should she be tested?", "what do we do?") does
+  // not make it general. The writer's own symptoms beside a question are what the FAQ's health
+  // entries answer ("my eyes burn from the smoke, what should I do?").
+  const strong = weight >= WEIGHT.search || (illness.length > 0 && who.weight > 0);
   if (personal && a.has('harmWeak')) weight += WEIGHT.harmWeak;
   if (a.hits('worry').some((m) => aboutPerson(m, referents, things))) weight += WEIGHT.worry;
   return { weight, strong, whoWeight, personal, contact, search, fate, harm, illness, urgent };
@@ -175,5 +186,6 @@ export function classifyInquiry(text: string, lang: Lang): InquiryClassification
     ...named('urgent', concern.urgent),
     ...named('info', cues),
   ];
-  return { decision, score, urgent, signals };
+  const concerned = concern.illness.length > 0;
+  return { decision, score, urgent, concerned, signals };
 }

@@ -3,12 +3,12 @@ import type { Lang } from '../../models';
 /** Victim inquiries the lexicon does not recognise: people ill or hurt, said in other words. */
 export const PARAPHRASED_D2: [Lang, string][] = [
   ['en', 'been throwing up since i walked through the smoke'],
-  ['en', 'i have a rash all over since wading through the flood water'],
-  ['fr', "je tousse et j'ai du mal à respirer depuis que je suis sorti"],
-  ['fr', "j'ai vomi toute la nuit après avoir bu l'eau du robinet"],
-  ['nl', 'mijn vriendin was buiten tijdens de wolk en moet de hele tijd overgeven'],
+  ['en', 'my ears are still ringing since the blast and i cant hear properly'],
+  ['fr', "depuis l'explosion j'entends plus rien d'une oreille"],
+  ['fr', 'depuis que jai touché la mousse jai les mains rouges et gonflées'],
+  ['nl', 'na het blussen heb ik blaren op mijn handen die steeds erger worden'],
   ['nl', 'ik heb sinds de ontploffing een fluittoon en zie wazig'],
-  ['de', 'mein Mann war draußen in der Nähe vom Werk und muss sich jetzt ständig übergeben'],
+  ['de', 'seit dem Knall pfeift es im Ohr und alles ist verschwommen'],
   ['de', 'ich habe mir beim Wegrennen den Fuß gebrochen und bin allein'],
 ];
 

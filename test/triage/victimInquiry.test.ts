@@ -230,6 +230,10 @@ describe('classifyInquiry', () => {
     // A question beside the symptoms: ask first whether someone may be affected.
     ['de', 'mein Vater hat Fieber, was sollen wir machen?', 'unsure'],
     ['en', 'my mother is confused and feverish, what do we do?', 'unsure'],
+    ['fr', 'jai respiré la fumée et depuis je tousse', 'unsure'],
+    ['de', 'hab das Flutwasser geschluckt und mir ist übel', 'unsure'],
+    // The writer's own symptom beside a question: the FAQ's health entry answers it.
+    ['nl', 'mijn ogen branden van de rook, wat moet ik doen?', 'd5'],
   ])('routes someone ill or exposed (%s) %s', (lang, text, decision) => {
     expect(decide(text, lang)).toBe(decision);
   });
