@@ -307,7 +307,7 @@ async function main(): Promise<void> {
       figures: best.figures,
       perSet,
     };
-    fs.writeFileSync(ADAPTER_FILE, `${JSON.stringify(adapter)}\n`);
+    fs.writeFileSync(ADAPTER_FILE, `${JSON.stringify(adapter, null, 2)}\n`);
     fs.writeFileSync(FIT_FILE, `${JSON.stringify(record, null, 2)}\n`);
     console.table(table.filter((row) => row.answerAt === best.rule.answerAt));
     console.log(JSON.stringify({ rule: best.rule, figures: best.figures, perSet }, null, 2));

@@ -1,3 +1,5 @@
+import { EMBEDDED_MODEL_NAME } from '../../embedded';
+import fit from '../../knowledge/retrieval-fit/fit.json';
 import { encodeMatrix, queryAdapterFor, type QueryAdapter } from '../../knowledge/queryAdapter';
 import { SemanticIndex } from '../../knowledge/semanticIndex';
 import { normalize } from '../../semantic';
@@ -34,6 +36,12 @@ describe('query adapter', () => {
     const adapter = queryAdapterFor('model-b', turning);
     expect(adapter).toBeUndefined();
     expect(new SemanticIndex(passages, vectors, adapter).rank(question, 1).entries[0]!.faqId).toBe('wells');
+  });
+
+  it('is stored for the model the retrieval rule was fitted with, the embedded one', () => {
+    expect(fit.model).toBe(EMBEDDED_MODEL_NAME);
+    expect(queryAdapterFor(EMBEDDED_MODEL_NAME)?.dims).toBe(384);
+    expect(queryAdapterFor('multilingual-e5-small')).toBeUndefined();
   });
 
   it('refuses a vector of another size', () => {
