@@ -3,7 +3,7 @@
  * that moves a question's vector towards the passages of the entry that answers it.
  *
  * Loss: softmax cross-entropy over the entries of the question's own crisis, an entry's score being
- * a soft maximum (log-sum-exp, temperature POOLING) of the cosines to its passages, with a learned
+ * a soft maximum (log-sum-exp, temperature `pooling`) of the cosines to its passages, with a learned
  * scale; L2 on the matrix, so the map stays near the identity; Adam, every example in each step.
  * Examples: the labelled answerable questions, and every FAQ question and alternative used as a
  * question against the other passages (content alone teaches it the crisis's vocabulary).
