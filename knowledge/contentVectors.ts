@@ -5,6 +5,7 @@ import { isDuplicateKey, PassageVectorsModel } from '../models';
 import { packVectors, unpackVectors, type Embedder } from '../semantic';
 import type { ContentFile } from './contentSchema';
 import { contentPassages } from './passages';
+import { queryAdapterFor } from './queryAdapter';
 import { SemanticIndex } from './semanticIndex';
 
 /**
@@ -33,7 +34,11 @@ export async function semanticIndexOf(
   const stored = await PassageVectorsModel.findById(key).lean();
   let index: SemanticIndex;
   if (stored && stored.count === passages.length) {
-    index = new SemanticIndex(passages, unpackVectors(stored.vectors.buffer, stored.dims));
+    index = new SemanticIndex(
+      passages,
+      unpackVectors(stored.vectors.buffer, stored.dims),
+      queryAdapterFor(embedder.model),
+    );
   } else {
     const started = performance.now();
     const vectors = await embedder.embedPassages(passages.map((p) => p.text));
@@ -52,7 +57,7 @@ export async function semanticIndexOf(
       { slug: content.crisis.slug, passages: passages.length, ms: Math.round(performance.now() - started) },
       'content passages embedded',
     );
-    index = new SemanticIndex(passages, vectors);
+    index = new SemanticIndex(passages, vectors, queryAdapterFor(embedder.model));
   }
   recent.set(key, index);
   return index;

@@ -1,5 +1,6 @@
 import { similarity, type Vector } from '../semantic';
 import type { Passage } from './passages';
+import { adaptQuery, type QueryAdapter } from './queryAdapter';
 
 export interface SemanticRanking {
   /** Every entry's similarity to the question (its closest passage), best first. */
@@ -10,18 +11,21 @@ export interface SemanticRanking {
 
 /**
  * The content's passages as vectors: how close a question is to each entry, by meaning, in any
- * language of the crisis. An entry is as close as its closest passage.
+ * language of the crisis. An entry is as close as its closest passage. With the query adapter of
+ * the model that made the vectors, questions are first moved by it (knowledge/queryAdapter.ts).
  */
 export class SemanticIndex {
   constructor(
     private readonly passages: Passage[],
     private readonly vectors: Vector[],
+    private readonly adapter?: QueryAdapter,
   ) {
     if (passages.length !== vectors.length)
       throw new Error(`${vectors.length} vectors for ${passages.length} passages`);
   }
 
-  rank(question: Vector, closest: number): SemanticRanking {
+  rank(vector: Vector, closest: number): SemanticRanking {
+    const question = this.adapter ? adaptQuery(this.adapter, vector) : vector;
     const scored = this.passages.map((passage, i) => ({
       faqId: passage.faqId,
       similarity: similarity(question, this.vectors[i]!),

@@ -9,6 +9,11 @@
  * then picks the answer threshold that answers most questions right while answering at most
  * MAX_WRONG of all messages wrongly (an off-topic question answered counts as wrong). The rule
  * offers options from just above the probability it gives the best entry of a flat ranking.
+ *
+ * First it fits the query adapter (scripts/queryAdapterTraining.ts) on every set and writes it to
+ * knowledge/retrieval-fit/query-adapter.json. The rule is fitted on rankings made by adapters that
+ * never saw the set ranked (ADAPTER_FOLDS groups of sets), as it will meet a new crisis: in-sample
+ * rankings would look surer than they are.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,9 +26,17 @@ import {
   type EntryFeatures,
   type HybridRule,
 } from '../knowledge/hybridDecision';
-import { contentPassages } from '../knowledge/passages';
+import { contentPassages, contentQuestions, type Passage } from '../knowledge/passages';
+import type { QueryAdapter } from '../knowledge/queryAdapter';
 import { SemanticIndex } from '../knowledge/semanticIndex';
 import { fitLogistic, sigmoid, type Embedder, type Vector } from '../semantic';
+import {
+  ADAPTER_SETTINGS,
+  earlyStoppingEpochs,
+  trainAdapter,
+  type TrainingCrisis,
+  type TrainingExample,
+} from './queryAdapterTraining';
 import { scriptEmbedder } from './scriptEmbedder';
 
 /** Below the 3% of wrong answers a crisis may bear, with room for sets the fit never saw. */
@@ -50,6 +63,9 @@ function offerThreshold(weights: number[], bias: number): number {
   return Math.floor(flat * 20 + 1) / 20;
 }
 const FIT_FILE = path.join(projectRoot(), 'knowledge', 'retrieval-fit', 'fit.json');
+const ADAPTER_FILE = path.join(projectRoot(), 'knowledge', 'retrieval-fit', 'query-adapter.json');
+/** Groups of sets for the out-of-set rankings; every ADAPTER_FOLDS-th set also decides when training stops. */
+const ADAPTER_FOLDS = 3;
 
 interface Case {
   text: string;
@@ -66,29 +82,122 @@ interface Question {
   languages: number;
 }
 
-async function loadSet(contentFile: string, questionsFile: string, embedder: Embedder): Promise<Question[]> {
+interface LoadedSet {
+  passages: Passage[];
+  passageVectors: Vector[];
+  training: TrainingCrisis;
+  questions: Omit<Question, 'index'>[];
+}
+
+async function loadSet(contentFile: string, questionsFile: string, embedder: Embedder): Promise<LoadedSet> {
   const validated = validateContent(JSON.parse(fs.readFileSync(contentFile, 'utf8')));
   if (!validated.ok) throw new Error(`${contentFile}: ${validated.problems.join('; ')}`);
   const content = validated.content;
   const passages = contentPassages(content);
-  const index = new SemanticIndex(passages, await embedder.embedPassages(passages.map((p) => p.text)));
+  const passageVectors = await embedder.embedPassages(passages.map((p) => p.text));
   const retriever = new Retriever(content);
   const cases = (JSON.parse(fs.readFileSync(questionsFile, 'utf8')) as { cases: Case[] }).cases.filter(
     (c) => c.expect.kind === 'answer' || c.expect.kind === 'not-answer',
   );
-  const vectors = await Promise.all(cases.map((c) => embedder.embedQuery(c.text)));
-  return cases.map((c, i) => {
-    const vector = vectors[i];
-    if (!vector) throw new Error(`no vector for "${c.text}": is the model up?`);
-    return {
-      set: path.basename(questionsFile),
-      expected: c.expect.kind === 'answer' ? c.expect.faqId : undefined,
-      words: retriever.search(c.text, c.lang),
-      vector,
-      index,
-      languages: content.crisis.languages.length,
-    };
+  const vectors = await embedAll(
+    embedder,
+    cases.map((c) => c.text),
+  );
+  const entryOf = new Map(content.faqs.map((faq, i) => [faq.id, i]));
+  const questions = cases.map((c, i) => ({
+    set: path.basename(questionsFile),
+    expected: c.expect.kind === 'answer' ? c.expect.faqId : undefined,
+    words: retriever.search(c.text, c.lang),
+    vector: vectors[i]!,
+    languages: content.crisis.languages.length,
+  }));
+  return {
+    passages,
+    passageVectors,
+    questions,
+    training: {
+      passages: passageVectors,
+      entryOf: passages.map((p) => entryOf.get(p.faqId)!),
+      questions: questions.flatMap((q) =>
+        q.expected ? [{ vector: q.vector, entry: entryOf.get(q.expected)! }] : [],
+      ),
+      pseudoQuestions: await pseudoQuestions(
+        content.faqs.map((f) => f.id),
+        passages,
+        contentQuestions(content),
+        embedder,
+      ),
+    },
+  };
+}
+
+/**
+ * The FAQ's own questions and alternatives as questions, each hidden from its own passages (the
+ * same text, and its question with the answer) so that it must be matched by the others.
+ */
+async function pseudoQuestions(
+  faqIds: string[],
+  passages: Passage[],
+  texts: Passage[],
+  embedder: Embedder,
+): Promise<TrainingExample[]> {
+  const vectors = await embedAll(
+    embedder,
+    texts.map((t) => t.text),
+  );
+  return texts.map((t, i) => ({
+    vector: vectors[i]!,
+    entry: faqIds.indexOf(t.faqId),
+    hidden: new Set(
+      passages.flatMap((p, j) =>
+        p.faqId === t.faqId && (p.text === t.text || p.text.startsWith(`${t.text}\n`)) ? [j] : [],
+      ),
+    ),
+  }));
+}
+
+async function embedAll(embedder: Embedder, texts: string[]): Promise<Vector[]> {
+  const vectors = await Promise.all(texts.map((text) => embedder.embedQuery(text)));
+  return vectors.map((vector, i) => {
+    if (!vector) throw new Error(`no vector for "${texts[i]}": is the model up?`);
+    return vector;
   });
+}
+
+/**
+ * The adapter fitted on every set, and each set's questions ranked by an adapter fitted without
+ * it, with how often the right entry comes first with and without adapters.
+ */
+function fitAdapter(sets: LoadedSet[], model: string) {
+  const inFold = (k: number) => (_: LoadedSet, i: number) => i % ADAPTER_FOLDS === k;
+  const outOfFold = (k: number) => (_: LoadedSet, i: number) => i % ADAPTER_FOLDS !== k;
+  const training = (group: LoadedSet[]) => group.map((s) => s.training);
+  const epochs = earlyStoppingEpochs(
+    training(sets.filter(outOfFold(ADAPTER_FOLDS - 1))),
+    training(sets.filter(inFold(ADAPTER_FOLDS - 1))),
+  );
+  const adapter = trainAdapter(model, training(sets), epochs);
+  const questions: Question[] = [];
+  for (let k = 0; k < ADAPTER_FOLDS; k++) {
+    const foldAdapter = trainAdapter(model, training(sets.filter(outOfFold(k))), epochs);
+    for (const set of sets.filter(inFold(k))) questions.push(...ranked(set, foldAdapter));
+  }
+  const unadapted = sets.flatMap((set) => ranked(set));
+  return { adapter, epochs, questions, unadapted };
+}
+
+function ranked(set: LoadedSet, adapter?: QueryAdapter): Question[] {
+  const index = new SemanticIndex(set.passages, set.passageVectors, adapter);
+  return set.questions.map((q) => ({ ...q, index }));
+}
+
+/** How many answerable questions of each set have the right entry ranked first. */
+function rankedFirst(questions: Question[], rule: HybridRule): Map<string, number> {
+  const counts = new Map<string, number>();
+  topEntries(questions, rule.wordWeight, rule.closestPerLanguage).forEach((e) => {
+    if (e.right) counts.set(e.q.set, (counts.get(e.q.set) ?? 0) + 1);
+  });
+  return counts;
 }
 
 /** The best-ranked entry of each question under a word weight and a vote size, with its features. */
@@ -133,9 +242,9 @@ async function main(): Promise<void> {
   }
   const { embedder, stop } = await scriptEmbedder(pino({ level: 'warn' }));
   try {
-    const questions: Question[] = [];
-    for (let i = 0; i < files.length; i += 2)
-      questions.push(...(await loadSet(files[i]!, files[i + 1]!, embedder)));
+    const sets: LoadedSet[] = [];
+    for (let i = 0; i < files.length; i += 2) sets.push(await loadSet(files[i]!, files[i + 1]!, embedder));
+    const { adapter, epochs, questions, unadapted } = fitAdapter(sets, embedder.model);
 
     let best: { rule: HybridRule; figures: ReturnType<typeof score> } | undefined;
     const table = [];
@@ -171,6 +280,8 @@ async function main(): Promise<void> {
       }
     if (!best) throw new Error('no rule keeps wrong answers under the limit');
 
+    const first = rankedFirst(questions, best.rule);
+    const firstUnadapted = rankedFirst(unadapted, best.rule);
     const perSet = [...new Set(questions.map((q) => q.set))].map((set) => {
       const entries = topEntries(
         questions.filter((q) => q.set === set),
@@ -180,6 +291,8 @@ async function main(): Promise<void> {
       return {
         set,
         ...score(entries, best.rule.weights, best.rule.bias, best.rule.answerAt, best.rule.offerAt),
+        rankedFirst: first.get(set) ?? 0,
+        rankedFirstUnadapted: firstUnadapted.get(set) ?? 0,
       };
     });
     const record = {
@@ -188,11 +301,13 @@ async function main(): Promise<void> {
       model: embedder.model,
       fittedOn: pairs(files).map(([content, questions]) => ({ content, questions })),
       maxWrongShare: MAX_WRONG,
+      queryAdapter: { file: path.basename(ADAPTER_FILE), ...ADAPTER_SETTINGS, epochs, folds: ADAPTER_FOLDS },
       features: ['vote', 'leadOverMean x10', 'leadOverRunnerUp x10', 'wordsAgree', 'wordConfidence'],
       rule: best.rule,
       figures: best.figures,
       perSet,
     };
+    fs.writeFileSync(ADAPTER_FILE, `${JSON.stringify(adapter, null, 2)}\n`);
     fs.writeFileSync(FIT_FILE, `${JSON.stringify(record, null, 2)}\n`);
     console.table(table.filter((row) => row.answerAt === best.rule.answerAt));
     console.log(JSON.stringify({ rule: best.rule, figures: best.figures, perSet }, null, 2));
