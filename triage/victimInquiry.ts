@@ -111,7 +111,7 @@ function concernOf(a: Analysis, who: Who, things: Match[]) {
   // Danger to nobody in particular ("the water is rising") is news; to a person or the writer, 112.
   const urgent = !onlyAnimals && (referents.length > 0 || self.length > 0) ? a.hits('urgent') : [];
   const harm = [...a.hits('harm'), ...urgent];
-  const illness = onlyAnimals ? [] : a.hits('illness').filter((m) => notAboutThing(m, referents, things));
+  const illness = onlyAnimals ? [] : a.hits('illness');
   // "I was injured", "I keep vomiting", "my eyes are burning": the writer may be a victim.
   const possessives = a.hits('possessive');
   const selfHarmed =
@@ -186,6 +186,6 @@ export function classifyInquiry(text: string, lang: Lang): InquiryClassification
     ...named('urgent', concern.urgent),
     ...named('info', cues),
   ];
-  const concerned = concern.illness.length > 0;
+  const concerned = concern.personal && concern.harm.length + concern.illness.length > 0;
   return { decision, score, urgent, concerned, signals };
 }

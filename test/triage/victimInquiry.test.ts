@@ -234,6 +234,10 @@ describe('classifyInquiry', () => {
     ['de', 'hab das Flutwasser geschluckt und mir ist übel', 'unsure'],
     // The writer's own symptom beside a question: the FAQ's health entry answers it.
     ['nl', 'mijn ogen branden van de rook, wat moet ik doen?', 'd5'],
+    // Pupils, tenants, teammates, patients are people one asks about too.
+    ['de', 'meine Schüler waren im Hallenbad als das Gas kam, einige husten immer noch', 'd2'],
+    ['nl', 'onze huurder is overleden bij de brand', 'd2'],
+    ['fr', "mon coéquipier s'est cassé la jambe pendant la bousculade", 'unsure'],
   ])('routes someone ill or exposed (%s) %s', (lang, text, decision) => {
     expect(decide(text, lang)).toBe(decision);
   });
