@@ -44,7 +44,7 @@ describe('replies on an SMS-class channel, through the real bot', () => {
 
   it('offers likely entries as numbered choices and answers the one chosen by number', async () => {
     const conversation = smsConversation();
-    const clarified = await conversation.say('wat met de dieren en de groenten');
+    const clarified = await conversation.say('vraagje over de tuin en de kippen en het water');
     const meta = crisisReplyOf(clarified[0]!);
     expect(meta).toMatchObject({ kind: 'clarify', lang: 'nl' });
     expect(meta!.options!.length).toBeGreaterThanOrEqual(2);

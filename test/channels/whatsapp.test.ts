@@ -323,7 +323,7 @@ describe('WhatsApp Business Cloud API webhook', () => {
 
     it('offers longer choices as a list and answers the row chosen', async () => {
       const citizen = new Citizen();
-      await deliver(notification([citizen.text('wat met de dieren en de groenten')]));
+      await deliver(notification([citizen.text('vraagje over de tuin en de kippen en het water')]));
       const [clarify] = await graph.waitFor(citizen.waId, 1);
       expect(clarify!.interactive).toMatchObject({
         type: 'list',
