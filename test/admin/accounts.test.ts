@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import pino from 'pino';
 import { startApp, type App } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
-import { ADMIN, adminEnv, ApiClient, signedInStaff } from '../helpers/api';
+import { ADMIN, adminEnv, ApiClient, signedInStaff, withinOneSignInWindow } from '../helpers/api';
 import { testEnv, useTestBot } from '../helpers/bot';
 
 const users = () => mongoose.connection.db!.collection('users');
@@ -87,6 +87,7 @@ describe('accounts, sessions and roles through the operator API', () => {
 
     it('locks a username out after SIGNIN_MAX_FAILURES failures, even for the right password, but not another username', async () => {
       const account = await createAccount(admin);
+      await withinOneSignInWindow();
       for (let i = 0; i < 3; i++) {
         const failed = await rawLogin(bot.app.url, account.username, `wrong-password-${i}`);
         expect(failed.status).toBe(401);
@@ -359,6 +360,7 @@ describe('the per-address sign-in budget', () => {
   it('is four times the per-username budget, and then refuses everyone from that address', async () => {
     // Two failures per made-up username (their own limit), over four usernames: 8 = 4 x 2.
     const names = [1, 2, 3, 4].map(() => uniqueName('guess'));
+    await withinOneSignInWindow();
     let failures = 0;
     for (const name of names) {
       for (let i = 0; i < 2; i++) {

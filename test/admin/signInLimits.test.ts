@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { AttemptBudgets, type GrantedAttempt } from '../../admin/attemptBudget';
 import { connectDatabase, disconnectDatabase } from '../../embedded';
-import { ADMIN, adminEnv, ApiClient } from '../helpers/api';
+import { ADMIN, adminEnv, ApiClient, withinOneSignInWindow } from '../helpers/api';
 import { spawnBot, startTestBot, type BotProcess, type TestBot } from '../helpers/bot';
 import { silentLogger, useTestDatabase } from '../helpers/db';
 
@@ -95,6 +95,7 @@ describe('sign-in limits', () => {
     expect(
       (await admin.post('/api/users', { username, password, roles: ['operator'], languages: ['en'] })).status,
     ).toBe(201);
+    await withinOneSignInWindow();
     for (let i = 0; i < LIMIT; i++) expect(await login(bot.app.url, username, `wrong-${i}`)).toBe(401);
     expect(await login(other.url, username, password)).toBe(429);
     expect(await login(bot.app.url, username, password)).toBe(429);

@@ -206,3 +206,14 @@ export async function authorityUser(baseUrl: string, nis: string) {
   expect(await confirmEnrolment(client, code)).toBe(204);
   return Object.assign(client, { code });
 }
+
+/**
+ * Sign-in budgets count in fixed windows (admin/attemptBudget.ts: at a window's edge a budget is
+ * whole again). A test that counts attempts up to a limit starts, if the current window ends
+ * within `neededMs`, once the next one has begun, so that its count stays in one window.
+ */
+export async function withinOneSignInWindow(windowMinutes = 15, neededMs = 30_000): Promise<void> {
+  const windowMs = windowMinutes * 60_000;
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < neededMs) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
