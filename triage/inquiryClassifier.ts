@@ -69,7 +69,7 @@ const RANK: Record<InquiryDecision, number> = { d5: 0, unsure: 1, d2: 2 };
  * enough to route it (recall comes first). The one thing the classifier may lower is the
  * lexicon's bare doubt (someone named, nothing said of what happened to them), when the message
  * is clearly a general question and nothing in it is urgent; a victim inquiry the lexicon
- * recognised stays one, and so does a doubt about someone ill or out of reach.
+ * recognised stays one, and so does a doubt about someone hurt or ill.
  */
 export function withSecondOpinion(
   lexicon: InquiryClassification,

@@ -12,8 +12,8 @@ export interface InquiryClassification {
   /** Immediate danger: the citizen must be told to call 112 first. */
   urgent: boolean;
   /**
-   * Something is said of a person's state (contact lost, searched for, a fate, harm, illness),
-   * not only that someone is named: the doubt rests on what happened to them.
+   * Harm or illness is said of someone (the writer included): a doubt rests on what happened to
+   * them, not only on a name.
    */
   concerned: boolean;
   /** The phrases that counted, for logs and tests: "kin:son", "contact:cant reach", "typo:…". */
