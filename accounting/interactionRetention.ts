@@ -1,11 +1,10 @@
 import {
   conversationMarks,
+  daysBefore,
   INTERACTION_DAYS_COMPLETE,
   InteractionDayModel,
   InteractionModel,
 } from '../models';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Whether some entries may be older than `cutoff`, from the record of days (models/interactionDay.ts). */
 async function somethingExpired(cutoff: Date): Promise<boolean> {
@@ -31,7 +30,7 @@ async function somethingExpired(cutoff: Date): Promise<boolean> {
  * and only when the record of days says a day has expired: the log is the largest collection.
  */
 export async function purgeOldInteractions(options: { now: Date; retentionDays: number }): Promise<number> {
-  const cutoff = new Date(options.now.getTime() - options.retentionDays * DAY_MS);
+  const cutoff = daysBefore(options.now, options.retentionDays);
   if (!(await somethingExpired(cutoff))) return 0;
   const entries = await InteractionModel.deleteMany({ at: { $lt: cutoff } });
   for (const partition of await conversationMarks.all()) await partition.deleteMany({ at: { $lt: cutoff } });

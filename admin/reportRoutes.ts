@@ -13,12 +13,11 @@ import {
   type Reports,
   type Tariffs,
 } from '../accounting';
-import { writeAudit as audit } from '../models';
+import { DAY_MS, writeAudit as audit } from '../models';
 import type { User } from './accounts';
 import type { Auth } from './auth';
 import { HttpError, jsonRoute, parseBody, parseQuery } from './http';
 
-const DAY_MS = 86_400_000;
 const MAX_PERIOD_DAYS = 400;
 const READERS = ['admin', 'authority'];
 

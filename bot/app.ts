@@ -46,7 +46,7 @@ import {
 } from '../admin';
 import { RouterDialog, reply } from '../dialogs';
 import { trainingExemplars } from '../triage';
-import { preparePartitions } from '../models';
+import { daysBefore, preparePartitions } from '../models';
 import {
   EntryTranslator,
   GroundedAnswers,
@@ -355,7 +355,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       desk.tickets.forgetClosed(),
       sessions.purgeExpired(),
       purgeOldInteractions({ now: new Date(), retentionDays: config.INTERACTION_RETENTION_DAYS }),
-      inbox.purgeOlderThan(new Date(Date.now() - config.UNANSWERED_RETENTION_DAYS * 86_400_000)),
+      inbox.purgeOlderThan(daysBefore(new Date(), config.UNANSWERED_RETENTION_DAYS)),
       purgeLiveMessages(new Date()),
       directLine.purgeOlderThan(new Date(Date.now() - config.DIRECT_LINE_RETENTION_HOURS * 3_600_000)),
       limiter.purgeOlderThan(new Date(Date.now() - config.SIGNIN_WINDOW_MINUTES * 60_000)),

@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
 import { deleteDirectLineConversations } from '../channels';
 import { deleteTicketPersonalData } from '../handoff';
-import { botStates, CrisisModel, InteractionModel, UnansweredMessageModel } from '../models';
+import { botStates, CrisisModel, daysBefore, InteractionModel, UnansweredMessageModel } from '../models';
 import { conversationKeyOf } from './idleState';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Deletes the citizen data of exercises older than `retentionDays` (EXERCISE_RETENTION_DAYS,
@@ -20,7 +18,7 @@ export async function purgeExerciseData(options: {
   retentionDays: number;
   logger: Logger;
 }): Promise<number> {
-  const cutoff = new Date(options.now.getTime() - options.retentionDays * DAY_MS);
+  const cutoff = daysBefore(options.now, options.retentionDays);
   const exercises = await CrisisModel.find(
     { exercise: true, $or: [{ dataPurgedUntil: { $exists: false } }, { dataPurgedUntil: { $lt: cutoff } }] },
     { slug: 1, dataPurgedUntil: 1 },

@@ -5,7 +5,7 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { IntakeCipher } from '../handoff';
 import type { Lang } from '../knowledge';
-import { InsertLocks } from '../models';
+import { daysBefore, InsertLocks } from '../models';
 import type { LocalChannels } from './localChannels';
 import { WhatsAppContacts } from './whatsappContacts';
 import { WhatsAppGraph } from './whatsappGraph';
@@ -110,7 +110,7 @@ export class WhatsAppChannel {
   /** Numbers whose window has closed, and the record of message ids Meta can no longer redeliver. */
   private async purge(now: Date): Promise<void> {
     await this.contacts.purgeClosed(now);
-    await this.seen.purgeOlderThan(new Date(now.getTime() - REDELIVERY_DAYS * 24 * 60 * 60 * 1000));
+    await this.seen.purgeOlderThan(daysBefore(now, REDELIVERY_DAYS));
   }
 
   private async handshake(req: Request, res: Response): Promise<void> {

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import {
   activeTickets,
   botStates,
+  DAY_MS,
+  daysBefore,
   groupedBy,
   inBatches,
   InsertLocks,
@@ -10,7 +12,6 @@ import {
 } from '../models';
 import { deleteCopiedPersonalData, deletionMarks, TICKET_LOCKS, UNSET_PERSONAL_DATA } from './tickets';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Version locks of tickets only matter while a writer may hold an old read: a day is ample. */
 const TICKET_LOCK_KEEP_MS = DAY_MS;
 
@@ -26,7 +27,7 @@ export async function purgeExpiredIntakes(options: {
   retentionDays: number;
   logger: Logger;
 }): Promise<number> {
-  const cutoff = new Date(options.now.getTime() - options.retentionDays * DAY_MS);
+  const cutoff = daysBefore(options.now, options.retentionDays);
   // Conversation state idle that long may hold an intake that was never finished: it goes too.
   let staleStates = 0;
   for (const partition of await botStates.all()) {

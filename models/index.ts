@@ -46,3 +46,4 @@ export {
   UNANSWERED_STATES,
   type UnansweredMessageDoc,
 } from './unansweredMessage';
+export { DAY_MS, daysBefore } from './daysBefore';
