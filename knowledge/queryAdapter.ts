@@ -27,14 +27,22 @@ export function adaptQuery(adapter: QueryAdapter, question: Vector): Vector {
   const { dims } = adapter;
   if (question.length !== dims)
     throw new Error(`a ${question.length}-dimension vector for a ${dims}-dimension adapter`);
-  const matrix = matrixOf(adapter);
+  return normalize(corrected(matrixOf(adapter), dims, question));
+}
+
+/** q + A q, not yet normalised (A: dims x dims, row-major); the training differentiates through it. */
+export function corrected(
+  matrix: ArrayLike<number>,
+  dims: number,
+  question: ArrayLike<number>,
+): Float64Array {
   const adapted = new Float64Array(dims);
   for (let d = 0; d < dims; d++) {
     let value = question[d]!;
     for (let e = 0, o = d * dims; e < dims; e++, o++) value += matrix[o]! * question[e]!;
     adapted[d] = value;
   }
-  return normalize(adapted);
+  return adapted;
 }
 
 export function encodeMatrix(matrix: Float32Array): string {

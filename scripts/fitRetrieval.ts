@@ -121,12 +121,7 @@ async function loadSet(contentFile: string, questionsFile: string, embedder: Emb
       questions: questions.flatMap((q) =>
         q.expected ? [{ vector: q.vector, entry: entryOf.get(q.expected)! }] : [],
       ),
-      pseudoQuestions: await pseudoQuestions(
-        content.faqs.map((f) => f.id),
-        passages,
-        contentQuestions(content),
-        embedder,
-      ),
+      pseudoQuestions: await pseudoQuestions(entryOf, passages, contentQuestions(content), embedder),
     },
   };
 }
@@ -136,7 +131,7 @@ async function loadSet(contentFile: string, questionsFile: string, embedder: Emb
  * same text, and its question with the answer) so that it must be matched by the others.
  */
 async function pseudoQuestions(
-  faqIds: string[],
+  entryOf: ReadonlyMap<string, number>,
   passages: Passage[],
   texts: Passage[],
   embedder: Embedder,
@@ -147,7 +142,7 @@ async function pseudoQuestions(
   );
   return texts.map((t, i) => ({
     vector: vectors[i]!,
-    entry: faqIds.indexOf(t.faqId),
+    entry: entryOf.get(t.faqId)!,
     hidden: new Set(
       passages.flatMap((p, j) =>
         p.faqId === t.faqId && (p.text === t.text || p.text.startsWith(`${t.text}\n`)) ? [j] : [],

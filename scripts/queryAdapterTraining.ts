@@ -8,7 +8,7 @@
  * Examples: the labelled answerable questions, and every FAQ question and alternative used as a
  * question against the other passages (content alone teaches it the crisis's vocabulary).
  */
-import { encodeMatrix, type QueryAdapter } from '../knowledge/queryAdapter';
+import { corrected, encodeMatrix, type QueryAdapter } from '../knowledge/queryAdapter';
 import type { Vector } from '../semantic';
 
 export const ADAPTER_SETTINGS = {
@@ -129,16 +129,8 @@ function passageMatrix(crisis: TrainingCrisis): PassageMatrix {
 function forward(params: Parameters, crisis: TrainingCrisis, example: TrainingExample): Forward {
   const { pooling } = ADAPTER_SETTINGS;
   const { dims, matrix } = params;
-  const x = example.vector;
-  const adapted = new Float64Array(dims);
-  let squares = 0;
-  for (let d = 0; d < dims; d++) {
-    let value = x[d]!;
-    for (let e = 0, o = d * dims; e < dims; e++, o++) value += matrix[o]! * x[e]!;
-    adapted[d] = value;
-    squares += value * value;
-  }
-  const norm = Math.sqrt(squares);
+  const adapted = corrected(matrix, dims, example.vector);
+  const norm = Math.hypot(...adapted);
   for (let d = 0; d < dims; d++) adapted[d]! /= norm;
   const { values, entries } = passageMatrix(crisis);
   const count = crisis.passages.length;
