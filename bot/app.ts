@@ -402,6 +402,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
           database,
           crises: live.active().length,
           understanding: understandingOf(embedder),
+          // Crises whose content vectors are loaded: the others are answered by word search alone.
+          ...(embedder
+            ? { crisesByMeaning: live.active().filter((c) => c.retriever.understandsMeaning).length }
+            : {}),
           // Until the D2 classifier is fitted (a first start), the lexicon decides alone.
           secondOpinion: bot.secondOpinionState,
           // Counters only (no text): what the bench reads to tell the model's share of a turn.

@@ -154,6 +154,8 @@ async function startBot(contentFile: string) {
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + START_TIMEOUT_MS;
+  // Start-up's own requests (health probes, content vectors) are not the questions'.
+  let unansweredAtStart = 0;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}`);
     const health = await fetch(`${url}/healthz`).then(
@@ -161,21 +163,35 @@ async function startBot(contentFile: string) {
       () => undefined,
     );
     // A first start fits the D2 classifier in the background: measuring meanwhile would measure
-    // the lexicon alone, and the fit's model requests would slow the questions' ones.
-    if (health && health.secondOpinion !== 'fitting') {
+    // the lexicon alone, and the fit's model requests would slow the questions' ones. Likewise
+    // until the crisis's content vectors are loaded. Neither comes without a model (off, or down:
+    // then the warning below says that word search answered).
+    const ready =
+      health?.understanding !== 'hybrid' ||
+      (health.secondOpinion !== 'fitting' && health.crisesByMeaning === health.crises);
+    if (health && ready) {
       console.log(`bot ready: ${JSON.stringify(health)}`);
+      unansweredAtStart = unansweredOf(health);
       break;
     }
     if (Date.now() > deadline) throw new Error('the bot did not become healthy in time');
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+  /** How many query vectors the model did not give since start-up (timed out, failed, circuit open). */
+  const withoutModel = async (): Promise<number> =>
+    unansweredOf((await (await fetch(`${url}/healthz`)).json()) as Record<string, unknown>) -
+    unansweredAtStart;
   const stop = async () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, stop };
+  return { url, stop, withoutModel };
+}
+
+function unansweredOf(health: Record<string, unknown>): number {
+  return (health.embeddings as { unanswered?: number } | undefined)?.unanswered ?? 0;
 }
 
 async function main(): Promise<number> {
@@ -194,6 +210,7 @@ async function main(): Promise<number> {
   const channel = new ReplyChannel(bot.url);
   await channel.start();
   const outcomes: Outcome[] = [];
+  let unranked: number;
   try {
     let next = 0;
     const worker = async () => {
@@ -211,6 +228,7 @@ async function main(): Promise<number> {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    unranked = await bot.withoutModel();
   } finally {
     channel.close();
     await bot.stop();
@@ -251,6 +269,12 @@ async function main(): Promise<number> {
     console.log(
       `  ${o.c.lang} "${o.c.text}" expected ${o.c.expect.kind}${o.c.expect.faqId ? `:${o.c.expect.faqId}` : ''}` +
         `${o.c.trap ? ' (trap)' : ''}, got ${o.reply?.kind ?? 'nothing'}${o.reply?.faqId ? `:${o.reply.faqId}` : ''}`,
+    );
+  if (unranked > 0)
+    console.log(
+      `\nWARNING: the model did not answer ${unranked} times while the questions were asked (slow or ` +
+        'down): those messages were answered by word search alone, so these figures are not the ' +
+        "model's. Measure again on a quieter machine.",
     );
   if (process.env.EVAL_JSON === '1') console.log(JSON.stringify({ ...all, afterOneNo: afterNo }));
   return outcomes.some((o) => !o.reply) ? 1 : 0;

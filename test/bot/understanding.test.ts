@@ -24,6 +24,9 @@ describe('/healthz understanding of a bot started in-process', () => {
         secondOpinion: 'ready',
       });
       expect(bot.app.embedder?.model).toBe('multilingual-e5-small-q4');
+      // The demo crisis is served by meaning: its content vectors are loaded.
+      const body = (await (await fetch(`${bot.app.url}/healthz`)).json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ crises: 1, crisesByMeaning: 1 });
     } finally {
       await bot.stop();
     }
@@ -40,6 +43,7 @@ describe('/healthz understanding of a bot started in-process', () => {
         secondOpinion: 'off',
       });
       expect(bot.app.embedder).toBeUndefined();
+      expect(await (await fetch(`${bot.app.url}/healthz`)).json()).not.toHaveProperty('crisesByMeaning');
       expect(await fetch(`http://127.0.0.1:${modelPort}/health`).catch(() => 'refused')).toBe('refused');
     } finally {
       await bot.stop();

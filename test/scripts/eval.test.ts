@@ -2,13 +2,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { testModelPort } from '../helpers/db';
+import { freePort, testModelPort } from '../helpers/db';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONTENT = path.join(ROOT, 'test', 'fixtures', 'storm-dev.json');
 
 /** `npm run eval` as a communicator runs it (from the sources here), with the run's embedded model. */
-function runEval(questionsFile: string): Promise<{ code: number | null; output: string }> {
+function runEval(
+  questionsFile: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(ROOT, 'scripts', 'eval.ts'), CONTENT, questionsFile],
@@ -23,6 +26,7 @@ function runEval(questionsFile: string): Promise<{ code: number | null; output: 
         EMBEDDED_MODEL_PORT: testModelPort(),
         EVAL_JSON: '1',
         LOG_LEVEL: 'warn',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -90,6 +94,31 @@ describe('npm run eval', () => {
     expect(figures.d2Recall).toMatchObject({ n: 1, of: 1 });
     expect(figures.handoff).toMatchObject({ n: 1, of: 1 });
     expect(figures.noReply).toBe(0);
+    expect(output).not.toContain('WARNING');
+  }, 300_000);
+
+  it('says so when messages were answered without the model, instead of passing word search off as it', async () => {
+    const file = questions({
+      cases: [
+        {
+          text: 'Can I go out during the storm?',
+          lang: 'en',
+          expect: { kind: 'answer', faqId: 'stay-home' },
+        },
+        { text: 'Ist der Strom bald wieder da?', lang: 'de', expect: { kind: 'answer', faqId: 'power-cut' } },
+      ],
+    });
+    // An embeddings endpoint nothing answers on: the model is down for the whole run.
+    const down = `http://127.0.0.1:${await freePort()}/v1`;
+    const { code, output } = await runEval(file, {
+      EMBEDDINGS_URL: down,
+      EMBEDDINGS_MODEL: 'down-model',
+      // Not the two minutes a bot gives a model at start-up before it serves by words alone.
+      EMBEDDINGS_START_WAIT_MS: '2000',
+    });
+    expect({ code, output }).toMatchObject({ code: 0 });
+    expect(output).toMatch(/^all +cases +2 \| answered right /m);
+    expect(output).toMatch(/^WARNING: the model did not answer \d+ times while the questions were asked/m);
   }, 300_000);
 
   it('refuses a file that is not a question set, naming the problem, without starting the bot', async () => {
