@@ -218,15 +218,17 @@ function score(
   let right = 0;
   let wrong = 0;
   let offered = 0;
+  let offTopicFoundNothing = 0;
   for (const e of entries) {
     const p = sigmoid(e.x.reduce((sum, v, i) => sum + v * weights[i]!, bias));
     if (p >= answerAt) {
       if (e.right) right++;
       else wrong++;
     } else if (p >= offerAt && e.q.expected && e.options.includes(e.q.expected)) offered++;
+    else if (p < offerAt && !e.q.expected) offTopicFoundNothing++;
   }
   const answerable = entries.filter((e) => e.q.expected).length;
-  return { right, wrong, offered, answerable, messages: entries.length };
+  return { right, wrong, offered, answerable, offTopicFoundNothing, messages: entries.length };
 }
 
 async function main(): Promise<void> {
