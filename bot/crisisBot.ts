@@ -238,7 +238,10 @@ export class CrisisBot extends ActivityHandler {
     if (!queryVector || (lexicon.decision === 'd5' && isPersonRequest(text, lang))) {
       return { inquiry: lexicon, queryVector };
     }
-    return { inquiry: withSecondOpinion(lexicon, this.semanticTriage?.opinion(queryVector)), queryVector };
+    return {
+      inquiry: withSecondOpinion(lexicon, this.semanticTriage?.opinion(queryVector, lexicon)),
+      queryVector,
+    };
   }
 
   /** Collects the message and the bot's replies; the returned function adds them to `recent` unless the turn was private. */

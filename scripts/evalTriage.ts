@@ -42,8 +42,10 @@ function readCases(file: string): LabelledMessage[] {
 interface Judged extends LabelledMessage {
   lexicon: InquiryDecision;
   combined: InquiryDecision;
-  /** The classifier's probability of a victim inquiry; undefined without a model. */
+  /** The second opinion's probability of a victim inquiry; undefined without a model. */
   probability?: number;
+  /** The lexicon read something urgent: the bot keeps its doubt whatever the opinion. */
+  urgent: boolean;
 }
 
 const pct = (n: number, of: number) => (of === 0 ? '   -  ' : `${((100 * n) / of).toFixed(1)}%`.padStart(6));
@@ -73,20 +75,23 @@ function report(file: string, cases: Judged[], semantic: boolean): void {
   for (const c of missed) console.log(`    missed (${c.lang}) ${c.text}`);
 }
 
-/** What each probability threshold would give with the lexicon, and on its own, over all cases. */
+/**
+ * What each threshold on the second opinion's probability would give over all cases, alone and
+ * as the bot decides (the lexicon's D2 and urgent doubts stand).
+ */
 function sweep(cases: Judged[]): void {
   const d2 = cases.filter((c) => c.d2);
   const traps = cases.filter((c) => !c.d2);
   console.log(
     '\nsweep over all files (semantic flags a message when its probability >= threshold; traps include general questions)',
   );
-  for (let t = 0.1; t <= 0.951; t += 0.05) {
+  for (let t = 0.05; t <= 0.951; t += 0.05) {
     const flagged = (c: Judged) => (c.probability ?? -Infinity) >= t;
-    const either = (c: Judged) => flagged(c) || c.lexicon !== 'd5';
+    const routed = (c: Judged) => flagged(c) || c.lexicon === 'd2' || (c.urgent && c.lexicon !== 'd5');
     const count = (list: Judged[], test: (c: Judged) => boolean) => list.filter(test).length;
     console.log(
       `  ${t.toFixed(2).padStart(5)}  semantic alone: recall ${pct(count(d2, flagged), d2.length)} traps flagged ${pct(count(traps, flagged), traps.length)}` +
-        `   combined: recall ${pct(count(d2, either), d2.length)} traps kept ${pct(traps.length - count(traps, either), traps.length)}`,
+        `   combined: recall ${pct(count(d2, routed), d2.length)} traps kept ${pct(traps.length - count(traps, routed), traps.length)}`,
     );
   }
 }
@@ -128,9 +133,15 @@ async function main(): Promise<number> {
         const lexicon = classifyInquiry(c.text, c.lang);
         const vector = vectors[i];
         if (embedder && !vector) throw new Error(`no vector for "${c.text}": is the model up?`);
-        const opinion = vector && triage?.opinion(vector);
+        const opinion = vector && triage?.opinion(vector, lexicon);
         const combined = withSecondOpinion(lexicon, opinion).decision;
-        judged.push({ ...c, lexicon: lexicon.decision, combined, probability: opinion?.probability });
+        judged.push({
+          ...c,
+          lexicon: lexicon.decision,
+          combined,
+          probability: opinion?.probability,
+          urgent: lexicon.urgent,
+        });
       });
     }
     report(file, judged, Boolean(embedder));

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { packVectors, unpackVectors, type Embedder, type Vector } from '../semantic';
 import type { Exemplar } from './exemplars';
-import { FIT_SETTINGS, InquiryClassifier, type SemanticOpinion } from './inquiryClassifier';
+import { FIT_SETTINGS, FOLDS, InquiryClassifier, type SemanticOpinion } from './inquiryClassifier';
+import { STACK_FEATURES, STACK_SETTINGS, StackedRule } from './stackedRule';
+import type { InquiryClassification } from './victimInquiry';
 
 export interface SemanticTriageOptions {
   embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'>;
@@ -24,7 +26,7 @@ export interface SemanticTriageOptions {
 const GROUP = 4;
 const DEFAULT_RETRY_MS = 30_000;
 /** Part of the cache key: a change in how vectors are made or fitted must not reuse an old fit. */
-const FORMAT = 'e5-query-linear-v1';
+const FORMAT = 'e5-query-linear-stacked-v2';
 
 /**
  * The semantic second opinion on victim inquiries: a classifier of the message's vector, read
@@ -44,7 +46,16 @@ export class SemanticTriage {
 
   constructor(private readonly options: SemanticTriageOptions) {
     const hash = createHash('sha256')
-      .update(JSON.stringify([FORMAT, FIT_SETTINGS, options.embedder.model, options.exemplars]))
+      .update(
+        JSON.stringify([
+          FORMAT,
+          FIT_SETTINGS,
+          FOLDS,
+          STACK_SETTINGS,
+          options.embedder.model,
+          options.exemplars,
+        ]),
+      )
       .digest('hex')
       .slice(0, 16);
     const model = options.embedder.model.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -73,9 +84,9 @@ export class SemanticTriage {
     return this.classifier !== undefined;
   }
 
-  /** What the classifier says of a message's vector; undefined while it is not fitted. */
-  opinion(vector: Vector): SemanticOpinion | undefined {
-    return this.classifier?.opinion(vector);
+  /** What the classifier says of a message's vector and the lexicon's reading; undefined while it is not fitted. */
+  opinion(vector: Vector, lexicon: InquiryClassification): SemanticOpinion | undefined {
+    return this.classifier?.opinion(vector, lexicon);
   }
 
   stop(): void {
@@ -83,7 +94,7 @@ export class SemanticTriage {
     this.wake?.();
   }
 
-  /** The cache holds the weights followed by the bias, as one vector. */
+  /** The cache holds the weights, the bias, then the stacked rule (StackedRule.pack), as one vector. */
   private readCache(): InquiryClassifier | undefined {
     let buffer: Buffer;
     try {
@@ -91,13 +102,20 @@ export class SemanticTriage {
     } catch {
       return undefined;
     }
-    const dims = buffer.byteLength / 4;
-    const [stored] = Number.isInteger(dims) && dims >= 2 ? unpackVectors(buffer, dims) : [];
+    const values = buffer.byteLength / 4;
+    const ruleLength = 3 * STACK_FEATURES + 1;
+    const [stored] =
+      Number.isInteger(values) && values >= ruleLength + 2 ? unpackVectors(buffer, values) : [];
     if (!stored || !stored.every(Number.isFinite)) {
       this.options.logger.warn({ file: this.file }, 'triage classifier cache unreadable: fitting again');
       return undefined;
     }
-    return new InquiryClassifier(stored.slice(0, -1), stored.at(-1)!);
+    const dims = values - ruleLength - 1;
+    return new InquiryClassifier(
+      stored.slice(0, dims),
+      stored[dims]!,
+      StackedRule.unpack(stored.slice(dims + 1)),
+    );
   }
 
   private async build(): Promise<InquiryClassifier | undefined> {
@@ -137,7 +155,8 @@ export class SemanticTriage {
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(temporary, packVectors([Float32Array.of(...classifier.weights, classifier.bias)]));
+      const values = [...classifier.weights, classifier.bias, ...classifier.rule.pack()];
+      fs.writeFileSync(temporary, packVectors([Float32Array.from(values)]));
       fs.renameSync(temporary, this.file);
       for (const name of fs.readdirSync(this.options.cacheDir)) {
         const ours =

@@ -11,7 +11,8 @@ import {
   type Exemplar,
   type SemanticOpinion,
 } from '../../triage';
-import { CLEARLY_GENERAL_AT, POSSIBLE_AT, STRONG_AT } from '../../triage/inquiryClassifier';
+import { POSSIBLE_AT, STRONG_AT } from '../../triage/inquiryClassifier';
+import { STACK_FEATURES, StackedRule, stackFeatures } from '../../triage/stackedRule';
 
 const exemplar = (label: 'd2' | 'd5', i: number): Exemplar => ({
   lang: 'en',
@@ -19,8 +20,16 @@ const exemplar = (label: 'd2' | 'd5', i: number): Exemplar => ({
   kind: label === 'd2' ? 'ill' : 'health',
   text: `${label} ${i}`,
 });
+/** A stacked rule that reads the classifier's logit alone, as it is. */
+const logitAlone = new StackedRule(
+  new Float32Array(STACK_FEATURES),
+  new Float32Array(STACK_FEATURES).fill(1),
+  Float32Array.from({ length: STACK_FEATURES }, (_, f) => (f === 0 ? 1 : 0)),
+  0,
+);
 /** A classifier whose probability for the first axis is exactly `p` (up to float32). */
-const giving = (p: number) => new InquiryClassifier(Float32Array.of(Math.log(p / (1 - p)), 0), 0);
+const giving = (p: number) => new InquiryClassifier(Float32Array.of(Math.log(p / (1 - p)), 0), 0, logitAlone);
+const plain = classifyInquiry('is the tap water safe to drink?', 'en');
 
 describe('InquiryClassifier', () => {
   it('learns which directions of meaning make a victim inquiry', () => {
@@ -31,10 +40,10 @@ describe('InquiryClassifier', () => {
       [...d2.map((_, i) => exemplar('d2', i)), ...d5.map((_, i) => exemplar('d5', i))],
       [...d2, ...d5],
     );
-    expect(classifier.opinion(normalize([1, 0.05])).probability).toBeGreaterThan(STRONG_AT);
-    expect(classifier.opinion(normalize([1, 0.05])).decision).toBe('d2');
-    expect(classifier.opinion(normalize([0.05, 1])).probability).toBeLessThan(CLEARLY_GENERAL_AT);
-    expect(classifier.opinion(normalize([0.05, 1])).decision).toBe('d5');
+    expect(classifier.opinion(normalize([1, 0.05]), plain).probability).toBeGreaterThan(STRONG_AT);
+    expect(classifier.opinion(normalize([1, 0.05]), plain).decision).toBe('d2');
+    expect(classifier.opinion(normalize([0.05, 1]), plain).probability).toBeLessThan(POSSIBLE_AT);
+    expect(classifier.opinion(normalize([0.05, 1]), plain).decision).toBe('d5');
   });
 
   it.each<[number, string]>([
@@ -43,14 +52,14 @@ describe('InquiryClassifier', () => {
     [POSSIBLE_AT + 0.001, 'unsure'],
     [POSSIBLE_AT - 0.001, 'd5'],
   ])('decides by the probability: %d gives %s', (p, decision) => {
-    const opinion = giving(p).opinion(normalize([1, 0]));
+    const opinion = giving(p).opinion(normalize([1, 0]), plain);
     expect(opinion.probability).toBeCloseTo(p, 5);
     expect(opinion.decision).toBe(decision);
   });
 
   it('refuses exemplars without their vectors, and vectors of another model', () => {
     expect(() => InquiryClassifier.fit([exemplar('d2', 0)], [])).toThrow('0 vectors for 1 exemplars');
-    expect(() => giving(0.5).opinion(new Float32Array(384))).toThrow(
+    expect(() => giving(0.5).opinion(new Float32Array(384), plain)).toThrow(
       'a vector of 384 dimensions for a classifier of 2',
     );
   });
@@ -97,6 +106,35 @@ describe('the exemplars the classifier is fitted on', () => {
   });
 });
 
+describe('StackedRule', () => {
+  it('learns from the logit and the lexicon together, and reads back as it was fitted', () => {
+    // Victim inquiries have a high logit or the lexicon's doubt; general questions neither.
+    const lexicons = [
+      classifyInquiry('my brother works at the plant', 'en'),
+      classifyInquiry('is the tap water safe to drink?', 'en'),
+    ];
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const doubt = i % 2 === 0;
+      const d2 = i % 4 < 3;
+      rows.push(stackFeatures(d2 && !doubt ? 3 : -3, lexicons[doubt ? 0 : 1]!));
+      labels.push(d2 ? 1 : 0);
+    }
+    const rule = StackedRule.fit(rows, labels);
+    expect(rule.probability(stackFeatures(3, lexicons[1]!))).toBeGreaterThan(0.5);
+    expect(rule.probability(stackFeatures(-3, lexicons[1]!))).toBeLessThan(0.5);
+    const copy = StackedRule.unpack(Float32Array.from(rule.pack()));
+    expect(copy.probability(rows[0]!)).toBe(rule.probability(rows[0]!));
+  });
+
+  it('refuses a rule of another shape', () => {
+    expect(() => new StackedRule(new Float32Array(2), new Float32Array(2), new Float32Array(2), 0)).toThrow(
+      `a stacked rule reads ${STACK_FEATURES} features`,
+    );
+  });
+});
+
 describe('withSecondOpinion', () => {
   const opinion = (decision: SemanticOpinion['decision'], probability = 0.4): SemanticOpinion => ({
     decision,
@@ -105,37 +143,29 @@ describe('withSecondOpinion', () => {
   const d5 = classifyInquiry('is the tap water safe to drink?', 'en');
   const unsure = classifyInquiry('my brother works at the plant', 'en');
 
-  it('routes a message either signal flags, the stronger decision winning', () => {
+  it('takes the opinion, which read the lexicon too, up or down', () => {
     expect(withSecondOpinion(d5, opinion('unsure')).decision).toBe('unsure');
     expect(withSecondOpinion(d5, opinion('d2')).decision).toBe('d2');
     expect(withSecondOpinion(unsure, opinion('d2')).decision).toBe('d2');
+    expect(unsure.urgent).toBe(false);
+    expect(withSecondOpinion(unsure, opinion('d5', 0.1)).decision).toBe('d5');
   });
 
-  it("lowers only the lexicon's doubt, and only for a message clearly among general questions", () => {
-    expect(unsure.urgent).toBe(false);
-    expect(withSecondOpinion(unsure, opinion('d5', CLEARLY_GENERAL_AT - 0.001)).decision).toBe('d5');
-    expect(withSecondOpinion(unsure, opinion('d5', CLEARLY_GENERAL_AT)).decision).toBe('unsure');
+  it('never lowers a victim inquiry the lexicon recognised, nor an urgent doubt', () => {
     const sure = classifyInquiry('my brother is missing since the explosion', 'en');
     expect(sure.decision).toBe('d2');
     expect(withSecondOpinion(sure, opinion('d5', 0.01)).decision).toBe('d2');
-    // Nor a doubt about someone ill or hurt: the classifier underrates symptoms it saw few of.
-    for (const text of [
-      'my grandson threw up twice after the canteen, is the school open?',
-      'wife in ICU after the flood, can i stay with her overnight',
-    ]) {
-      const concerned = classifyInquiry(text, 'en');
-      expect(concerned).toMatchObject({ decision: 'unsure', concerned: true });
-      expect(withSecondOpinion(concerned, opinion('d5', 0.01)).decision).toBe('unsure');
-    }
+    expect(withSecondOpinion(sure, opinion('unsure', 0.5)).decision).toBe('d2');
     const urgent = classifyInquiry('i cannot breathe', 'en');
     expect(urgent).toMatchObject({ decision: 'unsure', urgent: true });
     expect(withSecondOpinion(urgent, opinion('d5', 0.01)).decision).toBe('unsure');
+    expect(withSecondOpinion(urgent, opinion('d2', 0.9)).decision).toBe('d2');
   });
 
-  it('otherwise never lowers the lexicon, and says what it thought', () => {
-    const kept = withSecondOpinion(unsure, opinion('d5'));
+  it('says what it thought', () => {
+    const kept = withSecondOpinion(unsure, opinion('unsure'));
     expect(kept).toMatchObject({ decision: 'unsure', score: unsure.score, urgent: unsure.urgent });
-    expect(kept.signals).toEqual([...unsure.signals, 'semantic:d5:0.400']);
+    expect(kept.signals).toEqual([...unsure.signals, 'semantic:unsure:0.400']);
   });
 
   it('leaves the lexicon alone without an opinion', () => {

@@ -27,7 +27,10 @@ describe('the semantic second opinion, with the real model', () => {
   const decide = async (lang: Lang, text: string) => {
     const lexicon = classifyInquiry(text, lang);
     const vector = await embedder.embedQuery(text);
-    return { lexicon: lexicon.decision, combined: withSecondOpinion(lexicon, triage.opinion(vector!)) };
+    return {
+      lexicon: lexicon.decision,
+      combined: withSecondOpinion(lexicon, triage.opinion(vector!, lexicon)),
+    };
   };
 
   it.each(PARAPHRASED_D2)('routes a victim inquiry the lexicon misses (%s) %s', async (lang, text) => {
@@ -64,6 +67,7 @@ function observed(model = TEST_MODEL) {
 }
 
 describe('the triage classifier', () => {
+  const disparu = classifyInquiry('mon fils a disparu', 'fr');
   let cacheDir: string;
   const exemplars: Exemplar[] = builtInExemplars().filter((_, i) => i % 40 === 0);
   const options = (embedder: Pick<Embedder, 'model' | 'embedQuery' | 'status'>, list = exemplars) => ({
@@ -87,7 +91,7 @@ describe('the triage classifier', () => {
   it('is fitted once, cached in one file, and read back by the next process without the model', async () => {
     const first = observed();
     const made = start(first.embedder);
-    expect(made.opinion(new Float32Array(384))).toBeUndefined();
+    expect(made.opinion(new Float32Array(384), disparu)).toBeUndefined();
     await made.ready();
     expect(first.state.calls).toBe(exemplars.length);
     expect(fs.readdirSync(cacheDir)).toEqual([
@@ -98,7 +102,7 @@ describe('the triage classifier', () => {
     const read = start(next.embedder);
     expect(next.state.calls).toBe(0);
     const vector = (await testEmbedder().embedQuery('mon fils a disparu'))!;
-    expect(read.opinion(vector)).toEqual(made.opinion(vector));
+    expect(read.opinion(vector, disparu)).toEqual(made.opinion(vector, disparu));
   }, 120_000);
 
   it('is fitted again for another model or other exemplars', async () => {
@@ -127,11 +131,13 @@ describe('the triage classifier', () => {
         if (model.state.calls > 8) resolve(clearInterval(poll));
       }, 10);
     });
-    expect(triage.opinion(new Float32Array(384))).toBeUndefined();
+    expect(triage.opinion(new Float32Array(384), disparu)).toBeUndefined();
     expect(fs.readdirSync(cacheDir)).toEqual([]);
     model.state.down = false;
     await expect(triage.ready()).resolves.toBeDefined();
-    expect(triage.opinion((await testEmbedder().embedQuery('mon fils a disparu'))!)?.decision).toBeDefined();
+    expect(
+      triage.opinion((await testEmbedder().embedQuery('mon fils a disparu'))!, disparu)?.decision,
+    ).toBeDefined();
   }, 120_000);
 
   it('asks again at once for vectors that miss the client deadline of a busy model', async () => {
