@@ -16,6 +16,7 @@ import d2Dev4 from './exemplars/sets/d2-dev4.json';
 import d2Dev5 from './exemplars/sets/d2-dev5.json';
 import d2Dev6 from './exemplars/sets/d2-dev6.json';
 import d2Dev7 from './exemplars/sets/d2-dev7.json';
+import d2Dev8 from './exemplars/sets/d2-dev8.json';
 import d2Validation1 from './exemplars/sets/d2-validation1.json';
 import d2Validation2 from './exemplars/sets/d2-validation2.json';
 
@@ -92,7 +93,18 @@ export function builtInExemplars(): Exemplar[] {
  * `labelled`, once each and none already `among`.
  */
 export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[] {
-  const sets = { d2Dev, d2Dev2, d2Dev3, d2Dev4, d2Dev5, d2Dev6, d2Dev7, d2Validation1, d2Validation2 };
+  const sets = {
+    d2Dev,
+    d2Dev2,
+    d2Dev3,
+    d2Dev4,
+    d2Dev5,
+    d2Dev6,
+    d2Dev7,
+    d2Dev8,
+    d2Validation1,
+    d2Validation2,
+  };
   const seen = new Set(among.map(sameText));
   const exemplars: Exemplar[] = [];
   for (const [name, data] of Object.entries(sets)) {
