@@ -89,6 +89,11 @@ export interface Lexicon {
 }
 
 const FILES: Record<Lang, unknown> = { fr, nl, de, en };
+
+/** The phrase lists as shipped: what a fit that reads the lexicon's signals must be keyed by. */
+export function lexiconFiles(): Readonly<Record<Lang, unknown>> {
+  return FILES;
+}
 const cache = new Map<Lang, Lexicon>();
 
 function compile(file: LexiconFile, lang: Lang): Lexicon {

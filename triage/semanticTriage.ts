@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { packVectors, unpackVectors, type Embedder, type Vector } from '../semantic';
 import type { Exemplar } from './exemplars';
+import { lexiconFiles } from './lexicon';
 import { FIT_SETTINGS, FOLDS, InquiryClassifier, type SemanticOpinion } from './inquiryClassifier';
 import { STACK_FEATURES, STACK_SETTINGS, StackedRule } from './stackedRule';
 import type { InquiryClassification } from './victimInquiry';
@@ -54,6 +55,8 @@ export class SemanticTriage {
           STACK_SETTINGS,
           options.embedder.model,
           options.exemplars,
+          // The stacked rule reads the lexicon's signals: other phrase lists, another fit.
+          lexiconFiles(),
         ]),
       )
       .digest('hex')
