@@ -53,6 +53,7 @@ export class SemanticTriage {
           FIT_SETTINGS,
           FOLDS,
           STACK_SETTINGS,
+          STACK_FEATURES,
           options.embedder.model,
           options.exemplars,
           // The stacked rule reads the lexicon's signals: other phrase lists, another fit.
