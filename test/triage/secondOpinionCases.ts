@@ -6,7 +6,7 @@ export const PARAPHRASED_D2: [Lang, string][] = [
   ['en', 'my ears are still ringing since the blast and i cant hear properly'],
   ['fr', "depuis l'explosion j'entends plus rien d'une oreille"],
   ['fr', 'depuis que jai touché la mousse jai les mains rouges et gonflées'],
-  ['nl', 'na het blussen heb ik blaren op mijn handen die steeds erger worden'],
+  ['nl', 'na het blussen zijn mijn handen rood en gezwollen en het wordt steeds erger'],
   ['nl', 'ik heb sinds de ontploffing een fluittoon en zie wazig'],
   ['de', 'seit dem Knall pfeift es im Ohr und alles ist verschwommen'],
   ['de', 'ich habe mir beim Wegrennen den Fuß gebrochen und bin allein'],
