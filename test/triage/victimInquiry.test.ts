@@ -328,6 +328,9 @@ describe('isPersonRequest', () => {
     ['nl', 'bel me terug aub'],
     ['fr', 'rappelez moi svp je comprends rien'],
     ['en', 'can someone call me back please'],
+    // Writing to a person, being put through to one.
+    ['de', 'gibt es einen Menschen, dem ich schreiben kann?'],
+    ['en', 'please put me through to an operator'],
   ])('recognises (%s) %s', (lang, text) => {
     expect(isPersonRequest(text, lang)).toBe(true);
   });
@@ -340,6 +343,8 @@ describe('isPersonRequest', () => {
     ['fr', 'ma mère doit me rappeler ce soir, le réseau marche ?'],
     ['nl', 'mijn zoon belt me terug als hij thuis is'],
     ['en', 'my son'],
+    ['de', 'meine Tochter will mir schreiben, geht das Netz wieder?'],
+    ['en', 'can you put through the road closures on the website?'],
   ])('does not take other messages for person requests (%s) %s', (lang, text) => {
     expect(isPersonRequest(text, lang)).toBe(false);
   });
