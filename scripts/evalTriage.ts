@@ -26,6 +26,7 @@ import {
   trainingExemplars,
   parseLabelledMessages,
   withSecondOpinion,
+  type InquiryClassification,
   type InquiryDecision,
   type LabelledMessage,
 } from '../triage';
@@ -44,8 +45,8 @@ interface Judged extends LabelledMessage {
   combined: InquiryDecision;
   /** The second opinion's probability of a victim inquiry; undefined without a model. */
   probability?: number;
-  /** The lexicon read something urgent: the bot keeps its doubt whatever the opinion. */
-  urgent: boolean;
+  /** The lexicon's whole reading, for the sweep to decide again as the bot does. */
+  reading: InquiryClassification;
 }
 
 const pct = (n: number, of: number) => (of === 0 ? '   -  ' : `${((100 * n) / of).toFixed(1)}%`.padStart(6));
@@ -87,7 +88,11 @@ function sweep(cases: Judged[]): void {
   );
   for (let t = 0.05; t <= 0.951; t += 0.05) {
     const flagged = (c: Judged) => (c.probability ?? -Infinity) >= t;
-    const routed = (c: Judged) => flagged(c) || c.lexicon === 'd2' || (c.urgent && c.lexicon !== 'd5');
+    const routed = (c: Judged) =>
+      withSecondOpinion(c.reading, {
+        decision: flagged(c) ? 'unsure' : 'd5',
+        probability: c.probability ?? 0,
+      }).decision !== 'd5';
     const count = (list: Judged[], test: (c: Judged) => boolean) => list.filter(test).length;
     console.log(
       `  ${t.toFixed(2).padStart(5)}  semantic alone: recall ${pct(count(d2, flagged), d2.length)} traps flagged ${pct(count(traps, flagged), traps.length)}` +
@@ -140,7 +145,7 @@ async function main(): Promise<number> {
           lexicon: lexicon.decision,
           combined,
           probability: opinion?.probability,
-          urgent: lexicon.urgent,
+          reading: lexicon,
         });
       });
     }

@@ -65,6 +65,22 @@ export class InquiryClassifier {
     return new InquiryClassifier(Float32Array.from(weights), Math.fround(bias), rule);
   }
 
+  /** Weights, bias, then the stacked rule, one after the other: how the cache keeps it. */
+  pack(): Float32Array {
+    return Float32Array.from([...this.weights, this.bias, ...this.rule.pack()]);
+  }
+
+  /** Read back from `pack`; undefined when the numbers cannot be one. */
+  static unpack(values: Float32Array): InquiryClassifier | undefined {
+    const dims = values.length - StackedRule.PACKED_LENGTH - 1;
+    if (dims < 1 || !values.every(Number.isFinite)) return undefined;
+    return new InquiryClassifier(
+      values.slice(0, dims),
+      values[dims]!,
+      StackedRule.unpack(values.slice(dims + 1)),
+    );
+  }
+
   opinion(vector: Vector, lexicon: InquiryClassification): SemanticOpinion {
     if (vector.length !== this.weights.length)
       throw new Error(`a vector of ${vector.length} dimensions for a classifier of ${this.weights.length}`);

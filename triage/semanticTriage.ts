@@ -6,7 +6,7 @@ import { packVectors, unpackVectors, type Embedder, type Vector } from '../seman
 import type { Exemplar } from './exemplars';
 import { lexiconFiles } from './lexicon';
 import { FIT_SETTINGS, FOLDS, InquiryClassifier, type SemanticOpinion } from './inquiryClassifier';
-import { STACK_FEATURES, STACK_SETTINGS, StackedRule } from './stackedRule';
+import { STACK_FEATURES, STACK_SETTINGS } from './stackedRule';
 import type { InquiryClassification } from './victimInquiry';
 
 export interface SemanticTriageOptions {
@@ -98,7 +98,7 @@ export class SemanticTriage {
     this.wake?.();
   }
 
-  /** The cache holds the weights, the bias, then the stacked rule (StackedRule.pack), as one vector. */
+  /** The cache holds the classifier as one vector (InquiryClassifier.pack). */
   private readCache(): InquiryClassifier | undefined {
     let buffer: Buffer;
     try {
@@ -107,19 +107,11 @@ export class SemanticTriage {
       return undefined;
     }
     const values = buffer.byteLength / 4;
-    const ruleLength = 3 * STACK_FEATURES + 1;
-    const [stored] =
-      Number.isInteger(values) && values >= ruleLength + 2 ? unpackVectors(buffer, values) : [];
-    if (!stored || !stored.every(Number.isFinite)) {
+    const [stored] = Number.isInteger(values) && values > 0 ? unpackVectors(buffer, values) : [];
+    const classifier = stored && InquiryClassifier.unpack(stored);
+    if (!classifier)
       this.options.logger.warn({ file: this.file }, 'triage classifier cache unreadable: fitting again');
-      return undefined;
-    }
-    const dims = values - ruleLength - 1;
-    return new InquiryClassifier(
-      stored.slice(0, dims),
-      stored[dims]!,
-      StackedRule.unpack(stored.slice(dims + 1)),
-    );
+    return classifier;
   }
 
   private async build(): Promise<InquiryClassifier | undefined> {
@@ -159,8 +151,7 @@ export class SemanticTriage {
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const values = [...classifier.weights, classifier.bias, ...classifier.rule.pack()];
-      fs.writeFileSync(temporary, packVectors([Float32Array.from(values)]));
+      fs.writeFileSync(temporary, packVectors([classifier.pack()]));
       fs.renameSync(temporary, this.file);
       for (const name of fs.readdirSync(this.options.cacheDir)) {
         const ours =

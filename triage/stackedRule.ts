@@ -83,6 +83,9 @@ export class StackedRule {
     return sigmoid(x.reduce((sum, v, f) => sum + v * this.weights[f]!, this.bias));
   }
 
+  /** How many numbers `pack` gives. */
+  static readonly PACKED_LENGTH = 3 * STACK_FEATURES + 1;
+
   /** Mean, scale, weights and bias, one after the other: how the cache keeps it. */
   pack(): number[] {
     return [...this.mean, ...this.scale, ...this.weights, this.bias];
