@@ -3,6 +3,7 @@ import de from './lexicon/de.json';
 import en from './lexicon/en.json';
 import fr from './lexicon/fr.json';
 import nl from './lexicon/nl.json';
+import realWords from './lexicon/real-words.json';
 import { coveredByWildcard, exactWords, parsePattern, PhraseSet, wildcardPieces } from './patterns';
 import { TypoCorrector } from './typos';
 
@@ -89,25 +90,55 @@ export interface Lexicon {
 }
 
 const FILES: Record<Lang, unknown> = { fr, nl, de, en };
+const REAL_WORDS = realWords as Record<Lang, string[]>;
 
 /** The phrase lists as shipped: what a fit that reads the lexicon's signals must be keyed by. */
-export function lexiconFiles(): Readonly<Record<Lang, unknown>> {
-  return FILES;
+export function lexiconFiles(): Readonly<Record<string, unknown>> {
+  return { ...FILES, realWords: REAL_WORDS };
 }
 const cache = new Map<Lang, Lexicon>();
 
-function compile(file: LexiconFile, lang: Lang): Lexicon {
+function listsOf(file: LexiconFile, lang: Lang): Record<ListName, PhraseSet> {
   const lists = {} as Record<ListName, PhraseSet>;
   for (const name of LISTS) {
     if (!Array.isArray(file[name])) throw new Error(`triage lexicon ${lang}: list "${name}" is missing`);
     lists[name] = new PhraseSet(file[name].map((source) => parsePattern(source, lang)));
   }
+  return lists;
+}
+
+/**
+ * What typo correction works with in a language, before the generated list of real words is added
+ * to `known`: the words a typo is corrected to, and the words never corrected (the lexicon's own
+ * and its `notTypos`). scripts/realWords.ts reads it to find the real words it would change.
+ */
+export function typoVocabulary(lang: Lang): TypoVocabulary {
+  const file = FILES[lang] as LexiconFile;
+  return vocabularyOf(file, listsOf(file, lang), lang);
+}
+
+interface TypoVocabulary {
+  targets: string[];
+  known: Set<string>;
+}
+
+function vocabularyOf(file: LexiconFile, lists: Record<ListName, PhraseSet>, lang: Lang): TypoVocabulary {
   const patterns = LISTS.flatMap((name) => lists[name].patterns);
-  const wildcards = wildcardPieces(patterns);
   const notTypos = (file.notTypos ?? []).flatMap((word) => exactWords([parsePattern(word, lang)]));
-  const known = new Set([...exactWords(patterns), ...notTypos]);
-  const targets = exactWords(TYPO_TARGETS.flatMap((name) => lists[name].patterns));
-  const typos = new TypoCorrector(targets, known);
+  return {
+    targets: exactWords(TYPO_TARGETS.flatMap((name) => lists[name].patterns)),
+    known: new Set([...exactWords(patterns), ...notTypos]),
+  };
+}
+
+function compile(lang: Lang): Lexicon {
+  const file = FILES[lang] as LexiconFile;
+  const lists = listsOf(file, lang);
+  const wildcards = wildcardPieces(LISTS.flatMap((name) => lists[name].patterns));
+  const { targets, known } = vocabularyOf(file, lists, lang);
+  // Words of the language one edit from a lexicon word mean something else ("roten" is not
+  // "toten", nor "modder" "moeder"): triage/lexicon/real-words.json, made by scripts/realWords.ts.
+  const typos = new TypoCorrector(targets, new Set([...known, ...REAL_WORDS[lang]]));
   return {
     lists,
     spell: (token) => {
@@ -121,7 +152,7 @@ function compile(file: LexiconFile, lang: Lang): Lexicon {
 export function lexiconFor(lang: Lang): Lexicon {
   let lexicon = cache.get(lang);
   if (!lexicon) {
-    lexicon = compile(FILES[lang] as LexiconFile, lang);
+    lexicon = compile(lang);
     cache.set(lang, lexicon);
   }
   return lexicon;

@@ -132,6 +132,23 @@ describe('classifyInquiry', () => {
     expect(decide('my parents arent sure if the school is open', 'en')).toBe('d5');
   });
 
+  it.each<[Lang, string]>([
+    ['de', 'stand im hochwasser und jetzt hab ich so nen roten ausschlag'],
+    ['nl', 'de modder staat nog in de kelder'],
+    ['fr', 'tout le monde s est mis a courir'],
+    ['en', 'my son wants to film the burning heath'],
+  ])(
+    'reads a word of the language as itself, not as a lexicon word one letter away (%s) %s',
+    (lang, text) => {
+      expect(classifyInquiry(text, lang).signals.filter((s) => s.startsWith('typo:'))).toEqual([]);
+    },
+  );
+
+  it('still reads a word of the language as another form of a lexicon word (Dutch d/t slip)', () => {
+    const result = classifyInquiry('mijn zoon bloed uit zijn hoofd', 'nl');
+    expect(result.signals).toContain('typo:bloed>bloedt');
+  });
+
   it("never reads a word of the shipped templates as another word (only as another form of it, or with an elision: n'arrive)", async () => {
     const templates = await loadTemplates(templatesDir(projectRoot()));
     const corrections = [...templates.values()]
