@@ -10,7 +10,7 @@ import { classifyInquiry, type InquiryClassification, type InquiryDecision } fro
  * asks whether the message is about someone who may be affected, from STRONG_AT it takes it for
  * a victim inquiry at once.
  */
-export const POSSIBLE_AT = 0.2;
+export const POSSIBLE_AT = 0.15;
 export const STRONG_AT = 0.75;
 /** The linear classifier's settings (FIT.md): strong enough a penalty that no single phrasing dominates. */
 export const FIT_SETTINGS = { iterations: 1000, rate: 4, l2: 3e-4 };
