@@ -211,8 +211,8 @@ export class CrisisBot extends ActivityHandler {
     const answersFeedback =
       data.awaitingFeedbackFor !== undefined && feedbackOf(text, lang, this.deps.translate) !== undefined;
     const inFlow = dialogContext.activeDialog !== undefined || answersFeedback;
-    const { inquiry, queryVector } = await this.secondOpinion(text, lang, lexicon, inFlow);
-    setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry, queryVector });
+    const { inquiry, personRequest, queryVector } = await this.secondOpinion(text, lang, lexicon, inFlow);
+    setTurn(context, { text, lang, crisis: resolution.crisis, data, inquiry, personRequest, queryVector });
     const keepInTranscript = this.recordExchange(context, data, text);
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.router.id);
@@ -220,28 +220,28 @@ export class CrisisBot extends ActivityHandler {
   }
 
   /**
-   * The message's vector, once per turn, and what the classifier makes of it. A message
+   * The message's vector, once per turn, and what the classifiers make of it. A message
    * that answers a flow (the names and phone numbers of a victim inquiry, a ticket's chat) never
    * goes to the model, nor one the lexicon already takes for D2: no opinion could change its route.
-   * A request for a person keeps the lexicon's word: "can I talk to someone" is close in meaning
-   * to "I cannot reach someone", and it reaches a person anyway.
+   * A request for a person, in the lexicon's words or in the person-request classifier's opinion,
+   * keeps the lexicon's reading: "can I talk to someone" is close in meaning to "I cannot reach
+   * someone", and it reaches a person anyway.
    */
   private async secondOpinion(
     text: string,
     lang: Lang,
     lexicon: InquiryClassification,
     inFlow: boolean,
-  ): Promise<{ inquiry: InquiryClassification; queryVector?: Vector }> {
+  ): Promise<{ inquiry: InquiryClassification; personRequest: boolean; queryVector?: Vector }> {
     const { embedder } = this.deps;
-    if (!embedder || inFlow || lexicon.decision === 'd2') return { inquiry: lexicon };
+    const asksInWords = isPersonRequest(text, lang);
+    if (!embedder || inFlow || lexicon.decision === 'd2')
+      return { inquiry: lexicon, personRequest: asksInWords };
     const queryVector = await embedder.embedQuery(text);
-    if (!queryVector || (lexicon.decision === 'd5' && isPersonRequest(text, lang))) {
-      return { inquiry: lexicon, queryVector };
-    }
-    return {
-      inquiry: withSecondOpinion(lexicon, this.semanticTriage?.opinion(queryVector, lexicon)),
-      queryVector,
-    };
+    const opinion = queryVector && this.semanticTriage?.opinion(queryVector, lexicon);
+    if (lexicon.decision === 'd5' && (asksInWords || opinion?.personRequest === true))
+      return { inquiry: lexicon, personRequest: true, queryVector };
+    return { inquiry: withSecondOpinion(lexicon, opinion), personRequest: asksInWords, queryVector };
   }
 
   /** Collects the message and the bot's replies; the returned function adds them to `recent` unless the turn was private. */

@@ -13,7 +13,6 @@ import {
   type SearchOutcome,
 } from '../knowledge';
 import type { Embedder, Vector } from '../semantic';
-import { isPersonRequest } from '../triage';
 import { sendAnswer, sendClarify, sendGeneratedAnswer } from './answers';
 import { feedbackOf } from './feedback';
 import { HANDOFF_DIALOG, HandoffDialog, type HandoffOptions, type HandoffResult } from './handoffDialog';
@@ -82,7 +81,7 @@ export class RouterDialog extends ComponentDialog {
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { text, lang, crisis, data, inquiry, queryVector } = getTurn(step.context);
+    const { text, lang, crisis, data, inquiry, personRequest, queryVector } = getTurn(step.context);
     if (inquiry.decision !== 'd5') {
       data.awaitingFeedbackFor = undefined;
       // Kept only until the flow ends, to answer it if the citizen says it is not about a person.
@@ -94,7 +93,7 @@ export class RouterDialog extends ComponentDialog {
       };
       return step.beginDialog(VICTIM_INQUIRY_DIALOG, options);
     }
-    if (isPersonRequest(text, lang)) {
+    if (personRequest) {
       data.awaitingFeedbackFor = undefined;
       return step.beginDialog(HANDOFF_DIALOG, {
         lang,

@@ -26,6 +26,8 @@ export interface Turn {
   data: ConversationData;
   /** Whether the message is about a person who may be affected (D2), decided before anything else. */
   inquiry: InquiryClassification;
+  /** Whether a message read as general asks for a person instead of the bot. */
+  personRequest: boolean;
   /** The message's embedding, when the model answered in time; absent means word search alone. */
   queryVector?: Vector;
 }

@@ -92,6 +92,7 @@ function sweep(cases: Judged[]): void {
       withSecondOpinion(c.reading, {
         decision: flagged(c) ? 'unsure' : 'd5',
         probability: c.probability ?? 0,
+        personRequest: false,
       }).decision !== 'd5';
     const count = (list: Judged[], test: (c: Judged) => boolean) => list.filter(test).length;
     console.log(

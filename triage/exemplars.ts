@@ -20,6 +20,7 @@ import d2Dev8 from './exemplars/sets/d2-dev8.json';
 import d2Validation1 from './exemplars/sets/d2-validation1.json';
 import d2Validation2 from './exemplars/sets/d2-validation2.json';
 import crisisQuestions from './exemplars/sets/crisis-questions.json';
+import personRequests from './exemplars/person-requests.json';
 
 /** What a D2 exemplar says about someone: every kind of victim inquiry the product must recognise. */
 export const D2_KINDS = [
@@ -38,6 +39,8 @@ export const D5_KINDS = ['relatives', 'health', 'animals', 'crisis'] as const;
 const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
 
 export type ExemplarLabel = 'd2' | 'd5';
+/** The kind of the D5 exemplars that ask for a person instead of the bot (person-requests.json). */
+export const PERSON_REQUEST_KIND = 'person-request';
 export interface Exemplar {
   lang: Lang;
   label: ExemplarLabel;
@@ -139,12 +142,31 @@ export function faqExemplars(contents: readonly ContentFile[], among: readonly E
   return exemplars;
 }
 
+const personRequestSchema = z.strictObject({
+  about: z.string(),
+  ...(Object.fromEntries(LANGS.map((lang) => [lang, texts])) as Record<Lang, typeof texts>),
+});
+
 /**
- * What the victim-inquiry classifier is fitted on: the exemplars, the labelled sets and the
- * shipped templates' questions.
+ * Messages that ask for a person instead of the bot (triage/exemplars/person-requests.json), as
+ * D5 exemplars of kind `person-request`: not victim inquiries, and what the person-request
+ * classifier learns to tell from every other exemplar. A file of the wrong shape is an error.
+ */
+export function personRequestExemplars(data: unknown = personRequests): Exemplar[] {
+  const parsed = personRequestSchema.safeParse(data);
+  if (!parsed.success)
+    throw new Error(`person-requests.json: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+  return LANGS.flatMap((lang) =>
+    parsed.data[lang].map((text) => ({ lang, label: 'd5' as const, kind: PERSON_REQUEST_KIND, text })),
+  );
+}
+
+/**
+ * What the triage classifiers are fitted on: the exemplars, the requests for a person, the
+ * labelled sets and the shipped templates' questions.
  */
 export function trainingExemplars(templates: ReadonlyMap<string, CrisisTemplate>): Exemplar[] {
-  const written = builtInExemplars();
+  const written = [...builtInExemplars(), ...personRequestExemplars()];
   const labelled = labelledSetExemplars(written);
   const contents = [...templates.values()].map((t) => t.content);
   return [...written, ...labelled, ...faqExemplars(contents, [...written, ...labelled])];

@@ -4,6 +4,7 @@ export {
   builtInExemplars,
   faqExemplars,
   labelledSetExemplars,
+  personRequestExemplars,
   parseExemplars,
   trainingExemplars,
   D2_KINDS,

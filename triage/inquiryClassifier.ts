@@ -1,6 +1,6 @@
-import { dot, fitLogistic } from '../semantic/logisticRegression';
+import { dot, fitLogistic, sigmoid } from '../semantic/logisticRegression';
 import type { Vector } from '../semantic';
-import type { Exemplar } from './exemplars';
+import { PERSON_REQUEST_KIND, type Exemplar } from './exemplars';
 import { StackedRule, stackFeatures } from './stackedRule';
 import { classifyInquiry, type InquiryClassification, type InquiryDecision } from './victimInquiry';
 
@@ -12,6 +12,8 @@ import { classifyInquiry, type InquiryClassification, type InquiryDecision } fro
  */
 export const POSSIBLE_AT = 0.15;
 export const STRONG_AT = 0.75;
+/** From this probability a message the lexicon reads as general is a request for a person (FIT.md). */
+export const PERSON_REQUEST_AT = 0.3;
 /** The linear classifier's settings (FIT.md): strong enough a penalty that no single phrasing dominates. */
 export const FIT_SETTINGS = { iterations: 1000, rate: 4, l2: 3e-4 };
 /** Folds of the out-of-fold logits the stacked rule is fitted on. */
@@ -22,6 +24,14 @@ export interface SemanticOpinion {
   decision: InquiryDecision;
   /** The probability that the message is a victim inquiry. */
   probability: number;
+  /** Whether it asks for a person instead of the bot ("is there anybody real behind this?"). */
+  personRequest: boolean;
+}
+
+/** A linear classifier of the vector alone. */
+interface Linear {
+  weights: Float32Array;
+  bias: number;
 }
 
 /**
@@ -33,9 +43,10 @@ export interface SemanticOpinion {
  */
 export class InquiryClassifier {
   constructor(
-    readonly weights: Float32Array,
-    readonly bias: number,
+    readonly victim: Linear,
     readonly rule: StackedRule,
+    /** Requests for a person against every other exemplar: asked of what the lexicon reads as general. */
+    readonly personRequest: Linear,
   ) {}
 
   /** Fitted on exemplars and their vectors (same order). */
@@ -43,13 +54,14 @@ export class InquiryClassifier {
     if (exemplars.length !== vectors.length)
       throw new Error(`${vectors.length} vectors for ${exemplars.length} exemplars`);
     const labels = exemplars.map((e) => (e.label === 'd2' ? 1 : 0));
-    const linear = (rows: number[]) =>
+    const linear = (rows: number[], of: readonly number[] = labels) =>
       fitLogistic(
         rows.map((i) => vectors[i]!),
-        rows.map((i) => labels[i]!),
+        rows.map((i) => of[i]!),
         FIT_SETTINGS,
       );
-    const { weights, bias } = linear([...exemplars.keys()]);
+    const all = [...exemplars.keys()];
+    const victim = linear(all);
     // The rule must learn how the classifier does on messages it has not seen, as in service.
     const logits = new Array<number>(exemplars.length);
     for (let fold = 0; fold < FOLDS; fold++) {
@@ -61,34 +73,55 @@ export class InquiryClassifier {
       exemplars.map((e, i) => stackFeatures(logits[i]!, classifyInquiry(e.text, e.lang))),
       labels,
     );
-    // Float32, as the cache keeps it: a classifier read back decides exactly as the one fitted.
-    return new InquiryClassifier(Float32Array.from(weights), Math.fround(bias), rule);
+    const personRequest = linear(
+      all,
+      exemplars.map((e) => (e.kind === PERSON_REQUEST_KIND ? 1 : 0)),
+    );
+    return new InquiryClassifier(float32(victim), rule, float32(personRequest));
   }
 
-  /** Weights, bias, then the stacked rule, one after the other: how the cache keeps it. */
+  /**
+   * The victim classifier's weights and bias, the stacked rule, then the person-request
+   * classifier's weights and bias, one after the other: how the cache keeps it.
+   */
   pack(): Float32Array {
-    return Float32Array.from([...this.weights, this.bias, ...this.rule.pack()]);
+    const { victim, rule, personRequest } = this;
+    return Float32Array.from([
+      ...victim.weights,
+      victim.bias,
+      ...rule.pack(),
+      ...personRequest.weights,
+      personRequest.bias,
+    ]);
   }
 
   /** Read back from `pack`; undefined when the numbers cannot be one. */
   static unpack(values: Float32Array): InquiryClassifier | undefined {
-    const dims = values.length - StackedRule.PACKED_LENGTH - 1;
-    if (dims < 1 || !values.every(Number.isFinite)) return undefined;
+    const dims = (values.length - StackedRule.PACKED_LENGTH - 2) / 2;
+    if (!Number.isInteger(dims) || dims < 1 || !values.every(Number.isFinite)) return undefined;
+    const ruleEnd = dims + 1 + StackedRule.PACKED_LENGTH;
     return new InquiryClassifier(
-      values.slice(0, dims),
-      values[dims]!,
-      StackedRule.unpack(values.slice(dims + 1)),
+      { weights: values.slice(0, dims), bias: values[dims]! },
+      StackedRule.unpack(values.slice(dims + 1, ruleEnd)),
+      { weights: values.slice(ruleEnd, ruleEnd + dims), bias: values[ruleEnd + dims]! },
     );
   }
 
   opinion(vector: Vector, lexicon: InquiryClassification): SemanticOpinion {
-    if (vector.length !== this.weights.length)
-      throw new Error(`a vector of ${vector.length} dimensions for a classifier of ${this.weights.length}`);
-    const probability = this.rule.probability(stackFeatures(dot(this.weights, vector) + this.bias, lexicon));
+    const dims = this.victim.weights.length;
+    if (vector.length !== dims)
+      throw new Error(`a vector of ${vector.length} dimensions for a classifier of ${dims}`);
+    const logit = (linear: Linear) => dot(linear.weights, vector) + linear.bias;
+    const probability = this.rule.probability(stackFeatures(logit(this.victim), lexicon));
     const decision: InquiryDecision =
       probability >= STRONG_AT ? 'd2' : probability >= POSSIBLE_AT ? 'unsure' : 'd5';
-    return { decision, probability };
+    return { decision, probability, personRequest: sigmoid(logit(this.personRequest)) >= PERSON_REQUEST_AT };
   }
+}
+
+/** Float32, as the cache keeps it: a classifier read back decides exactly as the one fitted. */
+function float32({ weights, bias }: { weights: number[]; bias: number }): Linear {
+  return { weights: Float32Array.from(weights), bias: Math.fround(bias) };
 }
 
 const RANK: Record<InquiryDecision, number> = { d5: 0, unsure: 1, d2: 2 };

@@ -27,14 +27,15 @@ export interface SemanticTriageOptions {
 const GROUP = 4;
 const DEFAULT_RETRY_MS = 30_000;
 /** Part of the cache key: a change in how vectors are made or fitted must not reuse an old fit. */
-const FORMAT = 'e5-query-linear-stacked-v2';
+const FORMAT = 'e5-query-linear-stacked-person-v3';
 
 /**
- * The semantic second opinion on victim inquiries: a classifier of the message's vector, read
- * from the cache when it was fitted for this model and these exemplars, else fitted in the
- * background (the exemplars embedded through the model, about 1,700 queries, a minute or two of
- * model time, then a second of fitting) and cached; until it is there, or while the model is down,
- * there is no opinion and the lexicon decides alone.
+ * The semantic second opinion on victim inquiries and requests for a person: classifiers of the
+ * message's vector (InquiryClassifier), read from the cache when they were fitted for this model
+ * and these exemplars, else fitted in the background (the exemplars embedded through the model,
+ * about 5,900 queries, a few minutes of model time on a first start, then seconds of fitting) and
+ * cached; until they are there, or while the model is down, there is no opinion and the lexicon
+ * decides alone.
  */
 export class SemanticTriage {
   private classifier: InquiryClassifier | undefined;

@@ -59,4 +59,13 @@ describe('understanding what citizens mean, over the Bot Framework protocol', ()
     const replies = await bot.channel.conversation().say(text);
     expect(crisisReplyOf(replies[0]!)?.kind).toBe('handoff');
   });
+
+  // Words no list of the lexicon holds: the person-request classifier hears the request.
+  it.each([
+    ['en', 'is there a human being I could discuss this with'],
+    ['de', 'ich will das lieber mit jemandem vom amt besprechen'],
+  ])('hands a %s request for a person in words of its own to an operator: %s', async (_lang, text) => {
+    const replies = await bot.channel.conversation().say(text);
+    expect(crisisReplyOf(replies[0]!)?.kind).toBe('handoff');
+  });
 });

@@ -6,6 +6,7 @@ import {
   faqExemplars,
   labelledSetExemplars,
   InquiryClassifier,
+  personRequestExemplars,
   trainingExemplars,
   withSecondOpinion,
   type Exemplar,
@@ -28,7 +29,9 @@ const logitAlone = new StackedRule(
   0,
 );
 /** A classifier whose probability for the first axis is exactly `p` (up to float32). */
-const giving = (p: number) => new InquiryClassifier(Float32Array.of(Math.log(p / (1 - p)), 0), 0, logitAlone);
+const never = { weights: Float32Array.of(0, 0), bias: -10 };
+const giving = (p: number) =>
+  new InquiryClassifier({ weights: Float32Array.of(Math.log(p / (1 - p)), 0), bias: 0 }, logitAlone, never);
 const plain = classifyInquiry('is the tap water safe to drink?', 'en');
 
 describe('InquiryClassifier', () => {
@@ -44,6 +47,34 @@ describe('InquiryClassifier', () => {
     expect(classifier.opinion(normalize([1, 0.05]), plain).decision).toBe('d2');
     expect(classifier.opinion(normalize([0.05, 1]), plain).probability).toBeLessThan(POSSIBLE_AT);
     expect(classifier.opinion(normalize([0.05, 1]), plain).decision).toBe('d5');
+  });
+
+  it('learns requests for a person from their own exemplars, and keeps them when read back', () => {
+    // Victim inquiries around the first axis, general questions the second, requests for a person the third.
+    const around = (axis: number) =>
+      [0, 1, 2, 3].map((i) => normalize([0, 1, 2].map((d) => (d === axis ? 1 : 0.05 * i))));
+    const requests = around(2).map((_, i): Exemplar => ({ ...exemplar('d5', i), kind: 'person-request' }));
+    const classifier = InquiryClassifier.fit(
+      [
+        ...around(0).map((_, i) => exemplar('d2', i)),
+        ...around(1).map((_, i) => exemplar('d5', i)),
+        ...requests,
+      ],
+      [...around(0), ...around(1), ...around(2)],
+    );
+    const copy = InquiryClassifier.unpack(classifier.pack())!;
+    for (const fitted of [classifier, copy]) {
+      expect(fitted.opinion(normalize([0.1, 0.1, 1]), plain).personRequest).toBe(true);
+      expect(fitted.opinion(normalize([0.1, 1, 0.1]), plain).personRequest).toBe(false);
+      expect(fitted.opinion(normalize([1, 0.1, 0.1]), plain)).toMatchObject({
+        decision: 'd2',
+        personRequest: false,
+      });
+    }
+    expect(copy.opinion(normalize([0.3, 0.2, 1]), plain)).toEqual(
+      classifier.opinion(normalize([0.3, 0.2, 1]), plain),
+    );
+    expect(InquiryClassifier.unpack(classifier.pack().slice(1))).toBeUndefined();
   });
 
   it.each<[number, string]>([
@@ -82,8 +113,16 @@ describe('the exemplars the classifier is fitted on', () => {
     ]);
   });
 
+  it('take the requests for a person as general questions of their own kind, in every language', () => {
+    const requests = personRequestExemplars();
+    for (const lang of ['fr', 'nl', 'de', 'en'] as const)
+      expect(requests.filter((e) => e.lang === lang).length).toBeGreaterThanOrEqual(40);
+    expect(requests.every((e) => e.label === 'd5' && e.kind === 'person-request')).toBe(true);
+    expect(() => personRequestExemplars({ about: 'x', fr: ['un humain'] })).toThrow('person-requests.json');
+  });
+
   it('add them to the written exemplars and the labelled sets once', () => {
-    const written = builtInExemplars();
+    const written = [...builtInExemplars(), ...personRequestExemplars()];
     const labelled = labelledSetExemplars(written);
     const repeated = written.find((e) => e.lang === 'en' && e.label === 'd5')!.text;
     const alsoLabelled = labelled.find((e) => e.lang === 'en' && e.label === 'd5')!.text;
@@ -139,6 +178,7 @@ describe('withSecondOpinion', () => {
   const opinion = (decision: SemanticOpinion['decision'], probability = 0.4): SemanticOpinion => ({
     decision,
     probability,
+    personRequest: false,
   });
   const d5 = classifyInquiry('is the tap water safe to drink?', 'en');
   const unsure = classifyInquiry('my brother works at the plant', 'en');
