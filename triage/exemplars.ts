@@ -19,7 +19,6 @@ import d2Dev7 from './exemplars/sets/d2-dev7.json';
 import d2Dev8 from './exemplars/sets/d2-dev8.json';
 import d2Validation1 from './exemplars/sets/d2-validation1.json';
 import d2Validation2 from './exemplars/sets/d2-validation2.json';
-import crisisQuestions from './exemplars/sets/crisis-questions.json';
 import personRequests from './exemplars/person-requests.json';
 
 /** What a D2 exemplar says about someone: every kind of victim inquiry the product must recognise. */
@@ -108,7 +107,6 @@ export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[
     d2Dev8,
     d2Validation1,
     d2Validation2,
-    crisisQuestions,
   };
   const seen = new Set(among.map(sameText));
   const exemplars: Exemplar[] = [];
