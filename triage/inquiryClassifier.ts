@@ -61,17 +61,20 @@ export class InquiryClassifier {
         FIT_SETTINGS,
       );
     const all = [...exemplars.keys()];
-    const victim = linear(all);
+    // Requests for a person never reach the victim classifier (the bot asks them of the other), so
+    // they are no part of what it learns.
+    const rows = all.filter((i) => exemplars[i]!.kind !== PERSON_REQUEST_KIND);
+    const victim = linear(rows);
     // The rule must learn how the classifier does on messages it has not seen, as in service.
-    const logits = new Array<number>(exemplars.length);
+    const logits = new Map<number, number>();
     for (let fold = 0; fold < FOLDS; fold++) {
-      const held = [...exemplars.keys()].filter((i) => i % FOLDS === fold);
-      const fitted = linear([...exemplars.keys()].filter((i) => i % FOLDS !== fold));
-      for (const i of held) logits[i] = dot(fitted.weights, vectors[i]!) + fitted.bias;
+      const fitted = linear(rows.filter((_, k) => k % FOLDS !== fold));
+      for (const i of rows.filter((_, k) => k % FOLDS === fold))
+        logits.set(i, dot(fitted.weights, vectors[i]!) + fitted.bias);
     }
     const rule = StackedRule.fit(
-      exemplars.map((e, i) => stackFeatures(logits[i]!, classifyInquiry(e.text, e.lang))),
-      labels,
+      rows.map((i) => stackFeatures(logits.get(i)!, classifyInquiry(exemplars[i]!.text, exemplars[i]!.lang))),
+      rows.map((i) => labels[i]!),
     );
     const personRequest = linear(
       all,

@@ -27,7 +27,7 @@ export interface SemanticTriageOptions {
 const GROUP = 4;
 const DEFAULT_RETRY_MS = 30_000;
 /** Part of the cache key: a change in how vectors are made or fitted must not reuse an old fit. */
-const FORMAT = 'e5-query-linear-stacked-person-v3';
+const FORMAT = 'e5-query-linear-stacked-person-v4';
 
 /**
  * The semantic second opinion on victim inquiries and requests for a person: classifiers of the

@@ -75,6 +75,13 @@ describe('InquiryClassifier', () => {
       classifier.opinion(normalize([0.3, 0.2, 1]), plain),
     );
     expect(InquiryClassifier.unpack(classifier.pack().slice(1))).toBeUndefined();
+    // The victim classifier learns nothing from them: the bot never asks it about a request.
+    const withoutRequests = InquiryClassifier.fit(
+      [...around(0).map((_, i) => exemplar('d2', i)), ...around(1).map((_, i) => exemplar('d5', i))],
+      [...around(0), ...around(1)],
+    );
+    expect(classifier.victim).toEqual(withoutRequests.victim);
+    expect(classifier.rule).toEqual(withoutRequests.rule);
   });
 
   it.each<[number, string]>([
