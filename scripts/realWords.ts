@@ -26,7 +26,7 @@ const DICTIONARIES: Record<Lang, string> = {
 };
 
 /** Two forms of one word: they differ only after the shorter one's last letter ("sitze", "sitzt"). */
-export function sameStem(a: string, b: string): boolean {
+function sameStem(a: string, b: string): boolean {
   const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
   return longer.startsWith(shorter.slice(0, -1));
 }
@@ -48,7 +48,7 @@ function dictionaryForms(lang: Lang): Set<string> {
 }
 
 /** The real words of a language that typo correction would change into another word. */
-export function realWordsFor(lang: Lang, forms: Iterable<string>): string[] {
+function realWordsFor(lang: Lang, forms: Iterable<string>): string[] {
   const { targets, known } = typoVocabulary(lang);
   const typos = new TypoCorrector(targets, known);
   const words = new Set<string>();

@@ -40,6 +40,8 @@ interface Linear {
  * of the shipped crisis templates, read together with the lexicon's evidence by a stacked rule. A
  * linear boundary weighs every direction of the meaning at once, where the nearest exemplars let
  * one close phrasing ("my parrot is still in the house" near "my son is still in the house") decide.
+ * A second linear classifier of the same vector tells requests for a person from everything else,
+ * for the requests no phrase of the lexicon names.
  */
 export class InquiryClassifier {
   constructor(
