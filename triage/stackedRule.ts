@@ -1,4 +1,4 @@
-import { fitLogistic, sigmoid } from '../semantic/logisticRegression';
+import { dot, fitLogistic, sigmoid } from '../semantic/logisticRegression';
 import type { InquiryClassification } from './victimInquiry';
 
 /** The lexicon's phrase lists that its signals name ("kin:son", "illness:fever"). */
@@ -79,8 +79,7 @@ export class StackedRule {
   }
 
   probability(features: readonly number[]): number {
-    const x = this.standardised(features);
-    return sigmoid(x.reduce((sum, v, f) => sum + v * this.weights[f]!, this.bias));
+    return sigmoid(dot(this.weights, this.standardised(features)) + this.bias);
   }
 
   /** How many numbers `pack` gives. */
