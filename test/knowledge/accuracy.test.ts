@@ -24,7 +24,7 @@ const HYBRID_FLOOR_ANSWERED_RIGHT = 0.65;
 const HYBRID_FLOOR_RIGHT_OR_OFFERED = 0.95;
 /**
  * The product's bar for wrong answers, over the development sets together: the rule is fitted
- * to 2.5% over eighteen sets; one small set alone may go above (the demo: 3 of 48).
+ * to 2.5% over thirty-two sets; one small set alone may go above (the demo: 4 of 48 out of set).
  */
 const HYBRID_MAX_WRONG = 0.03;
 
