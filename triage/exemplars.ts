@@ -17,8 +17,14 @@ import d2Dev5 from './exemplars/sets/d2-dev5.json';
 import d2Dev6 from './exemplars/sets/d2-dev6.json';
 import d2Dev7 from './exemplars/sets/d2-dev7.json';
 import d2Dev8 from './exemplars/sets/d2-dev8.json';
+import d2Dev9 from './exemplars/sets/d2-dev9.json';
 import d2Validation1 from './exemplars/sets/d2-validation1.json';
 import d2Validation2 from './exemplars/sets/d2-validation2.json';
+import d2Validation3 from './exemplars/sets/d2-validation3.json';
+import d2Validation4 from './exemplars/sets/d2-validation4.json';
+import d2Validation5 from './exemplars/sets/d2-validation5.json';
+import d2Validation6 from './exemplars/sets/d2-validation6.json';
+import d2Validation7 from './exemplars/sets/d2-validation7.json';
 import personRequests from './exemplars/person-requests.json';
 
 /** What a D2 exemplar says about someone: every kind of victim inquiry the product must recognise. */
@@ -107,6 +113,13 @@ export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[
     d2Dev8,
     d2Validation1,
     d2Validation2,
+    d2Validation3,
+    d2Validation4,
+    d2Validation5,
+    d2Validation6,
+    d2Validation7,
+    // After the validation sets: the order the classifier was measured with (its folds follow it).
+    d2Dev9,
   };
   const seen = new Set(among.map(sameText));
   const exemplars: Exemplar[] = [];
