@@ -20,7 +20,7 @@ const kindOf = (replies: ReceivedActivity[]) => (replies[0] ? crisisReplyOf(repl
 /** Questions the demo crisis (a chemical fire) has no entry for, each with a phone number and an e-mail address. */
 const UNANSWERABLE: Record<Lang, { text: string; personal: string[] }> = {
   fr: {
-    text: 'est-ce que la loterie nationale est reportée ? mon numéro 0470 12 34 56 ou sophie.lambert@mail.be',
+    text: 'est-ce que le concert de samedi a toujours lieu ? mon numéro 0470 12 34 56 ou sophie.lambert@mail.be',
     personal: ['0470 12 34 56', 'sophie.lambert@mail.be'],
   },
   nl: {
