@@ -33,7 +33,7 @@ const FORMAT = 'e5-query-linear-stacked-person-v4';
  * The semantic second opinion on victim inquiries and requests for a person: classifiers of the
  * message's vector (InquiryClassifier), read from the cache when they were fitted for this model
  * and these exemplars, else fitted in the background (the exemplars embedded through the model,
- * about 4,400 queries, a few minutes of model time on a first start, then seconds of fitting) and
+ * about 5,400 queries, a few minutes of model time on a first start, then seconds of fitting) and
  * cached; until they are there, or while the model is down, there is no opinion and the lexicon
  * decides alone.
  */
