@@ -21,6 +21,7 @@ import { addModelUsage, getTurn, type Translate } from './turn';
 import {
   VICTIM_INQUIRY_DIALOG,
   VictimInquiryDialog,
+  type OfferedEntry,
   type VictimInquiryOptions,
   type VictimInquiryResult,
   type VictimInquirySettings,
@@ -55,7 +56,9 @@ export interface RouterSettings extends Omit<VictimInquirySettings, 'desk'> {
 /**
  * The root of every citizen message once language and crisis are known: decides what the bot
  * does with it. A possible victim inquiry (D2) is decided first, before any FAQ search, and
- * never by the FAQ content: recall matters more than anything else here. Then a request for a
+ * never by the FAQ content: recall matters more than anything else here. When triage is only
+ * unsure, the yes/no question comes with the entries the message may be asking about instead,
+ * so that a general question taken for an inquiry is one choice away. Then a request for a
  * person, then the FAQ; a citizen the FAQ fails twice in a row goes to an operator. With a
  * language model, a question the retrieval is unsure of (or that combines entries) is answered by
  * the model from the nearest entries; only a message of this turn that triage called D5 is ever
@@ -86,10 +89,13 @@ export class RouterDialog extends ComponentDialog {
       data.awaitingFeedbackFor = undefined;
       // Kept only until the flow ends, to answer it if the citizen says it is not about a person.
       (step.values as RouteValues).question = text;
+      const confirmFirst = inquiry.decision !== 'd2';
       const options: VictimInquiryOptions = {
         lang,
         urgent: inquiry.urgent,
-        confirmFirst: inquiry.decision !== 'd2',
+        confirmFirst,
+        // Someone in danger now reads one question, the 112 one, and no list.
+        ...(confirmFirst && !inquiry.urgent ? { offered: await this.offered(step, text, queryVector) } : {}),
       };
       return step.beginDialog(VICTIM_INQUIRY_DIALOG, options);
     }
@@ -137,20 +143,44 @@ export class RouterDialog extends ComponentDialog {
   /** What follows a flow: a D2 ticket waits for the specialists; a message meant for the bot is answered. */
   private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as VictimInquiryResult | HandoffResult | undefined;
-    const { lang, crisis } = getTurn(step.context);
+    const { lang, crisis, data } = getTurn(step.context);
     if (result && 'outcome' in result) {
       if (result.outcome === 'done' && result.ticketId) {
         return step.beginDialog(HANDOFF_DIALOG, { lang, ticketId: result.ticketId } satisfies HandoffOptions);
       }
       if (result.outcome === 'notD2') {
+        if (result.anotherMessage) return step.replaceDialog(ROUTE);
+        const { question } = step.values as RouteValues;
+        if (result.chosen && crisis.retriever.getFaq(result.chosen, lang)) {
+          data.clarifyStreak = 0;
+          await sendAnswer(step.context, this.translate, crisis, data, result.chosen, lang);
+          return step.endDialog();
+        }
         // The citizen said the message is not about a person: it is a general question after all.
-        const question = result.reroute ?? (step.values as RouteValues).question;
         const vector = await this.embedder?.embedQuery(question);
         return this.answer(step, crisis.retriever.search(question, lang, vector));
       }
     }
     if (result && 'reroute' in result && result.reroute) return step.replaceDialog(ROUTE);
     return step.endDialog();
+  }
+
+  /**
+   * The entries a message taken for a possible victim inquiry may be asking about instead: the
+   * options a clarification would offer. The decision to ask was made before, without them.
+   */
+  private async offered(
+    step: WaterfallStepContext,
+    text: string,
+    queryVector: Vector | undefined,
+  ): Promise<OfferedEntry[]> {
+    const { lang, crisis } = getTurn(step.context);
+    const vector = queryVector ?? (await this.embedder?.embedQuery(text));
+    const outcome = crisis.retriever.search(text, lang, vector);
+    if (outcome.decision === 'none') return [];
+    return clarifyOptions(outcome)
+      .slice(0, MAX_OPTIONS)
+      .map((faqId) => ({ faqId, question: crisis.retriever.getFaq(faqId, lang)?.question ?? faqId }));
   }
 
   /** The model's answer when one is configured and the retrieval needs it; its tokens are counted. */

@@ -23,5 +23,11 @@ export function saysOneOf(
   const said = normalise(text);
   if (said === '') return false;
   const words = translate(lang, listKey).split('|').map(normalise);
-  return words.includes(said) || titles.some((title) => normalise(title) === said);
+  return words.includes(said) || titles.some((title) => sameWords(title, text));
+}
+
+/** Whether a message is a button's title, typed or pressed, give or take case and punctuation. */
+export function sameWords(title: string, text: string): boolean {
+  const said = normalise(text);
+  return said !== '' && normalise(title) === said;
 }

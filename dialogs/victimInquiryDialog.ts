@@ -5,7 +5,7 @@ import { classifyInquiry } from '../triage';
 import { InterruptibleDialog, type InterruptibleState } from './interruptibleDialog';
 import { internationalPhone } from './phone';
 import { reply } from './replies';
-import { saysOneOf } from './saidWords';
+import { sameWords, saysOneOf } from './saidWords';
 import { getTurn, keepOutOfTranscript, ticketOrigin, type Translate } from './turn';
 
 export const VICTIM_INQUIRY_DIALOG = 'victimInquiry';
@@ -40,6 +40,14 @@ interface IntakeState extends InterruptibleState {
   warnedUrgent: boolean;
   /** Set while correcting one field from the summary: go back to the summary after it. */
   correcting: boolean;
+  /** The entries offered beside the yes/no question, as their questions were shown. */
+  offered: OfferedEntry[];
+}
+
+/** An FAQ entry the general question may be, shown as its question in the citizen's language. */
+export interface OfferedEntry {
+  faqId: string;
+  question: string;
 }
 
 export interface VictimInquiryOptions {
@@ -47,12 +55,23 @@ export interface VictimInquiryOptions {
   urgent: boolean;
   /** The classifier was unsure: ask whether this is about a person who may be affected first. */
   confirmFirst: boolean;
+  /**
+   * With `confirmFirst`: the entries the message may be asking about instead, offered beside the
+   * yes/no question so that a general question is one choice away, not two turns.
+   */
+  offered?: OfferedEntry[];
 }
 
 /** What the router does once the flow ends. */
 export type VictimInquiryResult =
   /** `ticketId`: the ticket the conversation now waits on. */
-  { outcome: 'done'; ticketId?: string } | { outcome: 'notD2'; reroute?: string };
+  | { outcome: 'done'; ticketId?: string }
+  /**
+   * Not about a person: `chosen` is an offered entry the citizen picked; `anotherMessage`, that
+   * the citizen wrote something new instead of answering, which is routed as any message;
+   * neither, that the first message is a general question after all.
+   */
+  | { outcome: 'notD2'; chosen?: string; anotherMessage?: boolean };
 
 export interface VictimInquirySettings {
   desk: HandoffDesk;
@@ -85,10 +104,11 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
       urgent: options.urgent,
       warnedUrgent: false,
       correcting: false,
+      offered: options.confirmFirst ? (options.offered ?? []) : [],
     };
     dc.activeDialog!.state = state;
     if (options.confirmFirst) {
-      await this.ask(dc, state, 'd2:askIsD2', [this.t(state, 'd2:yes'), this.t(state, 'd2:no')]);
+      await this.askIsD2(dc, state);
     } else {
       await this.startConsent(dc, state);
     }
@@ -126,15 +146,18 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
     const no = () => saysOneOf(text, state.lang, this.translate, 'd2:noWords', [this.t(state, 'd2:no')]);
 
     switch (state.step) {
-      case 'confirmD2':
+      case 'confirmD2': {
         if (yes()) {
           await this.startConsent(dc, state);
           return Dialog.EndOfTurn;
         }
-        return dc.endDialog({
-          outcome: 'notD2',
-          reroute: no() ? undefined : text,
-        } satisfies VictimInquiryResult);
+        const chosen = state.offered.find((o) => sameWords(o.question, text));
+        if (chosen)
+          return dc.endDialog({ outcome: 'notD2', chosen: chosen.faqId } satisfies VictimInquiryResult);
+        // Anything else than "no" is a message of its own: it may be the victim inquiry itself
+        // ("my son, he was at the station"), so it is triaged again, never answered unread.
+        return dc.endDialog({ outcome: 'notD2', anotherMessage: !no() } satisfies VictimInquiryResult);
+      }
       case 'consent':
         if (
           yes() ||
@@ -289,6 +312,17 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
     values?: Record<string, unknown>,
   ): Promise<void> {
     await this.ask(dc, state, key, [], values);
+  }
+
+  /** The yes/no question, with the offered entries after yes and no when there are some. */
+  private async askIsD2(dc: DialogContext, state: IntakeState): Promise<void> {
+    const choices = [this.t(state, 'd2:yes'), this.t(state, 'd2:no')];
+    if (state.offered.length === 0) return this.ask(dc, state, 'd2:askIsD2', choices);
+    const meta = { kind: 'd2' as const, lang: state.lang, options: state.offered.map((o) => o.faqId) };
+    const questions = state.offered.map((o) => o.question);
+    await dc.context.sendActivity(
+      reply(this.t(state, 'd2:askIsD2OrEntry'), meta, [...choices, ...questions]),
+    );
   }
 
   private async ask(

@@ -77,9 +77,10 @@ function figures(outcomes: Outcome[]) {
   const answerable = outcomes.filter((o) => o.c.expect.kind === 'answer' && o.c.expect.faqId);
   const general = [...answerable, ...outcomes.filter((o) => o.c.expect.kind === 'not-answer')];
   const right = answerable.filter((o) => kind(o) === 'answer' && o.reply?.faqId === o.c.expect.faqId);
-  const offered = answerable.filter(
-    (o) => kind(o) === 'clarify' && (o.reply?.options ?? []).includes(o.c.expect.faqId ?? ''),
-  );
+  // The right entry among a clarification's options, or among those offered beside the yes/no
+  // question of a possible victim inquiry: either way the citizen's answer is one choice away.
+  const offers = (o: Outcome) => (o.reply?.options ?? []).includes(o.c.expect.faqId ?? '');
+  const offered = answerable.filter((o) => (kind(o) === 'clarify' || kind(o) === 'd2') && offers(o));
   const wrong = general.filter((o) => kind(o) === 'answer' && o.reply?.faqId !== o.c.expect.faqId);
   const d2 = outcomes.filter((o) => o.c.expect.kind === 'd2');
   const traps = outcomes.filter((o) => o.c.trap);
@@ -106,13 +107,14 @@ function figures(outcomes: Outcome[]) {
     noReply: outcomes.filter((o) => !o.reply).length,
     // Where the answerable questions that were not answered right went: what to work on first.
     answerableWent: {
-      offered: offered.length,
-      offeredOthers:
-        answerable.filter((o) => kind(o) === 'clarify' && o.reply?.options?.length).length - offered.length,
+      offered: answerable.filter((o) => kind(o) === 'clarify' && offers(o)).length,
+      offeredOthers: answerable.filter((o) => kind(o) === 'clarify' && o.reply?.options?.length && !offers(o))
+        .length,
       wrong: answerable.filter((o) => kind(o) === 'answer').length - right.length,
       // A clarification without options asks the citizen to rephrase: nothing was found.
       nothing: answerable.filter((o) => kind(o) === 'clarify' && !o.reply?.options?.length).length,
-      d2: answerable.filter((o) => kind(o) === 'd2').length,
+      d2Offered: answerable.filter((o) => kind(o) === 'd2' && offers(o)).length,
+      d2: answerable.filter((o) => kind(o) === 'd2' && !offers(o)).length,
       handoff: answerable.filter((o) => kind(o) === 'handoff').length,
     },
   };
@@ -246,7 +248,9 @@ async function main(): Promise<number> {
   const went = all.answerableWent;
   console.log(
     `answerable not answered right: offered with the right entry ${went.offered}, offered others ${went.offeredOthers}, ` +
-      `answered wrong ${went.wrong}, nothing found ${went.nothing}, taken for D2 ${went.d2}, handed over ${went.handoff}`,
+      `answered wrong ${went.wrong}, nothing found ${went.nothing}, ` +
+      `taken for D2 with the right entry offered beside the yes/no question ${went.d2Offered}, ` +
+      `taken for D2 without it ${went.d2}, handed over ${went.handoff}`,
   );
   for (const lang of ['fr', 'nl', 'de', 'en'])
     printFigures(lang, figures(outcomes.filter((o) => o.c.lang === lang)));

@@ -61,7 +61,8 @@ describe('npm run eval', () => {
         },
         { text: 'mijn zoon is sinds de storm vermist en neemt niet op', lang: 'nl', expect: { kind: 'd2' } },
         { text: 'Ich möchte mit einem Menschen sprechen', lang: 'de', expect: { kind: 'handoff' } },
-        // Taken for a possible victim inquiry: the bot asks whether it is about someone affected.
+        // Taken for a possible victim inquiry: the bot asks whether it is about someone affected,
+        // offering the entries it may be about instead, the right one among them.
         {
           text: 'my son got a small cut clearing branches, who collects the debris?',
           lang: 'en',
@@ -84,7 +85,9 @@ describe('npm run eval', () => {
     const figures = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, Share> & {
       afterOneNo: Record<string, Share>;
     };
-    expect(figures.rightOrOffered).toMatchObject({ n: 2, of: 3 });
+    expect(figures.answeredRight).toMatchObject({ n: 2, of: 3 });
+    expect(figures.rightOrOffered).toMatchObject({ n: 3, of: 3 });
+    expect(output).toMatch(/taken for D2 with the right entry offered beside the yes\/no question 1, /);
     expect(figures.trapsKeptD5).toMatchObject({ n: 0, of: 1 });
     // The citizen's "no" to the yes/no question brings the answer to the question itself.
     expect(output).toMatch(/^after one "no" to the victim-inquiry question: answered right /m);
