@@ -25,8 +25,11 @@ it('ships the generic crisis templates', () => {
       'chemical-incident.json',
       'flood.json',
       'large-fire.json',
+      'mass-casualty.json',
+      'nuclear-alert.json',
       'power-outage.json',
       'public-order.json',
+      'transport-accident.json',
     ]),
   );
 });

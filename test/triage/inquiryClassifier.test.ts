@@ -135,7 +135,12 @@ describe('the exemplars the classifier is fitted on', () => {
     const alsoLabelled = labelled.find((e) => e.lang === 'en' && e.label === 'd5')!.text;
     const all = trainingExemplars(
       new Map([
-        ['t', { id: 't', content: template([repeated, alsoLabelled, 'Are the sandbags free of charge?']) }],
+        [
+          'flood',
+          { id: 'flood', content: template([repeated, alsoLabelled, 'Are the sandbags free of charge?']) },
+        ],
+        // A template the classifiers were not measured with adds nothing.
+        ['new-kind', { id: 'new-kind', content: template(['Is the shelter open at night?']) }],
       ]),
     );
     expect(all).toHaveLength(written.length + labelled.length + 1);
