@@ -40,8 +40,11 @@ interface IntakeState extends InterruptibleState {
   warnedUrgent: boolean;
   /** Set while correcting one field from the summary: go back to the summary after it. */
   correcting: boolean;
-  /** The entries offered beside the yes/no question, as their questions were shown. */
-  offered: OfferedEntry[];
+  /**
+   * The entries offered beside the yes/no question, as their questions were shown; absent from a
+   * state saved by a version that offered none.
+   */
+  offered?: OfferedEntry[];
 }
 
 /** An FAQ entry the general question may be, shown as its question in the citizen's language. */
@@ -104,7 +107,7 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
       urgent: options.urgent,
       warnedUrgent: false,
       correcting: false,
-      offered: options.confirmFirst ? (options.offered ?? []) : [],
+      offered: options.offered ?? [],
     };
     dc.activeDialog!.state = state;
     if (options.confirmFirst) {
@@ -151,7 +154,7 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
           await this.startConsent(dc, state);
           return Dialog.EndOfTurn;
         }
-        const chosen = state.offered.find((o) => sameWords(o.question, text));
+        const chosen = state.offered?.find((o) => sameWords(o.question, text));
         if (chosen)
           return dc.endDialog({ outcome: 'notD2', chosen: chosen.faqId } satisfies VictimInquiryResult);
         // Anything else than "no" is a message of its own: it may be the victim inquiry itself
@@ -317,9 +320,10 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
   /** The yes/no question, with the offered entries after yes and no when there are some. */
   private async askIsD2(dc: DialogContext, state: IntakeState): Promise<void> {
     const choices = [this.t(state, 'd2:yes'), this.t(state, 'd2:no')];
-    if (state.offered.length === 0) return this.ask(dc, state, 'd2:askIsD2', choices);
-    const meta = { kind: 'd2' as const, lang: state.lang, options: state.offered.map((o) => o.faqId) };
-    const questions = state.offered.map((o) => o.question);
+    const offered = state.offered ?? [];
+    if (offered.length === 0) return this.ask(dc, state, 'd2:askIsD2', choices);
+    const meta = { kind: 'd2' as const, lang: state.lang, options: offered.map((o) => o.faqId) };
+    const questions = offered.map((o) => o.question);
     await dc.context.sendActivity(
       reply(this.t(state, 'd2:askIsD2OrEntry'), meta, [...choices, ...questions]),
     );
