@@ -94,7 +94,7 @@ export class RouterDialog extends ComponentDialog {
         lang,
         urgent: inquiry.urgent,
         confirmFirst,
-        // Someone in danger now reads one question, the 112 one, and no list.
+        // A message that may be about someone in danger now gets the yes/no question alone, no list.
         ...(confirmFirst && !inquiry.urgent ? { offered: await this.offered(step, text, queryVector) } : {}),
       };
       return step.beginDialog(VICTIM_INQUIRY_DIALOG, options);

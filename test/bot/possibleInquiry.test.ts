@@ -41,6 +41,17 @@ describe('a message triage is unsure about, through the Bot Framework protocol',
     expect(offered.length).toBe(2 + meta(replies)!.options!.length);
   });
 
+  it('offers no entries when the message may be about someone in danger now', async () => {
+    // Trapped: urgent for the lexicon, a question about roads for the FAQ.
+    const replies = await bot.channel
+      .conversation()
+      .say('someone is trapped in a car near the plant, which roads are closed?');
+    expect(meta(replies)).toMatchObject({ kind: 'd2', lang: 'en' });
+    expect(meta(replies)?.options).toBeUndefined();
+    expect(replies[0]!.text).toBe(d2.askIsD2);
+    expect(titles(replies)).toEqual([d2.yes, d2.no]);
+  });
+
   it('answers from the entry the citizen picks', async () => {
     const conversation = bot.channel.conversation();
     await conversation.say(POSSIBLE);
