@@ -1,6 +1,7 @@
 import { dot, fitLogistic, sigmoid } from '../semantic/logisticRegression';
 import type { Vector } from '../semantic';
 import { PERSON_REQUEST_KIND, type Exemplar } from './exemplars';
+import { ExemplarNeighbours } from './exemplarNeighbours';
 import { StackedRule, stackFeatures } from './stackedRule';
 import { classifyInquiry, type InquiryClassification, type InquiryDecision } from './victimInquiry';
 
@@ -10,7 +11,7 @@ import { classifyInquiry, type InquiryClassification, type InquiryDecision } fro
  * asks whether the message is about someone who may be affected, from STRONG_AT it takes it for
  * a victim inquiry at once.
  */
-export const POSSIBLE_AT = 0.25;
+export const POSSIBLE_AT = 0.35;
 export const STRONG_AT = 0.75;
 /** From this probability a message the lexicon reads as general is a request for a person (FIT.md). */
 export const PERSON_REQUEST_AT = 0.3;
@@ -49,6 +50,8 @@ export class InquiryClassifier {
     readonly rule: StackedRule,
     /** Requests for a person against every other exemplar: asked of what the lexicon reads as general. */
     readonly personRequest: Linear,
+    /** The exemplars the victim classifier learnt from, for the rule's nearest-exemplar margin. */
+    readonly neighbours: ExemplarNeighbours,
   ) {}
 
   /** Fitted on exemplars and their vectors (same order). */
@@ -67,48 +70,88 @@ export class InquiryClassifier {
     // they are no part of what it learns.
     const rows = all.filter((i) => exemplars[i]!.kind !== PERSON_REQUEST_KIND);
     const victim = linear(rows);
-    // The rule must learn how the classifier does on messages it has not seen, as in service.
+    const neighboursOf = (of: number[]) =>
+      ExemplarNeighbours.of(
+        of.map((i) => vectors[i]!),
+        of.map((i) => labels[i]!),
+      );
+    // The rule must learn how the classifier and the nearest exemplars do on messages they have
+    // not seen, as in service.
     const logits = new Map<number, number>();
+    const margins = new Map<number, number>();
     for (let fold = 0; fold < FOLDS; fold++) {
-      const fitted = linear(rows.filter((_, k) => k % FOLDS !== fold));
-      for (const i of rows.filter((_, k) => k % FOLDS === fold))
+      const training = rows.filter((_, k) => k % FOLDS !== fold);
+      const fitted = linear(training);
+      const near = neighboursOf(training);
+      for (const i of rows.filter((_, k) => k % FOLDS === fold)) {
         logits.set(i, dot(fitted.weights, vectors[i]!) + fitted.bias);
+        margins.set(i, near.margin(vectors[i]!));
+      }
     }
     const rule = StackedRule.fit(
-      rows.map((i) => stackFeatures(logits.get(i)!, classifyInquiry(exemplars[i]!.text, exemplars[i]!.lang))),
+      rows.map((i) =>
+        stackFeatures(
+          logits.get(i)!,
+          margins.get(i)!,
+          classifyInquiry(exemplars[i]!.text, exemplars[i]!.lang),
+        ),
+      ),
       rows.map((i) => labels[i]!),
     );
     const personRequest = linear(
       all,
       exemplars.map((e) => (e.kind === PERSON_REQUEST_KIND ? 1 : 0)),
     );
-    return new InquiryClassifier(float32(victim), rule, float32(personRequest));
+    return new InquiryClassifier(float32(victim), rule, float32(personRequest), neighboursOf(rows));
   }
 
   /**
-   * The victim classifier's weights and bias, the stacked rule, then the person-request
-   * classifier's weights and bias, one after the other: how the cache keeps it.
+   * How the cache keeps it, as one vector: the dimensions and the number of exemplars, the victim
+   * classifier's weights and bias, the stacked rule, the person-request classifier's weights and
+   * bias, then the exemplars' labels and their vectors.
    */
   pack(): Float32Array {
-    const { victim, rule, personRequest } = this;
-    return Float32Array.from([
+    const { victim, rule, personRequest, neighbours } = this;
+    const dims = victim.weights.length;
+    const head = [
+      dims,
+      neighbours.size,
       ...victim.weights,
       victim.bias,
       ...rule.pack(),
       ...personRequest.weights,
       personRequest.bias,
-    ]);
+      ...neighbours.labels,
+    ];
+    const packed = new Float32Array(head.length + neighbours.vectors.length);
+    packed.set(head);
+    packed.set(neighbours.vectors, head.length);
+    return packed;
   }
 
   /** Read back from `pack`; undefined when the numbers cannot be one. */
   static unpack(values: Float32Array): InquiryClassifier | undefined {
-    const dims = (values.length - StackedRule.PACKED_LENGTH - 2) / 2;
-    if (!Number.isInteger(dims) || dims < 1 || !values.every(Number.isFinite)) return undefined;
-    const ruleEnd = dims + 1 + StackedRule.PACKED_LENGTH;
+    const [dims = 0, size = 0] = values;
+    const ruleStart = 2 + dims + 1;
+    const personStart = ruleStart + StackedRule.PACKED_LENGTH;
+    const labelsStart = personStart + dims + 1;
+    const vectorsStart = labelsStart + size;
+    const whole =
+      Number.isInteger(dims) &&
+      Number.isInteger(size) &&
+      dims >= 1 &&
+      size >= 0 &&
+      values.length === vectorsStart + size * dims;
+    if (!whole || !values.every(Number.isFinite)) return undefined;
     return new InquiryClassifier(
-      { weights: values.slice(0, dims), bias: values[dims]! },
-      StackedRule.unpack(values.slice(dims + 1, ruleEnd)),
-      { weights: values.slice(ruleEnd, ruleEnd + dims), bias: values[ruleEnd + dims]! },
+      { weights: values.slice(2, 2 + dims), bias: values[2 + dims]! },
+      StackedRule.unpack(values.slice(ruleStart, personStart)),
+      { weights: values.slice(personStart, personStart + dims), bias: values[personStart + dims]! },
+      new ExemplarNeighbours(
+        dims,
+        values.slice(vectorsStart),
+        Uint8Array.from(values.subarray(labelsStart, vectorsStart)),
+      ),
     );
   }
 
@@ -117,7 +160,9 @@ export class InquiryClassifier {
     if (vector.length !== dims)
       throw new Error(`a vector of ${vector.length} dimensions for a classifier of ${dims}`);
     const logit = (linear: Linear) => dot(linear.weights, vector) + linear.bias;
-    const probability = this.rule.probability(stackFeatures(logit(this.victim), lexicon));
+    const probability = this.rule.probability(
+      stackFeatures(logit(this.victim), this.neighbours.margin(vector), lexicon),
+    );
     const decision: InquiryDecision =
       probability >= STRONG_AT ? 'd2' : probability >= POSSIBLE_AT ? 'unsure' : 'd5';
     return { decision, probability, personRequest: sigmoid(logit(this.personRequest)) >= PERSON_REQUEST_AT };

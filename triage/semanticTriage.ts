@@ -6,6 +6,7 @@ import { packVectors, unpackVectors, type Embedder, type Vector } from '../seman
 import type { Exemplar } from './exemplars';
 import { lexiconFiles } from './lexicon';
 import { FIT_SETTINGS, FOLDS, InquiryClassifier, type SemanticOpinion } from './inquiryClassifier';
+import { NEIGHBOURS } from './exemplarNeighbours';
 import { STACK_FEATURES, STACK_SETTINGS } from './stackedRule';
 import type { InquiryClassification } from './victimInquiry';
 
@@ -27,7 +28,7 @@ export interface SemanticTriageOptions {
 const GROUP = 4;
 const DEFAULT_RETRY_MS = 30_000;
 /** Part of the cache key: a change in how vectors are made or fitted must not reuse an old fit. */
-const FORMAT = 'e5-query-linear-stacked-person-v4';
+const FORMAT = 'e5-query-linear-neighbours-stacked-person-v5';
 
 /**
  * The semantic second opinion on victim inquiries and requests for a person: classifiers of the
@@ -55,6 +56,7 @@ export class SemanticTriage {
           FOLDS,
           STACK_SETTINGS,
           STACK_FEATURES,
+          NEIGHBOURS,
           options.embedder.model,
           options.exemplars,
           // The stacked rule reads the lexicon's signals: other phrase lists, another fit.
@@ -68,7 +70,7 @@ export class SemanticTriage {
     this.file = path.join(options.cacheDir, `${this.prefix}${hash}.f32`);
   }
 
-  /** Reads the cached classifier (synchronously: a kilobyte and a half) or starts fitting it. */
+  /** Reads the cached classifier (synchronously: some 8 MB, the exemplars' vectors) or starts fitting it. */
   start(): void {
     this.classifier = this.readCache();
     if (!this.classifier) void this.ready();

@@ -18,11 +18,14 @@ const SIGNAL_LISTS = [
 const MAX_COUNT = 3;
 /** The fit's settings (triage/exemplars/FIT.md): a few features, so a light penalty and many steps. */
 export const STACK_SETTINGS = { iterations: 3000, rate: 0.5, l2: 1e-3 };
-/** How many features the rule reads: the classifier's logit, then the lexicon's. */
-export const STACK_FEATURES = 6 + SIGNAL_LISTS.length;
+/** How many features the rule reads: the classifier's logit, the exemplars' margin, then the lexicon's. */
+export const STACK_FEATURES = 7 + SIGNAL_LISTS.length;
 
-/** What the rule reads of a message: the classifier's logit and what the lexicon found. */
-export function stackFeatures(logit: number, lexicon: InquiryClassification): number[] {
+/**
+ * What the rule reads of a message: the classifier's logit, how much closer its nearest victim
+ * inquiries are than its nearest general questions (ExemplarNeighbours), and what the lexicon found.
+ */
+export function stackFeatures(logit: number, margin: number, lexicon: InquiryClassification): number[] {
   const counts = new Map<string, number>();
   for (const signal of lexicon.signals) {
     const list = signal.slice(0, signal.indexOf(':'));
@@ -30,6 +33,7 @@ export function stackFeatures(logit: number, lexicon: InquiryClassification): nu
   }
   return [
     logit,
+    margin,
     lexicon.score,
     lexicon.decision === 'd2' ? 1 : 0,
     lexicon.decision === 'unsure' ? 1 : 0,
@@ -40,9 +44,9 @@ export function stackFeatures(logit: number, lexicon: InquiryClassification): nu
 }
 
 /**
- * The probability of a victim inquiry from the classifier's logit and the lexicon's evidence
- * together: a logistic model over both (features standardised), fitted on the classifier's
- * out-of-fold logits so that it learns how far to trust the classifier on messages it did not see.
+ * The probability of a victim inquiry from the classifier's logit, the nearest exemplars and the
+ * lexicon's evidence together: a logistic model over them (features standardised), fitted on
+ * out-of-fold logits and margins so that it learns how far to trust them on messages they did not see.
  * It replaces a hand-set combination of the two (thresholds on each, exceptions for doubts about
  * illness or harm) that kept fewer general questions at the same recall (FIT.md).
  */

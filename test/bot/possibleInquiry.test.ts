@@ -14,11 +14,11 @@ const demo = JSON.parse(
 const symptoms = demo.faqs.find((f) => f.id === 'symptoms')!;
 
 /**
- * A parent's question that triage cannot tell from a possible victim inquiry (the model's
- * probability is about 0.5, between the yes/no question's threshold and the intake's), and
- * that the demo's symptoms entry answers.
+ * A question about a neighbour that triage cannot tell from a possible victim inquiry (the
+ * model's probability is about 0.5, between the yes/no question's threshold and the intake's),
+ * and that the demo's symptoms entry answers.
  */
-const POSSIBLE = 'my little girl has red eyes since this morning, could it be the smoke?';
+const POSSIBLE = 'my neighbour was outside when the smoke came, now her eyes sting, what should she do';
 
 const meta = (replies: ReceivedActivity[]) => crisisReplyOf(replies[0]!);
 const titles = (replies: ReceivedActivity[]) =>

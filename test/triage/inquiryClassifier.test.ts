@@ -13,6 +13,7 @@ import {
   type SemanticOpinion,
 } from '../../triage';
 import { POSSIBLE_AT, STRONG_AT } from '../../triage/inquiryClassifier';
+import { ExemplarNeighbours } from '../../triage/exemplarNeighbours';
 import { STACK_FEATURES, StackedRule, stackFeatures } from '../../triage/stackedRule';
 
 const exemplar = (label: 'd2' | 'd5', i: number): Exemplar => ({
@@ -30,8 +31,15 @@ const logitAlone = new StackedRule(
 );
 /** A classifier whose probability for the first axis is exactly `p` (up to float32). */
 const never = { weights: Float32Array.of(0, 0), bias: -10 };
+/** No exemplars to be near: the margin is nought. */
+const noNeighbours = new ExemplarNeighbours(2, new Float32Array(0), new Uint8Array(0));
 const giving = (p: number) =>
-  new InquiryClassifier({ weights: Float32Array.of(Math.log(p / (1 - p)), 0), bias: 0 }, logitAlone, never);
+  new InquiryClassifier(
+    { weights: Float32Array.of(Math.log(p / (1 - p)), 0), bias: 0 },
+    logitAlone,
+    never,
+    noNeighbours,
+  );
 const plain = classifyInquiry('is the tap water safe to drink?', 'en');
 
 describe('InquiryClassifier', () => {
@@ -47,6 +55,25 @@ describe('InquiryClassifier', () => {
     expect(classifier.opinion(normalize([1, 0.05]), plain).decision).toBe('d2');
     expect(classifier.opinion(normalize([0.05, 1]), plain).probability).toBeLessThan(POSSIBLE_AT);
     expect(classifier.opinion(normalize([0.05, 1]), plain).decision).toBe('d5');
+  });
+
+  it('reads the nearest exemplars where no single direction of meaning tells inquiries apart', () => {
+    // Victim inquiries on both sides of the first axis, general questions on both sides of the
+    // second: no linear boundary separates them, the nearest exemplars do.
+    const around = (x: number, y: number) =>
+      Array.from({ length: 10 }, (_, i) =>
+        normalize([x + (y === 0 ? 0.02 * i - 0.1 : 0), y + (x === 0 ? 0.02 * i - 0.1 : 0)]),
+      );
+    const d2 = [...around(1, 0), ...around(-1, 0)];
+    const d5 = [...around(0, 1), ...around(0, -1)];
+    const classifier = InquiryClassifier.fit(
+      [...d2.map((_, i) => exemplar('d2', i)), ...d5.map((_, i) => exemplar('d5', i))],
+      [...d2, ...d5],
+    );
+    for (const inquiry of [normalize([1, 0.03]), normalize([-1, -0.03])])
+      expect(classifier.opinion(inquiry, plain).decision).toBe('d2');
+    for (const general of [normalize([0.03, 1]), normalize([-0.03, -1])])
+      expect(classifier.opinion(general, plain).decision).toBe('d5');
   });
 
   it('learns requests for a person from their own exemplars, and keeps them when read back', () => {
@@ -157,6 +184,25 @@ describe('the exemplars the classifier is fitted on', () => {
   });
 });
 
+describe('ExemplarNeighbours', () => {
+  const neighbours = ExemplarNeighbours.of(
+    [normalize([1, 0]), normalize([1, 0.2]), normalize([0, 1]), normalize([0.2, 1])],
+    [1, 1, 0, 0],
+  );
+
+  it('says how much closer the nearest victim inquiries are than the nearest general questions', () => {
+    expect(neighbours.margin(normalize([1, 0.1]))).toBeGreaterThan(50);
+    expect(neighbours.margin(normalize([0.1, 1]))).toBeLessThan(-50);
+    expect(neighbours.margin(normalize([1, 1]))).toBeCloseTo(0, 5);
+  });
+
+  it('refuses vectors and labels that do not match', () => {
+    expect(() => new ExemplarNeighbours(2, new Float32Array(6), new Uint8Array(2))).toThrow(
+      '3 exemplar vectors for 2 labels',
+    );
+  });
+});
+
 describe('StackedRule', () => {
   it('learns from the logit and the lexicon together, and reads back as it was fitted', () => {
     // Victim inquiries have a high logit or the lexicon's doubt; general questions neither.
@@ -169,12 +215,12 @@ describe('StackedRule', () => {
     for (let i = 0; i < 20; i++) {
       const doubt = i % 2 === 0;
       const d2 = i % 4 < 3;
-      rows.push(stackFeatures(d2 && !doubt ? 3 : -3, lexicons[doubt ? 0 : 1]!));
+      rows.push(stackFeatures(d2 && !doubt ? 3 : -3, 0, lexicons[doubt ? 0 : 1]!));
       labels.push(d2 ? 1 : 0);
     }
     const rule = StackedRule.fit(rows, labels);
-    expect(rule.probability(stackFeatures(3, lexicons[1]!))).toBeGreaterThan(0.5);
-    expect(rule.probability(stackFeatures(-3, lexicons[1]!))).toBeLessThan(0.5);
+    expect(rule.probability(stackFeatures(3, 0, lexicons[1]!))).toBeGreaterThan(0.5);
+    expect(rule.probability(stackFeatures(-3, 0, lexicons[1]!))).toBeLessThan(0.5);
     const copy = StackedRule.unpack(Float32Array.from(rule.pack()));
     expect(copy.probability(rows[0]!)).toBe(rule.probability(rows[0]!));
   });
