@@ -12,7 +12,9 @@ import type { SemanticRanking } from './semanticIndex';
  * match from an off-topic question; what does is how much the best entry stands out: from the
  * others on average, from the runner-up, how many of the closest passages (in every language)
  * belong to it, and whether the word search agrees. A logistic model of these features estimates
- * the probability that the best entry is the right one.
+ * the probability that the best entry is the right one. It also reads how long the question is:
+ * a long message spreads its meaning over more words, so its similarities sit closer together and
+ * the same lead says more of it than of a short one.
  */
 export interface HybridRule {
   /** Weight of the word search's confidence in the ranking score. */
@@ -46,11 +48,28 @@ export interface EntryFeatures {
   leadOverRunnerUp: number;
   wordsAgree: boolean;
   wordConfidence: number;
+  /** Words of the question (the same for every entry). */
+  questionWords: number;
 }
 
-/** The features as the logistic model takes them; the leads are scaled to the range of the others. */
+/**
+ * The features as the logistic model takes them; the leads are scaled to the range of the others,
+ * and the length is a logarithm: a fifth word changes more than a fiftieth.
+ */
 export function featureVector(f: EntryFeatures): number[] {
-  return [f.vote, 10 * f.leadOverMean, 10 * f.leadOverRunnerUp, f.wordsAgree ? 1 : 0, f.wordConfidence];
+  return [
+    f.vote,
+    10 * f.leadOverMean,
+    10 * f.leadOverRunnerUp,
+    f.wordsAgree ? 1 : 0,
+    f.wordConfidence,
+    Math.log(Math.max(1, f.questionWords)),
+  ];
+}
+
+/** How many words a question has, as the rule counts them. */
+export function wordCount(question: string): number {
+  return question.split(/\s+/).filter(Boolean).length;
 }
 
 /** The probability that an entry is the one that answers, from its features. */
@@ -63,6 +82,7 @@ export function answerProbability(f: EntryFeatures, rule: HybridRule = HYBRID_RU
 export function entryFeatures(
   semantic: SemanticRanking,
   words: Candidate[],
+  question: string,
   rule: HybridRule = HYBRID_RULE,
 ): { faqId: string; score: number; features: EntryFeatures }[] {
   const wordOf = new Map(words.map((c) => [c.faqId, c.confidence]));
@@ -72,6 +92,7 @@ export function entryFeatures(
     .sort((a, b) => b.score - a.score);
   const mean = scored.reduce((sum, e) => sum + e.score, 0) / Math.max(1, scored.length);
   const voters = semantic.closestPassages.length;
+  const questionWords = wordCount(question);
   return scored.map((e, i) => {
     const rival = i === 0 ? (scored[1]?.score ?? e.score) : scored[0]!.score;
     const votes = semantic.closestPassages.filter((id) => id === e.faqId).length;
@@ -84,6 +105,7 @@ export function entryFeatures(
         leadOverRunnerUp: e.score - rival,
         wordsAgree: e.faqId === wordTop,
         wordConfidence: wordOf.get(e.faqId) ?? 0,
+        questionWords,
       },
     };
   });
@@ -93,9 +115,10 @@ export function entryFeatures(
 export function decideHybrid(
   semantic: SemanticRanking,
   words: Candidate[],
+  question: string,
   rule: HybridRule = HYBRID_RULE,
 ): HybridOutcome {
-  const ranked = entryFeatures(semantic, words, rule).map((e) => ({
+  const ranked = entryFeatures(semantic, words, question, rule).map((e) => ({
     faqId: e.faqId,
     confidence: round(answerProbability(e.features, rule)),
   }));

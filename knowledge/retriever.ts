@@ -130,7 +130,7 @@ export class Retriever {
     const words = this.searchWords(text, lang);
     if (!questionVector || !this.semanticIndex) return words;
     const closest = HYBRID_RULE.closestPerLanguage * this.languages.length;
-    const hybrid = decideHybrid(this.semanticIndex.rank(questionVector, closest), words.ranked);
+    const hybrid = decideHybrid(this.semanticIndex.rank(questionVector, closest), words.ranked, text);
     return { ...hybrid, lang: words.lang, semantic: true };
   }
 

@@ -47,7 +47,8 @@ const CLOSEST_PER_LANGUAGE = [2, 3];
 const THRESHOLDS = Array.from({ length: 17 }, (_, i) => Math.round((0.5 + 0.025 * i) * 1000) / 1000);
 /**
  * A flat ranking: every entry equally close, the best one holding one vote in eight, no word
- * agreeing. Below the probability the rule gives its best entry, nothing stands out: nothing to offer.
+ * agreeing, for a question of a typical length (the development questions' median is 11 words).
+ * Below the probability the rule gives its best entry, nothing stands out: nothing to offer.
  */
 const FLAT: EntryFeatures = {
   vote: 1 / 8,
@@ -55,6 +56,7 @@ const FLAT: EntryFeatures = {
   leadOverRunnerUp: 0,
   wordsAgree: false,
   wordConfidence: 0,
+  questionWords: 10,
 };
 
 /** The next multiple of 0.05 above the flat ranking's probability. */
@@ -75,6 +77,7 @@ interface Case {
 
 interface Question {
   set: string;
+  text: string;
   expected: string | undefined;
   words: ReturnType<Retriever['search']>;
   vector: Vector;
@@ -106,6 +109,7 @@ async function loadSet(contentFile: string, questionsFile: string, embedder: Emb
   const entryOf = new Map(content.faqs.map((faq, i) => [faq.id, i]));
   const questions = cases.map((c, i) => ({
     set: path.basename(questionsFile),
+    text: c.text,
     expected: c.expect.kind === 'answer' ? c.expect.faqId : undefined,
     words: retriever.search(c.text, c.lang),
     vector: vectors[i]!,
@@ -200,10 +204,9 @@ function topEntries(questions: Question[], wordWeight: number, closestPerLanguag
   return questions.map((q) => {
     const rule = { wordWeight, closestPerLanguage } as HybridRule;
     const ranking = q.index.rank(q.vector, closestPerLanguage * q.languages);
-    const top = entryFeatures(ranking, q.words.ranked, rule)[0]!;
-    const options = entryFeatures(ranking, q.words.ranked, rule)
-      .slice(0, 3)
-      .map((e) => e.faqId);
+    const features = entryFeatures(ranking, q.words.ranked, q.text, rule);
+    const top = features[0]!;
+    const options = features.slice(0, 3).map((e) => e.faqId);
     return { q, top, options, x: featureVector(top.features), right: top.faqId === q.expected };
   });
 }
@@ -299,7 +302,14 @@ async function main(): Promise<void> {
       fittedOn: pairs(files).map(([content, questions]) => ({ content, questions })),
       maxWrongShare: MAX_WRONG,
       queryAdapter: { file: path.basename(ADAPTER_FILE), ...ADAPTER_SETTINGS, epochs, folds: ADAPTER_FOLDS },
-      features: ['vote', 'leadOverMean x10', 'leadOverRunnerUp x10', 'wordsAgree', 'wordConfidence'],
+      features: [
+        'vote',
+        'leadOverMean x10',
+        'leadOverRunnerUp x10',
+        'wordsAgree',
+        'wordConfidence',
+        'log(question words)',
+      ],
       rule: best.rule,
       figures: best.figures,
       perSet,

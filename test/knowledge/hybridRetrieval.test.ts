@@ -125,21 +125,42 @@ describe('the hybrid decision rule', () => {
     const outcome = decideHybrid(
       { entries: entries(0.95, 0.8, 0.79, 0.78).entries, closestPassages: Array(8).fill('e0') as string[] },
       [{ faqId: 'e0', confidence: 0.9 }],
+      'can the dog go out',
     );
     expect(outcome.decision).toBe('answer');
     expect(outcome.best.faqId).toBe('e0');
   });
 
   it('offers a choice of at least two entries when two are as close, never a single option', () => {
-    const outcome = decideHybrid(entries(0.88, 0.879, 0.82, 0.8), []);
+    const outcome = decideHybrid(
+      entries(0.88, 0.879, 0.82, 0.8),
+      [],
+      'is the primary school in the centre open again tomorrow',
+    );
     expect(outcome.decision).toBe('clarify');
     expect(outcome.candidates.map((c) => c.faqId)).toEqual(['e0', 'e1', 'e2']);
   });
 
   it('finds nothing when no entry stands out at all', () => {
     const flat = Array.from({ length: 8 }, (_, i) => ({ faqId: `e${i}`, similarity: 0.8 }));
-    const outcome = decideHybrid({ entries: flat, closestPassages: flat.map((e) => e.faqId) }, []);
+    const outcome = decideHybrid(
+      { entries: flat, closestPassages: flat.map((e) => e.faqId) },
+      [],
+      'what now',
+    );
     expect(outcome.decision).toBe('none');
     expect(outcome.candidates).toEqual([]);
+  });
+
+  it('trusts a lead more in a long question, whose similarities sit closer together', () => {
+    const ranking = entries(0.86, 0.84, 0.82, 0.8);
+    const short = decideHybrid(ranking, [], 'water safe');
+    const long = decideHybrid(
+      ranking,
+      [],
+      'we live two streets from the river and the cellar is full, is the water from the tap still safe to drink',
+    );
+    expect(long.best.faqId).toBe(short.best.faqId);
+    expect(long.best.confidence).toBeGreaterThan(short.best.confidence);
   });
 });

@@ -64,7 +64,7 @@ describe('npm run eval', () => {
         // Taken for a possible victim inquiry: the bot asks whether it is about someone affected,
         // offering the entries it may be about instead, the right one among them.
         {
-          text: 'my son got a small cut clearing branches, who collects the debris?',
+          text: 'my wife grazed her arm on the branches in our street, when is the debris collected?',
           lang: 'en',
           expect: { kind: 'answer', faqId: 'debris-collection' },
           trap: true,
