@@ -11,7 +11,7 @@ import { classifyInquiry, type InquiryClassification, type InquiryDecision } fro
  * asks whether the message is about someone who may be affected, from STRONG_AT it takes it for
  * a victim inquiry at once.
  */
-export const POSSIBLE_AT = 0.35;
+export const POSSIBLE_AT = 0.3;
 export const STRONG_AT = 0.75;
 /** From this probability a message the lexicon reads as general is a request for a person (FIT.md). */
 export const PERSON_REQUEST_AT = 0.3;

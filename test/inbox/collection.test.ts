@@ -38,9 +38,9 @@ const UNANSWERABLE: Record<Lang, { text: string; personal: string[] }> = {
 };
 /** Someone at the scene, nothing said about them: the bot asks whether it is about a person. */
 const UNSURE: Record<Lang, string> = {
-  fr: 'mon mari travaille à l’usine',
-  nl: 'mijn vrouw was vanochtend aan het station',
-  de: 'meine Tochter war heute Morgen am Bahnhof',
+  fr: 'mon père habite rue de la gare',
+  nl: 'mijn zoon werkt op de site',
+  de: 'mein Sohn arbeitet im Werk',
   en: 'my brother works at the plant',
 };
 const INTAKE_NAME = 'Marie-Thérèse Vandenbroucke';
