@@ -68,7 +68,7 @@ export function featureVector(f: EntryFeatures): number[] {
 }
 
 /** How many words a question has, as the rule counts them. */
-export function wordCount(question: string): number {
+function wordCount(question: string): number {
   return question.split(/\s+/).filter(Boolean).length;
 }
 

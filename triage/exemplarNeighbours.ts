@@ -39,6 +39,8 @@ export class ExemplarNeighbours {
   margin(vector: Vector): number {
     const { dims, vectors, labels } = this;
     const closest = [[], []] as [number[], number[]];
+    // The product is written out rather than `dot` on a subarray per row: 5,200 views a message
+    // cost a sixth more time on the reply path (measured), where this loop is the triage's largest cost.
     for (let row = 0, offset = 0; row < labels.length; row++, offset += dims) {
       let value = 0;
       for (let d = 0; d < dims; d++) value += vector[d]! * vectors[offset + d]!;
