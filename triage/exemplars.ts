@@ -25,6 +25,7 @@ import d2Validation4 from './exemplars/sets/d2-validation4.json';
 import d2Validation5 from './exemplars/sets/d2-validation5.json';
 import d2Validation6 from './exemplars/sets/d2-validation6.json';
 import d2Validation7 from './exemplars/sets/d2-validation7.json';
+import generalDev from './exemplars/sets/general-dev.json';
 import personRequests from './exemplars/person-requests.json';
 
 /** What a D2 exemplar says about someone: every kind of victim inquiry the product must recognise. */
@@ -46,6 +47,11 @@ const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
 export type ExemplarLabel = 'd2' | 'd5';
 /** The kind of the D5 exemplars that ask for a person instead of the bot (person-requests.json). */
 export const PERSON_REQUEST_KIND = 'person-request';
+/**
+ * The kind of the general questions in which the lexicon finds nobody (sets/general-dev.json):
+ * learnt only by the reading of messages the lexicon finds nothing in (InquiryClassifier).
+ */
+export const UNNAMED_KIND = 'unnamed';
 export interface Exemplar {
   lang: Lang;
   label: ExemplarLabel;
@@ -153,6 +159,27 @@ export function faqExemplars(contents: readonly ContentFile[], among: readonly E
   return exemplars;
 }
 
+/**
+ * The development crises' general questions in which the lexicon finds nobody and nothing that
+ * happens to anyone (sets/general-dev.json), as D5 exemplars of kind UNNAMED_KIND, once each and
+ * none already `among`. Read through the lexicon as it is now: a question it has since learnt to
+ * find someone in is left out, as the classifier would never read such a message with them.
+ */
+export function unnamedGeneralExemplars(
+  among: readonly Exemplar[] = [],
+  data: unknown = generalDev,
+): Exemplar[] {
+  const seen = new Set(among.map(sameText));
+  const exemplars: Exemplar[] = [];
+  for (const { lang, text, d2 } of parseLabelledMessages(data, 'general-dev.json')) {
+    const key = sameText({ lang, text });
+    if (d2 || seen.has(key) || !classifyInquiry(text, lang).silent) continue;
+    seen.add(key);
+    exemplars.push({ lang, label: 'd5', kind: UNNAMED_KIND, text });
+  }
+  return exemplars;
+}
+
 const personRequestSchema = z.strictObject({
   about: z.string(),
   ...(Object.fromEntries(LANGS.map((lang) => [lang, texts])) as Record<Lang, typeof texts>),
@@ -187,7 +214,8 @@ export const TRIAGE_TEMPLATES: readonly string[] = [
 
 /**
  * What the triage classifiers are fitted on: the exemplars, the requests for a person, the
- * labelled sets and the questions of the TRIAGE_TEMPLATES.
+ * labelled sets, the questions of the TRIAGE_TEMPLATES and, last, the general questions in which
+ * the lexicon finds nobody.
  */
 export function trainingExemplars(templates: ReadonlyMap<string, CrisisTemplate>): Exemplar[] {
   const written = [...builtInExemplars(), ...personRequestExemplars()];
@@ -195,5 +223,6 @@ export function trainingExemplars(templates: ReadonlyMap<string, CrisisTemplate>
   const contents = [...templates.values()]
     .filter((t) => TRIAGE_TEMPLATES.includes(t.id))
     .map((t) => t.content);
-  return [...written, ...labelled, ...faqExemplars(contents, [...written, ...labelled])];
+  const faq = faqExemplars(contents, [...written, ...labelled]);
+  return [...written, ...labelled, ...faq, ...unnamedGeneralExemplars([...written, ...labelled, ...faq])];
 }

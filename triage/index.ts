@@ -5,6 +5,8 @@ export {
   faqExemplars,
   labelledSetExemplars,
   personRequestExemplars,
+  unnamedGeneralExemplars,
+  UNNAMED_KIND,
   parseExemplars,
   trainingExemplars,
   D2_KINDS,

@@ -28,7 +28,7 @@ export interface SemanticTriageOptions {
 const GROUP = 4;
 const DEFAULT_RETRY_MS = 30_000;
 /** Part of the cache key: a change in how vectors are made or fitted must not reuse an old fit. */
-const FORMAT = 'e5-query-linear-neighbours-stacked-person-v5';
+const FORMAT = 'e5-query-linear-neighbours-stacked-person-two-readings-v6';
 
 /**
  * The semantic second opinion on victim inquiries and requests for a person: classifiers of the

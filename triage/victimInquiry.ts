@@ -16,6 +16,11 @@ export interface InquiryClassification {
    * them, not only on a name.
    */
   concerned: boolean;
+  /**
+   * Nobody and nothing that happens to anyone was found: no person, relative, contact lost,
+   * search, fate, harm, illness, presence or danger; at most the cues of a question.
+   */
+  silent: boolean;
   /** The phrases that counted, for logs and tests: "kin:son", "contact:cant reach", "typo:…". */
   signals: string[];
 }
@@ -172,20 +177,24 @@ export function classifyInquiry(text: string, lang: Lang): InquiryClassification
   const urgent = concern.urgent.length > 0;
   const decision: InquiryDecision = score >= D2_AT ? 'd2' : score >= UNSURE_AT || urgent ? 'unsure' : 'd5';
 
+  const evidence: Record<string, Match[]> = {
+    kin: a.hits('kin'),
+    person: a.hits('person'),
+    presence: context.presence,
+    contact: concern.contact,
+    search: concern.search,
+    fate: concern.fate,
+    harm: concern.harm,
+    illness: concern.illness,
+    urgent: concern.urgent,
+  };
   const named = (list: string, matches: Match[]) => matches.map((m) => `${list}:${m.source}`);
   const signals = [
     ...a.corrections,
-    ...named('kin', a.hits('kin')),
-    ...named('person', a.hits('person')),
-    ...named('presence', context.presence),
-    ...named('contact', concern.contact),
-    ...named('search', concern.search),
-    ...named('fate', concern.fate),
-    ...named('harm', concern.harm),
-    ...named('illness', concern.illness),
-    ...named('urgent', concern.urgent),
+    ...Object.entries(evidence).flatMap(([list, matches]) => named(list, matches)),
     ...named('info', cues),
   ];
   const concerned = concern.personal && concern.harm.length + concern.illness.length > 0;
-  return { decision, score, urgent, concerned, signals };
+  const silent = Object.values(evidence).every((matches) => matches.length === 0);
+  return { decision, score, urgent, concerned, silent, signals };
 }

@@ -8,11 +8,14 @@ import {
   InquiryClassifier,
   personRequestExemplars,
   trainingExemplars,
+  unnamedGeneralExemplars,
+  UNNAMED_KIND,
   withSecondOpinion,
   type Exemplar,
+  type InquiryClassification,
   type SemanticOpinion,
 } from '../../triage';
-import { POSSIBLE_AT, STRONG_AT } from '../../triage/inquiryClassifier';
+import { POSSIBLE_AT, POSSIBLE_UNNAMED_AT, STRONG_AT } from '../../triage/inquiryClassifier';
 import { ExemplarNeighbours } from '../../triage/exemplarNeighbours';
 import { STACK_FEATURES, StackedRule, stackFeatures } from '../../triage/stackedRule';
 
@@ -33,13 +36,12 @@ const logitAlone = new StackedRule(
 const never = { weights: Float32Array.of(0, 0), bias: -10 };
 /** No exemplars to be near: the margin is nought. */
 const noNeighbours = new ExemplarNeighbours(2, new Float32Array(0), new Uint8Array(0));
-const giving = (p: number) =>
-  new InquiryClassifier(
-    { weights: Float32Array.of(Math.log(p / (1 - p)), 0), bias: 0 },
-    logitAlone,
-    never,
-    noNeighbours,
-  );
+const reading = (p: number) => ({
+  victim: { weights: Float32Array.of(Math.log(p / (1 - p)), 0), bias: 0 },
+  rule: logitAlone,
+  neighbours: noNeighbours,
+});
+const giving = (p: number) => new InquiryClassifier(reading(p), reading(p), never);
 const plain = classifyInquiry('is the tap water safe to drink?', 'en');
 
 describe('InquiryClassifier', () => {
@@ -107,17 +109,59 @@ describe('InquiryClassifier', () => {
       [...around(0).map((_, i) => exemplar('d2', i)), ...around(1).map((_, i) => exemplar('d5', i))],
       [...around(0), ...around(1)],
     );
-    expect(classifier.victim).toEqual(withoutRequests.victim);
-    expect(classifier.rule).toEqual(withoutRequests.rule);
+    for (const reading of ['aboutSomeone', 'aboutNoOne'] as const) {
+      expect(classifier[reading].victim).toEqual(withoutRequests[reading].victim);
+      expect(classifier[reading].rule).toEqual(withoutRequests[reading].rule);
+    }
   });
 
-  it.each<[number, string]>([
-    [STRONG_AT + 0.001, 'd2'],
-    [STRONG_AT - 0.001, 'unsure'],
-    [POSSIBLE_AT + 0.001, 'unsure'],
-    [POSSIBLE_AT - 0.001, 'd5'],
-  ])('decides by the probability: %d gives %s', (p, decision) => {
-    const opinion = giving(p).opinion(normalize([1, 0]), plain);
+  it('reads a message the lexicon finds nobody in with what it learnt of general questions nobody is named in', () => {
+    // Inquiries around the first axis, general questions the second; general questions in which
+    // the lexicon finds nobody sit close to the inquiries, on the other side of the first axis.
+    const around = (x: number, y: number) =>
+      [0, 1, 2, 3, 4].map((i) => normalize([x + 0.02 * i, y + 0.02 * i]));
+    const unnamed = around(1, -0.6).map((_, i): Exemplar => ({
+      ...exemplar('d5', 10 + i),
+      kind: UNNAMED_KIND,
+    }));
+    const exemplars = [
+      ...around(1, 0).map((_, i) => exemplar('d2', i)),
+      ...around(0, 1).map((_, i) => exemplar('d5', i)),
+      ...unnamed,
+    ];
+    const classifier = InquiryClassifier.fit(exemplars, [
+      ...around(1, 0),
+      ...around(0, 1),
+      ...around(1, -0.6),
+    ]);
+    const someone = classifyInquiry('my son was there', 'en');
+    expect(plain.silent).toBe(true);
+    expect(someone.silent).toBe(false);
+    const copy = InquiryClassifier.unpack(classifier.pack())!;
+    const near = normalize([1, -0.55]);
+    for (const fitted of [classifier, copy]) {
+      expect(fitted.opinion(near, plain).decision).toBe('d5');
+      // A message naming someone is read as if those questions had never been learnt.
+      expect(fitted.opinion(near, someone).probability).toBeGreaterThan(
+        fitted.opinion(near, plain).probability,
+      );
+      expect(fitted.aboutSomeone.neighbours.size).toBe(10);
+      expect(fitted.aboutNoOne.neighbours.size).toBe(15);
+    }
+    expect(copy.opinion(near, someone)).toEqual(classifier.opinion(near, someone));
+  });
+
+  const someone = classifyInquiry('my son works at the plant', 'en');
+  it.each<[string, InquiryClassification, number, string]>([
+    ['someone', someone, STRONG_AT + 0.001, 'd2'],
+    ['someone', someone, STRONG_AT - 0.001, 'unsure'],
+    ['someone', someone, POSSIBLE_AT + 0.001, 'unsure'],
+    ['someone', someone, POSSIBLE_AT - 0.001, 'd5'],
+    ['nobody', plain, STRONG_AT - 0.001, 'unsure'],
+    ['nobody', plain, POSSIBLE_UNNAMED_AT + 0.001, 'unsure'],
+    ['nobody', plain, POSSIBLE_UNNAMED_AT - 0.001, 'd5'],
+  ])('decides by the probability, for a message naming %s: %d gives %s', (_, lexicon, p, decision) => {
+    const opinion = giving(p).opinion(normalize([1, 0]), lexicon);
     expect(opinion.probability).toBeCloseTo(p, 5);
     expect(opinion.decision).toBe(decision);
   });
@@ -170,8 +214,43 @@ describe('the exemplars the classifier is fitted on', () => {
         ['new-kind', { id: 'new-kind', content: template(['Is the shelter open at night?']) }],
       ]),
     );
-    expect(all).toHaveLength(written.length + labelled.length + 1);
-    expect(all.at(-1)).toMatchObject({ kind: 'faq', text: 'Are the sandbags free of charge?' });
+    const unnamed = unnamedGeneralExemplars([...written, ...labelled]);
+    expect(all).toHaveLength(written.length + labelled.length + 1 + unnamed.length);
+    expect(all.at(-unnamed.length - 1)).toMatchObject({
+      kind: 'faq',
+      text: 'Are the sandbags free of charge?',
+    });
+    expect(all.slice(-unnamed.length)).toEqual(unnamed);
+  });
+
+  it('take the general questions nobody is named in, as the lexicon reads them now, once each', () => {
+    const unnamed = unnamedGeneralExemplars();
+    for (const lang of ['fr', 'nl', 'de', 'en'] as const)
+      expect(unnamed.filter((e) => e.lang === lang).length).toBeGreaterThan(300);
+    expect(unnamed.every((e) => e.label === 'd5' && e.kind === UNNAMED_KIND)).toBe(true);
+    const data = {
+      about: 'x',
+      en: {
+        d2: ['my son was at the station'],
+        d5: [
+          'is the tap water safe',
+          'IS THE TAP WATER SAFE',
+          'can my mother drink the tap water',
+          'cellar flooded who pumps',
+        ],
+      },
+    };
+    expect(unnamedGeneralExemplars([], data).map((e) => e.text)).toEqual([
+      'is the tap water safe',
+      'cellar flooded who pumps',
+    ]);
+    const written = {
+      lang: 'en' as const,
+      label: 'd5' as const,
+      kind: 'crisis',
+      text: 'Cellar flooded who pumps',
+    };
+    expect(unnamedGeneralExemplars([written], data).map((e) => e.text)).toEqual(['is the tap water safe']);
   });
 
   it('take the labelled sets as victim inquiries and general questions, in every language', () => {

@@ -124,6 +124,16 @@ describe('classifyInquiry', () => {
     expect(result.signals.some((s) => s.startsWith('typo:') && s.endsWith(`>${word}`))).toBe(true);
   });
 
+  it.each<[Lang, string, boolean]>([
+    ['en', 'the cellar is still full of water, who comes to pump it', true],
+    ['fr', 'on peut boire l eau du robinet demain?', true],
+    ['nl', 'mijn zoon werkt op de site', false],
+    ['de', 'kein Kontakt seit heute Morgen', false],
+    ['en', 'which hospital takes the injured?', false],
+  ])('says whether it found nobody and nothing happening to anyone (%s) %s', (lang, text, silent) => {
+    expect(classifyInquiry(text, lang).silent).toBe(silent);
+  });
+
   it('does not take real words for typos of lexicon words', () => {
     const typos = (text: string, lang: Lang) =>
       classifyInquiry(text, lang).signals.filter((s) => s.startsWith('typo:'));
