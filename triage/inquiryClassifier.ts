@@ -83,6 +83,8 @@ export class InquiryClassifier {
       throw new Error(`${vectors.length} vectors for ${exemplars.length} exemplars`);
     const labels = exemplars.map((e) => (e.label === 'd2' ? 1 : 0));
     const all = [...exemplars.keys()];
+    // Requests for a person never reach the victim classifier (the bot asks them of the other), so
+    // they are no part of what it learns.
     const readable = all.filter((i) => exemplars[i]!.kind !== PERSON_REQUEST_KIND);
     // The unnamed general questions last: the first reading's exemplars are then a prefix of the
     // second's, and the cache keeps their vectors once.
@@ -187,6 +189,8 @@ function fitReading(
       of.map((i) => vectors[i]!),
       of.map((i) => labels[i]!),
     );
+  // The rule must learn how the classifier and the nearest exemplars do on messages they have
+  // not seen, as in service.
   const logits = new Map<number, number>();
   const margins = new Map<number, number>();
   for (let fold = 0; fold < FOLDS; fold++) {

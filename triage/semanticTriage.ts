@@ -34,7 +34,7 @@ const FORMAT = 'e5-query-linear-neighbours-stacked-person-two-readings-v6';
  * The semantic second opinion on victim inquiries and requests for a person: classifiers of the
  * message's vector (InquiryClassifier), read from the cache when they were fitted for this model
  * and these exemplars, else fitted in the background (the exemplars embedded through the model,
- * about 5,400 queries, a few minutes of model time on a first start, then seconds of fitting) and
+ * about 7,000 queries, a few minutes of model time on a first start, then seconds of fitting) and
  * cached; until they are there, or while the model is down, there is no opinion and the lexicon
  * decides alone.
  */
@@ -70,7 +70,7 @@ export class SemanticTriage {
     this.file = path.join(options.cacheDir, `${this.prefix}${hash}.f32`);
   }
 
-  /** Reads the cached classifier (synchronously: some 8 MB, the exemplars' vectors) or starts fitting it. */
+  /** Reads the cached classifier (synchronously: some 10 MB, the exemplars' vectors) or starts fitting it. */
   start(): void {
     this.classifier = this.readCache();
     if (!this.classifier) void this.ready();
