@@ -127,17 +127,17 @@ export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[
     // After the validation sets: the order the classifier was measured with (its folds follow it).
     d2Dev9,
   };
-  const seen = new Set(among.map(sameText));
-  const exemplars: Exemplar[] = [];
-  for (const [name, data] of Object.entries(sets)) {
-    for (const { lang, text, d2 } of parseLabelledMessages(data, name)) {
-      const key = sameText({ lang, text });
-      if (seen.has(key)) continue;
-      seen.add(key);
-      exemplars.push({ lang, label: d2 ? 'd2' : 'd5', kind: 'labelled', text });
-    }
-  }
-  return exemplars;
+  return onceEach(
+    among,
+    Object.entries(sets).flatMap(([name, data]) =>
+      parseLabelledMessages(data, name).map(({ lang, text, d2 }): Exemplar => ({
+        lang,
+        label: d2 ? 'd2' : 'd5',
+        kind: 'labelled',
+        text,
+      })),
+    ),
+  );
 }
 
 /**
@@ -148,15 +148,13 @@ export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[
  * such messages are general.
  */
 export function faqExemplars(contents: readonly ContentFile[], among: readonly Exemplar[] = []): Exemplar[] {
-  const seen = new Set(among.map(sameText));
-  const exemplars: Exemplar[] = [];
-  for (const { lang, text } of contents.flatMap(contentQuestions)) {
-    const key = sameText({ lang, text });
-    if (seen.has(key) || classifyInquiry(text, lang).decision === 'd2') continue;
-    seen.add(key);
-    exemplars.push({ lang, label: 'd5', kind: 'faq', text });
-  }
-  return exemplars;
+  const general = contents
+    .flatMap(contentQuestions)
+    .filter(({ lang, text }) => classifyInquiry(text, lang).decision !== 'd2');
+  return onceEach(
+    among,
+    general.map(({ lang, text }): Exemplar => ({ lang, label: 'd5', kind: 'faq', text })),
+  );
 }
 
 /**
@@ -169,15 +167,24 @@ export function unnamedGeneralExemplars(
   among: readonly Exemplar[] = [],
   data: unknown = generalDev,
 ): Exemplar[] {
+  const unnamed = parseLabelledMessages(data, 'general-dev.json').filter(
+    ({ lang, text, d2 }) => !d2 && classifyInquiry(text, lang).silent,
+  );
+  return onceEach(
+    among,
+    unnamed.map(({ lang, text }): Exemplar => ({ lang, label: 'd5', kind: UNNAMED_KIND, text })),
+  );
+}
+
+/** The `candidates` once each (in order, case aside) and none already `among`. */
+function onceEach(among: readonly Exemplar[], candidates: readonly Exemplar[]): Exemplar[] {
   const seen = new Set(among.map(sameText));
-  const exemplars: Exemplar[] = [];
-  for (const { lang, text, d2 } of parseLabelledMessages(data, 'general-dev.json')) {
-    const key = sameText({ lang, text });
-    if (d2 || seen.has(key) || !classifyInquiry(text, lang).silent) continue;
+  return candidates.filter((exemplar) => {
+    const key = sameText(exemplar);
+    if (seen.has(key)) return false;
     seen.add(key);
-    exemplars.push({ lang, label: 'd5', kind: UNNAMED_KIND, text });
-  }
-  return exemplars;
+    return true;
+  });
 }
 
 const personRequestSchema = z.strictObject({
