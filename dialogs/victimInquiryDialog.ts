@@ -45,6 +45,8 @@ interface IntakeState extends InterruptibleState {
    * state saved by a version that offered none.
    */
   offered?: OfferedEntry[];
+  /** Nobody but the writer was named: the yes/no question also asks whether they were affected themself. */
+  aboutTheWriter?: boolean;
 }
 
 /** An FAQ entry the general question may be, shown as its question in the citizen's language. */
@@ -63,6 +65,11 @@ export interface VictimInquiryOptions {
    * yes/no question so that a general question is one choice away, not two turns.
    */
   offered?: OfferedEntry[];
+  /**
+   * With `confirmFirst`: nobody but the writer was named ("coughing since the blast, is that
+   * serious?"), so the question asks whether they were hurt or made ill themself, too.
+   */
+  aboutTheWriter?: boolean;
 }
 
 /** What the router does once the flow ends. */
@@ -108,6 +115,7 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
       warnedUrgent: false,
       correcting: false,
       offered: options.offered ?? [],
+      aboutTheWriter: options.aboutTheWriter ?? false,
     };
     dc.activeDialog!.state = state;
     if (options.confirmFirst) {
@@ -321,11 +329,12 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
   private async askIsD2(dc: DialogContext, state: IntakeState): Promise<void> {
     const choices = [this.t(state, 'd2:yes'), this.t(state, 'd2:no')];
     const offered = state.offered ?? [];
-    if (offered.length === 0) return this.ask(dc, state, 'd2:askIsD2', choices);
+    const question = state.aboutTheWriter ? 'd2:askIsD2OrSelf' : 'd2:askIsD2';
+    if (offered.length === 0) return this.ask(dc, state, question, choices);
     const meta = { kind: 'd2' as const, lang: state.lang, options: offered.map((o) => o.faqId) };
     const questions = offered.map((o) => o.question);
     await dc.context.sendActivity(
-      reply(this.t(state, 'd2:askIsD2OrEntry'), meta, [...choices, ...questions]),
+      reply(this.t(state, `${question}OrEntry`), meta, [...choices, ...questions]),
     );
   }
 

@@ -9,7 +9,7 @@ import { classifyInquiry, type InquiryClassification, type InquiryDecision } fro
  * The rule and its constants, fitted on development data only (triage/exemplars/FIT.md). The
  * stacked rule gives the probability that a message is a victim inquiry; from POSSIBLE_AT the bot
  * asks whether the message is about someone who may be affected, from STRONG_AT it takes it for
- * a victim inquiry at once.
+ * a victim inquiry at once, unless nobody but the writer can be the one affected.
  */
 export const POSSIBLE_AT = 0.3;
 /**
@@ -163,8 +163,11 @@ export class InquiryClassifier {
     const { victim, rule, neighbours } = lexicon.silent ? this.aboutNoOne : this.aboutSomeone;
     const probability = rule.probability(stackFeatures(logit(victim), neighbours.margin(vector), lexicon));
     const possibleAt = lexicon.silent ? POSSIBLE_UNNAMED_AT : POSSIBLE_AT;
-    const decision: InquiryDecision =
-      probability >= STRONG_AT ? 'd2' : probability >= possibleAt ? 'unsure' : 'd5';
+    // Alone, the classifier takes a message for an inquiry at once only when someone else may be
+    // affected: the writer's own symptoms get the yes/no question, beside the entries they may be
+    // asking about (FIT.md, thirteenth session).
+    const strong = probability >= STRONG_AT && !lexicon.aboutTheWriterAlone;
+    const decision: InquiryDecision = strong ? 'd2' : probability >= possibleAt ? 'unsure' : 'd5';
     return { decision, probability, personRequest: sigmoid(logit(this.personRequest)) >= PERSON_REQUEST_AT };
   }
 }

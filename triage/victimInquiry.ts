@@ -21,6 +21,11 @@ export interface InquiryClassification {
    * search, fate, harm, illness, presence or danger; at most the cues of a question.
    */
   silent: boolean;
+  /**
+   * Nobody but the writer can be the one affected: no relative, person or pronoun, no contact
+   * lost, no search. The writer's own symptoms are first what the FAQ's health entry answers.
+   */
+  aboutTheWriterAlone: boolean;
   /** The phrases that counted, for logs and tests: "kin:son", "contact:cant reach", "typo:…". */
   signals: string[];
 }
@@ -196,5 +201,7 @@ export function classifyInquiry(text: string, lang: Lang): InquiryClassification
   ];
   const concerned = concern.personal && concern.harm.length + concern.illness.length > 0;
   const silent = Object.values(evidence).every((matches) => matches.length === 0);
-  return { decision, score, urgent, concerned, silent, signals };
+  const aboutTheWriterAlone =
+    who.referents.length === 0 && concern.contact.length === 0 && concern.search.length === 0;
+  return { decision, score, urgent, concerned, silent, aboutTheWriterAlone, signals };
 }

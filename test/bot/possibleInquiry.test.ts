@@ -20,6 +20,12 @@ const symptoms = demo.faqs.find((f) => f.id === 'symptoms')!;
  */
 const POSSIBLE = 'my neighbour was outside when the smoke came, now her eyes sting, what should she do';
 
+/**
+ * The writer's own symptoms, nobody else named: the model is sure it may be an inquiry (about
+ * 0.86), but only the writer can be the one affected, and the demo's symptoms entry answers it.
+ */
+const OWN_SYMPTOMS = 'since the smoke came I keep coughing and my eyes burn, is that serious';
+
 const meta = (replies: ReceivedActivity[]) => crisisReplyOf(replies[0]!);
 const titles = (replies: ReceivedActivity[]) =>
   (replies.at(-1)!.suggestedActions?.actions ?? []).map((a) => a.title);
@@ -39,6 +45,17 @@ describe('a message triage is unsure about, through the Bot Framework protocol',
     expect(offered.slice(0, 2)).toEqual([d2.yes, d2.no]);
     expect(offered).toContain(symptoms.question.en);
     expect(offered.length).toBe(2 + meta(replies)!.options!.length);
+  });
+
+  it('asks a writer who names nobody else whether they were affected themself, beside the entries', async () => {
+    const replies = await bot.channel.conversation().say(OWN_SYMPTOMS);
+    expect(meta(replies)).toMatchObject({
+      kind: 'd2',
+      lang: 'en',
+      options: expect.arrayContaining(['symptoms']),
+    });
+    expect(replies[0]!.text).toBe(d2.askIsD2OrSelfOrEntry);
+    expect(titles(replies).slice(0, 2)).toEqual([d2.yes, d2.no]);
   });
 
   it('offers no entries when the message may be about someone in danger now', async () => {

@@ -134,6 +134,19 @@ describe('classifyInquiry', () => {
     expect(classifyInquiry(text, lang).silent).toBe(silent);
   });
 
+  it.each<[Lang, string, boolean]>([
+    ['en', 'I keep vomiting since the smoke came, is that serious', true],
+    ['fr', 'je tousse depuis l explosion, c est grave ?', true],
+    ['nl', 'ik heb hoofdpijn sinds de brand, moet ik naar de dokter', true],
+    ['de', 'die Kellertreppe steht unter Wasser, wer pumpt das ab', true],
+    ['fr', 'ma fille tousse depuis l explosion', false],
+    ['nl', 'hij neemt zijn telefoon niet op', false],
+    ['de', 'kein Kontakt seit heute Morgen', false],
+    ['en', 'looking for my flatmate', false],
+  ])('says whether nobody but the writer can be the one affected (%s) %s', (lang, text, alone) => {
+    expect(classifyInquiry(text, lang).aboutTheWriterAlone).toBe(alone);
+  });
+
   it('does not take real words for typos of lexicon words', () => {
     const typos = (text: string, lang: Lang) =>
       classifyInquiry(text, lang).signals.filter((s) => s.startsWith('typo:'));
