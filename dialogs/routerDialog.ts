@@ -94,7 +94,7 @@ export class RouterDialog extends ComponentDialog {
         lang,
         urgent: inquiry.urgent,
         confirmFirst,
-        aboutTheWriter: inquiry.aboutTheWriterAlone,
+        aboutTheWriterAlone: inquiry.aboutTheWriterAlone,
         // A message that may be about someone in danger now gets the yes/no question alone, no list.
         ...(confirmFirst && !inquiry.urgent ? { offered: await this.offered(step, text, queryVector) } : {}),
       };

@@ -46,7 +46,7 @@ interface IntakeState extends InterruptibleState {
    */
   offered?: OfferedEntry[];
   /** Nobody but the writer was named: the yes/no question also asks whether they were affected themself. */
-  aboutTheWriter?: boolean;
+  aboutTheWriterAlone?: boolean;
 }
 
 /** An FAQ entry the general question may be, shown as its question in the citizen's language. */
@@ -69,7 +69,7 @@ export interface VictimInquiryOptions {
    * With `confirmFirst`: nobody but the writer was named ("coughing since the blast, is that
    * serious?"), so the question asks whether they were hurt or made ill themself, too.
    */
-  aboutTheWriter?: boolean;
+  aboutTheWriterAlone?: boolean;
 }
 
 /** What the router does once the flow ends. */
@@ -115,7 +115,7 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
       warnedUrgent: false,
       correcting: false,
       offered: options.offered ?? [],
-      aboutTheWriter: options.aboutTheWriter ?? false,
+      aboutTheWriterAlone: options.aboutTheWriterAlone ?? false,
     };
     dc.activeDialog!.state = state;
     if (options.confirmFirst) {
@@ -329,7 +329,7 @@ export class VictimInquiryDialog extends InterruptibleDialog<IntakeState> {
   private async askIsD2(dc: DialogContext, state: IntakeState): Promise<void> {
     const choices = [this.t(state, 'd2:yes'), this.t(state, 'd2:no')];
     const offered = state.offered ?? [];
-    const question = state.aboutTheWriter ? 'd2:askIsD2OrSelf' : 'd2:askIsD2';
+    const question = state.aboutTheWriterAlone ? 'd2:askIsD2OrSelf' : 'd2:askIsD2';
     if (offered.length === 0) return this.ask(dc, state, question, choices);
     const meta = { kind: 'd2' as const, lang: state.lang, options: offered.map((o) => o.faqId) };
     const questions = offered.map((o) => o.question);
