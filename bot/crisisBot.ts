@@ -30,7 +30,7 @@ import {
   classifyInquiry,
   SemanticTriage,
   isPersonRequest,
-  withSecondOpinion,
+  routeMessage,
   type Exemplar,
   type InquiryClassification,
 } from '../triage';
@@ -223,9 +223,7 @@ export class CrisisBot extends ActivityHandler {
    * The message's vector, once per turn, and what the classifiers make of it. A message
    * that answers a flow (the names and phone numbers of a victim inquiry, a ticket's chat) never
    * goes to the model, nor one the lexicon already takes for D2: no opinion could change its route.
-   * A request for a person, in the lexicon's words or in the person-request classifier's opinion,
-   * keeps the lexicon's reading: "can I talk to someone" is close in meaning to "I cannot reach
-   * someone", and it reaches a person anyway.
+   * How a request for a person weighs against a possible victim inquiry: `routeMessage`.
    */
   private async secondOpinion(
     text: string,
@@ -236,12 +234,10 @@ export class CrisisBot extends ActivityHandler {
     const { embedder } = this.deps;
     const asksInWords = isPersonRequest(text, lang);
     if (!embedder || inFlow || lexicon.decision === 'd2')
-      return { inquiry: lexicon, personRequest: asksInWords };
+      return routeMessage(lexicon, undefined, asksInWords);
     const queryVector = await embedder.embedQuery(text);
     const opinion = queryVector && this.semanticTriage?.opinion(queryVector, lexicon);
-    if (lexicon.decision === 'd5' && (asksInWords || opinion?.personRequest === true))
-      return { inquiry: lexicon, personRequest: true, queryVector };
-    return { inquiry: withSecondOpinion(lexicon, opinion), personRequest: asksInWords, queryVector };
+    return { ...routeMessage(lexicon, opinion, asksInWords), queryVector };
   }
 
   /** Collects the message and the bot's replies; the returned function adds them to `recent` unless the turn was private. */

@@ -13,6 +13,7 @@ import {
   type SearchOutcome,
 } from '../knowledge';
 import type { Embedder, Vector } from '../semantic';
+import type { Lang } from '../knowledge';
 import { sendAnswer, sendClarify, sendGeneratedAnswer } from './answers';
 import { feedbackOf } from './feedback';
 import { HANDOFF_DIALOG, HandoffDialog, type HandoffOptions, type HandoffResult } from './handoffDialog';
@@ -35,6 +36,8 @@ const MAX_OPTIONS = 3;
 
 interface RouteValues {
   question: string;
+  /** The message also asked for a person: if it is no victim inquiry, a person it gets. */
+  personRequest: boolean;
 }
 
 /** A message triage left to the FAQ from the start: the only kind the inbox may keep. */
@@ -88,7 +91,7 @@ export class RouterDialog extends ComponentDialog {
     if (inquiry.decision !== 'd5') {
       data.awaitingFeedbackFor = undefined;
       // Kept only until the flow ends, to answer it if the citizen says it is not about a person.
-      (step.values as RouteValues).question = text;
+      Object.assign(step.values, { question: text, personRequest } satisfies RouteValues);
       const confirmFirst = inquiry.decision !== 'd2';
       const options: VictimInquiryOptions = {
         lang,
@@ -102,11 +105,7 @@ export class RouterDialog extends ComponentDialog {
     }
     if (personRequest) {
       data.awaitingFeedbackFor = undefined;
-      return step.beginDialog(HANDOFF_DIALOG, {
-        lang,
-        queue: 'd5',
-        reason: 'person-request',
-      } satisfies HandoffOptions);
+      return step.beginDialog(HANDOFF_DIALOG, personHandoff(lang));
     }
 
     if (data.awaitingFeedbackFor) {
@@ -151,12 +150,13 @@ export class RouterDialog extends ComponentDialog {
       }
       if (result.outcome === 'notD2') {
         if (result.anotherMessage) return step.replaceDialog(ROUTE);
-        const { question } = step.values as RouteValues;
+        const { question, personRequest } = step.values as RouteValues;
         if (result.chosen && crisis.retriever.getFaq(result.chosen, lang)) {
           data.clarifyStreak = 0;
           await sendAnswer(step.context, this.translate, crisis, data, result.chosen, lang);
           return step.endDialog();
         }
+        if (personRequest) return step.beginDialog(HANDOFF_DIALOG, personHandoff(lang));
         // The citizen said the message is not about a person: it is a general question after all.
         const vector = await this.embedder?.embedQuery(question);
         return this.answer(step, crisis.retriever.search(question, lang, vector));
@@ -257,6 +257,11 @@ export class RouterDialog extends ComponentDialog {
  * The entries a clarification offers: a choice, never a single option. The word search can find
  * one plausible entry alone; the next ones it matched at all complete the choice.
  */
+/** A citizen who asked for a person goes to the operators' queue. */
+function personHandoff(lang: Lang): HandoffOptions {
+  return { lang, queue: 'd5', reason: 'person-request' };
+}
+
 function clarifyOptions(result: SearchOutcome): string[] {
   const plausible = result.candidates.map((c) => c.faqId);
   if (plausible.length !== 1) return plausible;

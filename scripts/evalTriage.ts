@@ -5,7 +5,10 @@
  * semantic second opinion. FILE is a triage set (`{ "fr": { "d2": [...], "d5": [...] }, ... }`, as
  * triage/exemplars/sets/d2-dev.json), a question file (`{ "cases": [{ "text", "lang", "expect": { "kind" },
  * "trap"? }] }`: D2 cases, traps, and answerable questions as general ones), or a list of labelled
- * messages (`[{ "text", "lang", "d2": true | false }]`).
+ * messages (`[{ "text", "lang", "d2": true | false }]`). Requests for a person (a question file's
+ * handoff cases, or a set `{ "fr": { "request": [...], "other": [...] }, ... }` of requests and
+ * messages close to them) are measured as the bot routes them: handed to a person at once, or
+ * after one "no" to the victim-inquiry question.
  * The model is the one the bot would ask (EMBEDDINGS_URL, or the embedded model, started if none
  * answers); with EMBEDDINGS=off the lexicon is measured alone. `--sweep` adds, over all files
  * together, what each probability threshold of the classifier would give: how its constants were
@@ -22,6 +25,8 @@ import { scriptEmbedder } from './scriptEmbedder';
 import { loadTemplates, templatesDir } from '../knowledge';
 import {
   classifyInquiry,
+  isPersonRequest,
+  routeMessage,
   SemanticTriage,
   trainingExemplars,
   parseLabelledMessages,
@@ -29,6 +34,7 @@ import {
   type InquiryClassification,
   type InquiryDecision,
   type LabelledMessage,
+  type MessageRoute,
 } from '../triage';
 
 const LANGS: Lang[] = ['fr', 'nl', 'de', 'en'];
@@ -43,6 +49,8 @@ function readCases(file: string): LabelledMessage[] {
 interface Judged extends LabelledMessage {
   lexicon: InquiryDecision;
   combined: InquiryDecision;
+  /** How the bot routes it, a request for a person included. */
+  route: MessageRoute;
   /** The second opinion's probability of a victim inquiry; undefined without a model. */
   probability?: number;
   /** The lexicon's whole reading, for the sweep to decide again as the bot does. */
@@ -51,7 +59,8 @@ interface Judged extends LabelledMessage {
 
 const pct = (n: number, of: number) => (of === 0 ? '   -  ' : `${((100 * n) / of).toFixed(1)}%`.padStart(6));
 
-function row(label: string, cases: Judged[], semantic: boolean): string {
+function row(label: string, all: Judged[], semantic: boolean): string {
+  const cases = all.filter((c) => c.personRequest === undefined);
   const d2 = cases.filter((c) => c.d2);
   const traps = cases.filter((c) => !c.d2 && !c.general);
   const general = cases.filter((c) => c.general);
@@ -62,7 +71,32 @@ function row(label: string, cases: Judged[], semantic: boolean): string {
       ? `  general kept ${pct(general.length - routed(general, key), general.length)}`
       : '');
   const counts = `D2 ${String(d2.length).padStart(4)}  traps ${String(traps.length).padStart(4)}${general.length > 0 ? `  general ${String(general.length).padStart(4)}` : ''}`;
-  return `  ${label.padEnd(4)} ${counts}   lexicon: ${figures('lexicon')}${semantic ? `   combined: ${figures('combined')}` : ''}`;
+  const triage =
+    cases.length > 0
+      ? `   lexicon: ${figures('lexicon')}${semantic ? `   combined: ${figures('combined')}` : ''}`
+      : '';
+  return `  ${label.padEnd(4)} ${counts}${triage}${personRow(all)}`;
+}
+
+/**
+ * Requests for a person handed to one at the first reply, and after one "no" to the yes/no
+ * question the bot asks first when the message may be a victim inquiry; and the messages close
+ * to requests that were handed to a person.
+ */
+function personRow(cases: Judged[]): string {
+  const requests = cases.filter((c) => c.personRequest === true);
+  const others = cases.filter((c) => c.personRequest === false);
+  if (requests.length === 0 && others.length === 0) return '';
+  const atOnce = (c: Judged) => c.route.personRequest && c.route.inquiry.decision === 'd5';
+  const afterNo = (c: Judged) => c.route.personRequest && c.route.inquiry.decision !== 'd2';
+  const count = (list: Judged[], test: (c: Judged) => boolean) => list.filter(test).length;
+  return (
+    `   person requests ${String(requests.length).padStart(3)}: to a person ${pct(count(requests, atOnce), requests.length)}` +
+    `, after one "no" ${pct(count(requests, afterNo), requests.length)}` +
+    (others.length > 0
+      ? `   others ${others.length}: to a person ${pct(count(others, atOnce), others.length)}`
+      : '')
+  );
 }
 
 function report(file: string, cases: Judged[], semantic: boolean): void {
@@ -80,7 +114,8 @@ function report(file: string, cases: Judged[], semantic: boolean): void {
  * What each threshold on the second opinion's probability would give over all cases, alone and
  * as the bot decides (the lexicon's D2 and urgent doubts stand).
  */
-function sweep(cases: Judged[]): void {
+function sweep(all: Judged[]): void {
+  const cases = all.filter((c) => c.personRequest === undefined);
   const d2 = cases.filter((c) => c.d2);
   const traps = cases.filter((c) => !c.d2);
   console.log(
@@ -145,6 +180,7 @@ async function main(): Promise<number> {
           ...c,
           lexicon: lexicon.decision,
           combined,
+          route: routeMessage(lexicon, opinion, isPersonRequest(c.text, c.lang)),
           probability: opinion?.probability,
           reading: lexicon,
         });

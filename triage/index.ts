@@ -14,5 +14,11 @@ export {
   type Exemplar,
 } from './exemplars';
 export { parseLabelledMessages, type LabelledMessage } from './labelledMessages';
-export { withSecondOpinion, InquiryClassifier, type SemanticOpinion } from './inquiryClassifier';
+export {
+  withSecondOpinion,
+  routeMessage,
+  InquiryClassifier,
+  type MessageRoute,
+  type SemanticOpinion,
+} from './inquiryClassifier';
 export { SemanticTriage, type SemanticTriageOptions } from './semanticTriage';

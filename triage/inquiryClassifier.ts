@@ -241,3 +241,29 @@ export function withSecondOpinion(
   const decision = kept ? lexicon.decision : opinion.decision;
   return { ...lexicon, decision, signals: [...lexicon.signals, signal] };
 }
+
+/** How a message is routed: its victim-inquiry decision, and whether it asked for a person. */
+export interface MessageRoute {
+  inquiry: InquiryClassification;
+  personRequest: boolean;
+}
+
+/**
+ * A request for a person (in the lexicon's words, or in the person-request classifier's opinion)
+ * keeps the lexicon's reading, since "can I talk to someone" is close in meaning to "I cannot
+ * reach someone" and it reaches a person anyway, unless it names a relative and the second
+ * opinion is sure of a victim inquiry: "can someone contact me, my husband was at the station"
+ * is for the D2 staff. Otherwise the request stands for after the yes/no question, should the
+ * citizen say no.
+ */
+export function routeMessage(
+  lexicon: InquiryClassification,
+  opinion: SemanticOpinion | undefined,
+  asksInWords: boolean,
+): MessageRoute {
+  const personRequest = asksInWords || opinion?.personRequest === true;
+  const surelyAnInquiry = lexicon.namesARelative && opinion?.decision === 'd2';
+  if (lexicon.decision === 'd5' && personRequest && !surelyAnInquiry)
+    return { inquiry: lexicon, personRequest };
+  return { inquiry: withSecondOpinion(lexicon, opinion), personRequest };
+}

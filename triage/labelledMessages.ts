@@ -8,6 +8,8 @@ export interface LabelledMessage {
   d2: boolean;
   /** An answerable question of a question file: neither a victim inquiry nor a trap. */
   general?: boolean;
+  /** Set in person-request sets: a request for a person (true) or a message close to one (false). */
+  personRequest?: boolean;
 }
 
 const lang = z.enum(['fr', 'nl', 'de', 'en']);
@@ -26,13 +28,21 @@ const questionFile = z.object({
     z.object({ text, lang, expect: z.object({ kind: z.string() }), trap: z.boolean().optional() }),
   ),
 });
+/** `{ "fr": { "request": [...], "other": [...] }, ... }`: requests for a person and messages close to them. */
+const personRequests = z.object({
+  about: z.string().optional(),
+  fr: z.object({ request: z.array(text), other: z.array(text) }).optional(),
+  nl: z.object({ request: z.array(text), other: z.array(text) }).optional(),
+  de: z.object({ request: z.array(text), other: z.array(text) }).optional(),
+  en: z.object({ request: z.array(text), other: z.array(text) }).optional(),
+});
 /** A plain list: `[{ "text", "lang", "d2": true | false }]`. */
 const list = z.array(z.object({ text, lang, d2: z.boolean() }));
 
 /**
- * The labelled messages of a file in any of the three shapes; a file of none of them is an error
- * naming it. From a question file: its D2 cases, its traps (general questions about people) and
- * its other answerable questions (`general`).
+ * The labelled messages of a file in any of the four shapes; a file of none of them is an error
+ * naming it. From a question file: its D2 cases, its traps (general questions about people), its
+ * other answerable questions (`general`) and its requests for a person.
  */
 export function parseLabelledMessages(data: unknown, name: string): LabelledMessage[] {
   const asList = list.safeParse(data);
@@ -40,18 +50,26 @@ export function parseLabelledMessages(data: unknown, name: string): LabelledMess
   const asQuestions = questionFile.safeParse(data);
   if (asQuestions.success)
     return asQuestions.data.cases
-      .filter((c) => c.expect.kind === 'd2' || c.trap === true || c.expect.kind === 'answer')
+      .filter((c) => ['d2', 'answer', 'handoff'].includes(c.expect.kind) || c.trap === true)
       .map((c) => ({
         lang: c.lang,
         text: c.text,
         d2: c.expect.kind === 'd2',
         general: c.expect.kind === 'answer' && c.trap !== true,
+        ...(c.expect.kind === 'handoff' ? { personRequest: true } : {}),
       }));
+  const asRequests = personRequests.safeParse(data);
+  const requestLangs = asRequests.success ? lang.options.filter((l) => asRequests.data[l]) : [];
+  if (requestLangs.length > 0)
+    return requestLangs.flatMap((l) => [
+      ...asRequests.data![l]!.request.map((t) => ({ lang: l, text: t, d2: false, personRequest: true })),
+      ...asRequests.data![l]!.other.map((t) => ({ lang: l, text: t, d2: false, personRequest: false })),
+    ]);
   const asLanguages = byLanguage.safeParse(data);
   const langs = asLanguages.success ? lang.options.filter((l) => asLanguages.data[l]) : [];
   if (!asLanguages.success || langs.length === 0)
     throw new Error(
-      `${name}: not a labelled set: expected a list of { text, lang, d2 }, a question file ({ cases }), or { fr: { d2, d5 }, ... }`,
+      `${name}: not a labelled set: expected a list of { text, lang, d2 }, a question file ({ cases }), { fr: { d2, d5 }, ... } or { fr: { request, other }, ... }`,
     );
   return langs.flatMap((l) => {
     const set = asLanguages.data[l]!;

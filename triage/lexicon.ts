@@ -57,6 +57,8 @@ export const LISTS = [
   'personRequestVerb',
   /** complete requests: "human please", "pas un robot" */
   'personRequest',
+  /** the bot itself: robot, chatbot, computer (with someone named, turning from it to a person) */
+  'personRequestMachine',
 ] as const;
 export type ListName = (typeof LISTS)[number];
 

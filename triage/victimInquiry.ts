@@ -26,6 +26,11 @@ export interface InquiryClassification {
    * lost, no search. The writer's own symptoms are first what the FAQ's health entry answers.
    */
   aboutTheWriterAlone: boolean;
+  /**
+   * A relative or someone the writer is tied to, or a pronoun for someone: more than the person
+   * words ("someone", "an employee") a request for a person names too.
+   */
+  namesARelative: boolean;
   /** The phrases that counted, for logs and tests: "kin:son", "contact:cant reach", "typo:…". */
   signals: string[];
 }
@@ -85,6 +90,8 @@ const ATTACHED = 2;
 interface Who {
   weight: number;
   referents: Match[];
+  /** Kin or pronouns among the referents. */
+  relatives: Match[];
   /** Animals but no person: "missing" or "trapped" is the pets FAQ, and pronouns are the animal's. */
   onlyAnimals: boolean;
 }
@@ -103,6 +110,7 @@ function whoOf(a: Analysis): Who {
   return {
     weight: Math.max(0, ...weights),
     referents: [...kin, ...persons, ...pronouns],
+    relatives: [...kin, ...pronouns],
     onlyAnimals: a.has('animal') && kin.length === 0 && persons.length === 0,
   };
 }
@@ -203,5 +211,6 @@ export function classifyInquiry(text: string, lang: Lang): InquiryClassification
   const silent = Object.values(evidence).every((matches) => matches.length === 0);
   const aboutTheWriterAlone =
     who.referents.length === 0 && concern.contact.length === 0 && concern.search.length === 0;
-  return { decision, score, urgent, concerned, silent, aboutTheWriterAlone, signals };
+  const namesARelative = !who.onlyAnimals && who.relatives.length > 0;
+  return { decision, score, urgent, concerned, silent, aboutTheWriterAlone, namesARelative, signals };
 }

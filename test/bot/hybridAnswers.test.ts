@@ -1,4 +1,6 @@
+import type { Lang } from '../../knowledge';
 import { PassageVectorsModel } from '../../models';
+import { isPersonRequest } from '../../triage';
 import { useTestBot } from '../helpers/bot';
 import { crisisReplyOf } from '../helpers/testChannel';
 
@@ -53,16 +55,27 @@ describe('understanding what citizens mean, over the Bot Framework protocol', ()
     ['fr', 'je voudrais parler à quelqu’un de chez vous'],
     ['nl', 'kan ik iemand aan de lijn krijgen'],
     ['de', 'ich möchte mit einem Mitarbeiter sprechen'],
+    ['de', 'kein Roboter bitte, ich brauche jemanden am Telefon'],
   ])('hands a %s request for a person to an operator: %s', async (_lang, text) => {
     const replies = await bot.channel.conversation().say(text);
     expect(crisisReplyOf(replies[0]!)?.kind).toBe('handoff');
   });
 
+  // The lexicon reads no inquiry in it, the second opinion is sure of one, and a relative is named.
+  it('takes a request for a person about a relative who may be a victim to the victim-inquiry intake', async () => {
+    const text = 'i need to speak to a person, my brother worked at the depot that blew up';
+    expect(isPersonRequest(text, 'en')).toBe(true);
+    const replies = await bot.channel.conversation().say(text);
+    expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'd2', lang: 'en' });
+  });
+
   // Words no list of the lexicon holds: the person-request classifier hears the request.
-  it.each([
-    ['en', 'is there a human being I could discuss this with'],
-    ['de', 'ich will das lieber mit jemandem vom amt besprechen'],
-  ])('hands a %s request for a person in words of its own to an operator: %s', async (_lang, text) => {
+  it.each<[Lang, string]>([
+    ['en', 'id rather go over this with somebody in person'],
+    ['de', 'das möchte ich lieber persönlich mit jemandem klären'],
+    ['fr', 'je préfère régler ça de vive voix avec quelqu un'],
+  ])('hands a %s request for a person in words of its own to an operator: %s', async (lang, text) => {
+    expect(isPersonRequest(text, lang)).toBe(false);
     const replies = await bot.channel.conversation().say(text);
     expect(crisisReplyOf(replies[0]!)?.kind).toBe('handoff');
   });

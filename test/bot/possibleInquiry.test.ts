@@ -83,6 +83,19 @@ describe('a message triage is unsure about, through the Bot Framework protocol',
     expect(meta(await conversation.say(d2.no!))).toMatchObject({ kind: 'answer', faqId: 'symptoms' });
   });
 
+  it('hands the citizen to an operator after "no" when the message also asked for a person', async () => {
+    const conversation = bot.channel.conversation();
+    // A son at the school beside the plant: perhaps an inquiry; and a request for a person.
+    const asked = await conversation.say(
+      'je voudrais parler a quelqu un au sujet de mon fils qui est a l ecole pres de l usine',
+    );
+    expect(meta(asked)).toMatchObject({ kind: 'd2', lang: 'fr' });
+    const fr = JSON.parse(
+      fs.readFileSync(path.resolve(__dirname, '../../locales/fr/d2.json'), 'utf8'),
+    ) as Record<string, string>;
+    expect(meta(await conversation.say(fr.no!))).toMatchObject({ kind: 'handoff', lang: 'fr' });
+  });
+
   it('starts the intake when the citizen says yes', async () => {
     const conversation = bot.channel.conversation();
     await conversation.say(POSSIBLE);

@@ -19,7 +19,7 @@ describe('parseLabelledMessages', () => {
     ]);
   });
 
-  it("reads a question file's victim inquiries, traps and general questions, and nothing else", () => {
+  it("reads a question file's victim inquiries, traps, general questions and requests for a person, and nothing else", () => {
     const cases = [
       { text: 'ma fille ne répond plus', lang: 'fr', expect: { kind: 'd2' } },
       {
@@ -30,11 +30,25 @@ describe('parseLabelledMessages', () => {
       },
       { text: "l'eau est potable ?", lang: 'fr', expect: { kind: 'answer', faqId: 'b' } },
       { text: 'je veux parler à quelqu’un', lang: 'fr', expect: { kind: 'handoff' } },
+      { text: 'quel temps fera-t-il à Paris', lang: 'fr', expect: { kind: 'not-answer' } },
     ];
     expect(parseLabelledMessages({ cases }, 'f')).toEqual([
       { lang: 'fr', text: 'ma fille ne répond plus', d2: true, general: false },
       { lang: 'fr', text: 'ma mère peut-elle encore recevoir des visites', d2: false, general: false },
       { lang: 'fr', text: "l'eau est potable ?", d2: false, general: true },
+      { lang: 'fr', text: 'je veux parler à quelqu’un', d2: false, general: false, personRequest: true },
+    ]);
+  });
+
+  it('reads a set of requests for a person and messages close to them', () => {
+    expect(
+      parseLabelledMessages(
+        { de: { request: ['Mensch bitte'], other: ['wen rufe ich wegen Sandsäcken an'] } },
+        'f',
+      ),
+    ).toEqual([
+      { lang: 'de', text: 'Mensch bitte', d2: false, personRequest: true },
+      { lang: 'de', text: 'wen rufe ich wegen Sandsäcken an', d2: false, personRequest: false },
     ]);
   });
 

@@ -371,6 +371,18 @@ describe('isPersonRequest', () => {
     // Writing to a person, being put through to one.
     ['de', 'gibt es einen Menschen, dem ich schreiben kann?'],
     ['en', 'please put me through to an operator'],
+    // Turning from the bot to a person; colleagues and staff; phoning; SMS spellings.
+    ['en', 'enough of this robot, is anybody from the council reading'],
+    ['fr', 'marre de ce robot, qqn de la commune svp'],
+    ['nl', 'ik wil geen robot maar iemand van de gemeente'],
+    ['de', 'kein roboter bitte, jemand echtes'],
+    ['en', 'could a staff member phone me this evening'],
+    ['fr', 'est-ce qu un collegue peut me telephoner demain'],
+    ['nl', 'kan een collega van u mij vandaag nog contacteren'],
+    ['de', 'kann mich ein kollege von ihnen heute noch anrufen'],
+    ['fr', 'y a moyen d avoir quelqu un au bout du fil'],
+    ['en', 'human plz'],
+    ['de', 'Vermittlung'],
   ])('recognises (%s) %s', (lang, text) => {
     expect(isPersonRequest(text, lang)).toBe(true);
   });
@@ -385,6 +397,11 @@ describe('isPersonRequest', () => {
     ['en', 'my son'],
     ['de', 'meine Tochter will mir schreiben, geht das Netz wieder?'],
     ['en', 'can you put through the road closures on the website?'],
+    ['en', 'the washing machine is broken since the flood, can anyone repair it'],
+    ['fr', 'qqn peut passer chercher mon chat ?'],
+    ['nl', 'mijn collega vraagt of de trein morgen rijdt'],
+    ['de', 'mein Kollege fragt, ob die Schule morgen offen ist'],
+    ['en', 'thanks to the staff at the sports hall, they were great'],
   ])('does not take other messages for person requests (%s) %s', (lang, text) => {
     expect(isPersonRequest(text, lang)).toBe(false);
   });
