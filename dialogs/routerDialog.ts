@@ -10,10 +10,10 @@ import {
   groundingCandidates,
   type GroundedAnswers,
   type GroundedOutcome,
+  type Lang,
   type SearchOutcome,
 } from '../knowledge';
 import type { Embedder, Vector } from '../semantic';
-import type { Lang } from '../knowledge';
 import { sendAnswer, sendClarify, sendGeneratedAnswer } from './answers';
 import { feedbackOf } from './feedback';
 import { HANDOFF_DIALOG, HandoffDialog, type HandoffOptions, type HandoffResult } from './handoffDialog';
@@ -253,15 +253,15 @@ export class RouterDialog extends ComponentDialog {
   }
 }
 
-/**
- * The entries a clarification offers: a choice, never a single option. The word search can find
- * one plausible entry alone; the next ones it matched at all complete the choice.
- */
 /** A citizen who asked for a person goes to the operators' queue. */
 function personHandoff(lang: Lang): HandoffOptions {
   return { lang, queue: 'd5', reason: 'person-request' };
 }
 
+/**
+ * The entries a clarification offers: a choice, never a single option. The word search can find
+ * one plausible entry alone; the next ones it matched at all complete the choice.
+ */
 function clarifyOptions(result: SearchOutcome): string[] {
   const plausible = result.candidates.map((c) => c.faqId);
   if (plausible.length !== 1) return plausible;
