@@ -14,14 +14,18 @@ export interface LabelledMessage {
 
 const lang = z.enum(['fr', 'nl', 'de', 'en']);
 const text = z.string().trim().min(1);
+/** `{ "about"?, "fr"?: set, "nl"?: set, "de"?: set, "en"?: set }`: a set of messages per language. */
+function perLanguage<Set extends z.ZodType>(set: Set) {
+  return z.object({
+    about: z.string().optional(),
+    fr: set.optional(),
+    nl: set.optional(),
+    de: set.optional(),
+    en: set.optional(),
+  });
+}
 /** `{ "fr": { "d2": [...], "d5": [...] }, ... }`, as triage/exemplars/sets/d2-dev.json. */
-const byLanguage = z.object({
-  about: z.string().optional(),
-  fr: z.object({ d2: z.array(text), d5: z.array(text) }).optional(),
-  nl: z.object({ d2: z.array(text), d5: z.array(text) }).optional(),
-  de: z.object({ d2: z.array(text), d5: z.array(text) }).optional(),
-  en: z.object({ d2: z.array(text), d5: z.array(text) }).optional(),
-});
+const byLanguage = perLanguage(z.object({ d2: z.array(text), d5: z.array(text) }));
 /** A question file (`npm run eval`'s shape): D2 cases, traps, and answerable questions. */
 const questionFile = z.object({
   cases: z.array(
@@ -29,13 +33,7 @@ const questionFile = z.object({
   ),
 });
 /** `{ "fr": { "request": [...], "other": [...] }, ... }`: requests for a person and messages close to them. */
-const personRequests = z.object({
-  about: z.string().optional(),
-  fr: z.object({ request: z.array(text), other: z.array(text) }).optional(),
-  nl: z.object({ request: z.array(text), other: z.array(text) }).optional(),
-  de: z.object({ request: z.array(text), other: z.array(text) }).optional(),
-  en: z.object({ request: z.array(text), other: z.array(text) }).optional(),
-});
+const personRequests = perLanguage(z.object({ request: z.array(text), other: z.array(text) }));
 /** A plain list: `[{ "text", "lang", "d2": true | false }]`. */
 const list = z.array(z.object({ text, lang, d2: z.boolean() }));
 
