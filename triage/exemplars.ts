@@ -130,10 +130,12 @@ export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[
   return onceEach(
     among,
     Object.entries(sets).flatMap(([name, data]) =>
-      parseLabelledMessages(data, name)
-        // Requests for a person are the person-request classifier's data (person-requests.json).
-        .filter((m) => m.personRequest === undefined)
-        .map(({ lang, text, d2 }): Exemplar => ({ lang, label: d2 ? 'd2' : 'd5', kind: 'labelled', text })),
+      parseLabelledMessages(data, name).map(({ lang, text, d2 }): Exemplar => ({
+        lang,
+        label: d2 ? 'd2' : 'd5',
+        kind: 'labelled',
+        text,
+      })),
     ),
   );
 }

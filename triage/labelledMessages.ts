@@ -15,7 +15,7 @@ export interface LabelledMessage {
 const lang = z.enum(['fr', 'nl', 'de', 'en']);
 const text = z.string().trim().min(1);
 /** `{ "about"?, "fr"?: set, "nl"?: set, "de"?: set, "en"?: set }`: a set of messages per language. */
-function perLanguage<Set extends z.ZodType>(set: Set) {
+function perLang<Set extends z.ZodType>(set: Set) {
   return z.object({
     about: z.string().optional(),
     fr: set.optional(),
@@ -25,7 +25,7 @@ function perLanguage<Set extends z.ZodType>(set: Set) {
   });
 }
 /** `{ "fr": { "d2": [...], "d5": [...] }, ... }`, as triage/exemplars/sets/d2-dev.json. */
-const byLanguage = perLanguage(z.object({ d2: z.array(text), d5: z.array(text) }));
+const byLang = perLang(z.object({ d2: z.array(text), d5: z.array(text) }));
 /** A question file (`npm run eval`'s shape): D2 cases, traps, and answerable questions. */
 const questionFile = z.object({
   cases: z.array(
@@ -33,7 +33,7 @@ const questionFile = z.object({
   ),
 });
 /** `{ "fr": { "request": [...], "other": [...] }, ... }`: requests for a person and messages close to them. */
-const personRequests = perLanguage(z.object({ request: z.array(text), other: z.array(text) }));
+const personRequests = perLang(z.object({ request: z.array(text), other: z.array(text) }));
 /** A plain list: `[{ "text", "lang", "d2": true | false }]`. */
 const list = z.array(z.object({ text, lang, d2: z.boolean() }));
 
@@ -57,23 +57,33 @@ export function parseLabelledMessages(data: unknown, name: string): LabelledMess
         ...(c.expect.kind === 'handoff' ? { personRequest: true } : {}),
       }));
   const asRequests = personRequests.safeParse(data);
-  const requestLangs = asRequests.success ? lang.options.filter((l) => asRequests.data[l]) : [];
-  if (requestLangs.length > 0)
-    return requestLangs.flatMap((l) => [
-      ...asRequests.data![l]!.request.map((t) => ({ lang: l, text: t, d2: false, personRequest: true })),
-      ...asRequests.data![l]!.other.map((t) => ({ lang: l, text: t, d2: false, personRequest: false })),
+  if (asRequests.success && hasLang(asRequests.data))
+    return eachLang(asRequests.data, (set, l) => [
+      ...set.request.map((t) => ({ lang: l, text: t, d2: false, personRequest: true })),
+      ...set.other.map((t) => ({ lang: l, text: t, d2: false, personRequest: false })),
     ]);
-  const asLanguages = byLanguage.safeParse(data);
-  const langs = asLanguages.success ? lang.options.filter((l) => asLanguages.data[l]) : [];
-  if (!asLanguages.success || langs.length === 0)
+  const asLangs = byLang.safeParse(data);
+  if (!asLangs.success || !hasLang(asLangs.data))
     throw new Error(
       `${name}: not a labelled set: expected a list of { text, lang, d2 }, a question file ({ cases }), { fr: { d2, d5 }, ... } or { fr: { request, other }, ... }`,
     );
-  return langs.flatMap((l) => {
-    const set = asLanguages.data[l]!;
-    return [
-      ...set.d2.map((t) => ({ lang: l, text: t, d2: true })),
-      ...set.d5.map((t) => ({ lang: l, text: t, d2: false })),
-    ];
+  return eachLang(asLangs.data, (set, l) => [
+    ...set.d2.map((t) => ({ lang: l, text: t, d2: true })),
+    ...set.d5.map((t) => ({ lang: l, text: t, d2: false })),
+  ]);
+}
+
+function hasLang(sets: Partial<Record<Lang, unknown>>): boolean {
+  return lang.options.some((l) => sets[l] !== undefined);
+}
+
+/** The messages of a per-language file, language by language. */
+function eachLang<Set>(
+  sets: Partial<Record<Lang, Set>>,
+  messages: (set: Set, l: Lang) => LabelledMessage[],
+): LabelledMessage[] {
+  return lang.options.flatMap((l) => {
+    const set = sets[l];
+    return set === undefined ? [] : messages(set, l);
   });
 }
