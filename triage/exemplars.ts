@@ -18,6 +18,11 @@ import d2Dev6 from './exemplars/sets/d2-dev6.json';
 import d2Dev7 from './exemplars/sets/d2-dev7.json';
 import d2Dev8 from './exemplars/sets/d2-dev8.json';
 import d2Dev9 from './exemplars/sets/d2-dev9.json';
+import d2Dev10 from './exemplars/sets/d2-dev10.json';
+import d2Dev11 from './exemplars/sets/d2-dev11.json';
+import d2Dev12 from './exemplars/sets/d2-dev12.json';
+import d2Dev13 from './exemplars/sets/d2-dev13.json';
+import d2Dev14 from './exemplars/sets/d2-dev14.json';
 import d2Validation1 from './exemplars/sets/d2-validation1.json';
 import d2Validation2 from './exemplars/sets/d2-validation2.json';
 import d2Validation3 from './exemplars/sets/d2-validation3.json';
@@ -126,6 +131,12 @@ export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[
     d2Validation7,
     // After the validation sets: the order the classifier was measured with (its folds follow it).
     d2Dev9,
+    // Rounds 17-21's held-out D2 sets (fifteenth session).
+    d2Dev10,
+    d2Dev11,
+    d2Dev12,
+    d2Dev13,
+    d2Dev14,
   };
   return onceEach(
     among,

@@ -11,7 +11,7 @@ import { classifyInquiry, type InquiryClassification, type InquiryDecision } fro
  * asks whether the message is about someone who may be affected, from STRONG_AT it takes it for
  * a victim inquiry at once, unless nobody but the writer can be the one affected.
  */
-export const POSSIBLE_AT = 0.3;
+export const POSSIBLE_AT = 0.25;
 /**
  * The same for a message the lexicon finds nobody in, read by the classifier that also learnt the
  * general questions nobody is named in: the writer's own symptoms in other words ("ringing in the
