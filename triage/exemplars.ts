@@ -131,7 +131,7 @@ export function labelledSetExemplars(among: readonly Exemplar[] = []): Exemplar[
     d2Validation7,
     // After the validation sets: the order the classifier was measured with (its folds follow it).
     d2Dev9,
-    // Rounds 17-21's held-out D2 sets (fifteenth session).
+    // Rounds 17-21's sets last, as the classifier was measured with them (FIT.md, fifteenth session).
     d2Dev10,
     d2Dev11,
     d2Dev12,
