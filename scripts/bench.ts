@@ -153,6 +153,8 @@ interface Result {
   name: string;
   messages: number;
   failed: number;
+  /** How many failed with each HTTP status (0: the connection failed before an answer). */
+  failedBy: Map<number, number>;
   seconds: number;
   latencies: number[];
 }
@@ -277,6 +279,7 @@ function postActivity(
 async function drive(name: string, botUrl: string, serviceUrl: string, round: Round): Promise<Result> {
   const latencies: number[] = [];
   let failed = 0;
+  const failedBy = new Map<number, number>();
   const conversation = async (n: number) => {
     const conversationId = `bench-${name}-${n}-${randomUUID()}`;
     for (let i = 0; i < round.messages; i++) {
@@ -284,7 +287,10 @@ async function drive(name: string, botUrl: string, serviceUrl: string, round: Ro
       const started = performance.now();
       const status = await postActivity(botUrl, serviceUrl, conversationId, n, round.text(n, i));
       latencies.push(performance.now() - started);
-      if (status < 200 || status >= 300) failed++;
+      if (status < 200 || status >= 300) {
+        failed++;
+        failedBy.set(status, (failedBy.get(status) ?? 0) + 1);
+      }
     }
   };
   const started = performance.now();
@@ -294,6 +300,7 @@ async function drive(name: string, botUrl: string, serviceUrl: string, round: Ro
     name,
     messages: round.conversations * round.messages,
     failed,
+    failedBy,
     seconds,
     latencies: latencies.sort((a, b) => a - b),
   };
@@ -302,7 +309,11 @@ async function drive(name: string, botUrl: string, serviceUrl: string, round: Ro
 function row(r: Result): string {
   const rate = r.messages / r.seconds;
   const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(r.latencies, p).toFixed(1));
-  return `${r.name.padEnd(10)} ${String(r.messages).padStart(6)} msgs  ${String(r.failed).padStart(4)} failed  ${rate.toFixed(0).padStart(6)} msg/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms`;
+  const statuses = [...r.failedBy].map(
+    ([status, n]) => `${n} x ${status === 0 ? 'no answer' : `HTTP ${status}`}`,
+  );
+  const why = statuses.length > 0 ? `  (failed: ${statuses.join(', ')})` : '';
+  return `${r.name.padEnd(10)} ${String(r.messages).padStart(6)} msgs  ${String(r.failed).padStart(4)} failed  ${rate.toFixed(0).padStart(6)} msg/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms${why}`;
 }
 
 async function main(): Promise<void> {
