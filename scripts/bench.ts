@@ -278,7 +278,6 @@ function postActivity(
 
 async function drive(name: string, botUrl: string, serviceUrl: string, round: Round): Promise<Result> {
   const latencies: number[] = [];
-  let failed = 0;
   const failedBy = new Map<number, number>();
   const conversation = async (n: number) => {
     const conversationId = `bench-${name}-${n}-${randomUUID()}`;
@@ -287,10 +286,7 @@ async function drive(name: string, botUrl: string, serviceUrl: string, round: Ro
       const started = performance.now();
       const status = await postActivity(botUrl, serviceUrl, conversationId, n, round.text(n, i));
       latencies.push(performance.now() - started);
-      if (status < 200 || status >= 300) {
-        failed++;
-        failedBy.set(status, (failedBy.get(status) ?? 0) + 1);
-      }
+      if (status < 200 || status >= 300) failedBy.set(status, (failedBy.get(status) ?? 0) + 1);
     }
   };
   const started = performance.now();
@@ -299,7 +295,7 @@ async function drive(name: string, botUrl: string, serviceUrl: string, round: Ro
   return {
     name,
     messages: round.conversations * round.messages,
-    failed,
+    failed: [...failedBy.values()].reduce((sum, n) => sum + n, 0),
     failedBy,
     seconds,
     latencies: latencies.sort((a, b) => a - b),
