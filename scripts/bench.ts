@@ -152,7 +152,6 @@ async function startProcess(
 interface Result {
   name: string;
   messages: number;
-  failed: number;
   /** How many failed with each HTTP status (0: the connection failed before an answer). */
   failedBy: Map<number, number>;
   seconds: number;
@@ -295,11 +294,14 @@ async function drive(name: string, botUrl: string, serviceUrl: string, round: Ro
   return {
     name,
     messages: round.conversations * round.messages,
-    failed: [...failedBy.values()].reduce((sum, n) => sum + n, 0),
     failedBy,
     seconds,
     latencies: latencies.sort((a, b) => a - b),
   };
+}
+
+function failed(r: Result): number {
+  return [...r.failedBy.values()].reduce((sum, n) => sum + n, 0);
 }
 
 function row(r: Result): string {
@@ -309,7 +311,7 @@ function row(r: Result): string {
     ([status, n]) => `${n} x ${status === 0 ? 'no answer' : `HTTP ${status}`}`,
   );
   const why = statuses.length > 0 ? `  (failed: ${statuses.join(', ')})` : '';
-  return `${r.name.padEnd(10)} ${String(r.messages).padStart(6)} msgs  ${String(r.failed).padStart(4)} failed  ${rate.toFixed(0).padStart(6)} msg/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms${why}`;
+  return `${r.name.padEnd(10)} ${String(r.messages).padStart(6)} msgs  ${String(failed(r)).padStart(4)} failed  ${rate.toFixed(0).padStart(6)} msg/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms${why}`;
 }
 
 async function main(): Promise<void> {
@@ -382,7 +384,7 @@ async function main(): Promise<void> {
         const ratio = botResult.messages / botResult.seconds / (echoResult.messages / echoResult.seconds);
         console.log(`throughput ratio crisis-bot / echo: ${ratio.toFixed(2)}`);
       }
-      if (echoResult.failed > 0 || botResult.failed > 0) process.exitCode = 1;
+      if (failed(echoResult) > 0 || failed(botResult) > 0) process.exitCode = 1;
     }
     if (STORED === 0 && WEBCHAT === 0) {
       // Side by side with the same bot without a model, started like the first on its own data.
@@ -403,7 +405,7 @@ async function main(): Promise<void> {
       console.log(row(hybrid));
       if (before && after) console.log(modelShare(before, after, hybrid));
       printWarnings(UNDERSTANDING.name);
-      if (words.failed > 0 || hybrid.failed > 0) process.exitCode = 1;
+      if (failed(words) > 0 || failed(hybrid) > 0) process.exitCode = 1;
     }
   } finally {
     for (const child of children) child.kill('SIGTERM');
