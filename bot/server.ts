@@ -7,6 +7,12 @@ import { crossSiteRefusal } from './crossSiteGuard';
 
 /** Largest request body accepted; a Bot Framework activity with a 2,000-character message is far below it. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * How long an idle connection stays open. Node's default (5 s) is shorter than the idle timeouts
+ * of the proxies and clients in front of a bot (Azure's load balancers, a channel's connection
+ * pool): one of them reusing a connection the bot is closing at that moment loses the message.
+ */
+export const KEEP_ALIVE_MS = 65_000;
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -41,6 +47,9 @@ function problem(res: Response, status: number, error: string, details?: string[
 
 export function createServer(deps: ServerDeps): BotServer {
   const server = restify.createServer({ name: 'crisis-contact-bot', handleUncaughtExceptions: false });
+  server.server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // A request's headers may take as long as the connection may idle, or Node cuts it short.
+  server.server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   let draining = false;
   const refusedPorts = () => {
     const own = server.address();

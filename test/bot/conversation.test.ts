@@ -3,6 +3,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { crisisReplyOf, type ReceivedActivity } from '../helpers/testChannel';
 import { useTestBot } from '../helpers/bot';
+import { KEEP_ALIVE_MS } from '../../bot/server';
 
 const demo = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../../content/demo-chemical-fire.json'), 'utf8'),
@@ -148,5 +149,11 @@ describe('bad input at /api/messages', () => {
     const res = await fetch(`${bot.app.url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', database: true, crises: 1 });
+  });
+
+  it('keeps an idle connection open longer than the proxies in front of it do', async () => {
+    const res = await fetch(`${bot.app.url}/healthz`);
+    await res.body?.cancel();
+    expect(res.headers.get('keep-alive')).toBe(`timeout=${KEEP_ALIVE_MS / 1000}`);
   });
 });
