@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { isDuplicateKey, PassageVectorsModel } from '../models';
-import { packVectors, unpackVectors, type Embedder } from '../semantic';
+import { packVectors, unpackVectors, type Embedder, type Vector } from '../semantic';
 import type { ContentFile } from './contentSchema';
+import { everydayQuestions } from './everydayQuestions';
 import { contentPassages } from './passages';
 import { queryAdapterFor } from './queryAdapter';
 import { SemanticIndex } from './semanticIndex';
@@ -16,7 +17,9 @@ const recent = new LRUCache<string, SemanticIndex>({ max: 32 });
 
 /**
  * The semantic index of a content: from memory, else from the database, else made by the model and
- * stored for every other process. Throws when the model cannot make the vectors.
+ * stored for every other process. Throws when the model cannot make the vectors. The everyday
+ * questions are embedded and stored after the content's passages, as part of them: a change to
+ * either makes both again.
  */
 export async function semanticIndexOf(
   content: ContentFile,
@@ -24,24 +27,18 @@ export async function semanticIndexOf(
   logger: Logger,
 ): Promise<SemanticIndex> {
   const passages = contentPassages(content);
-  const key = passagesHash(
-    embedder.model,
-    passages.map((p) => p.text),
-  );
+  const texts = [...passages.map((p) => p.text), ...everydayQuestions()];
+  const key = passagesHash(embedder.model, texts);
   const cached = recent.get(key);
   if (cached) return cached;
 
   const stored = await PassageVectorsModel.findById(key).lean();
-  let index: SemanticIndex;
-  if (stored && stored.count === passages.length) {
-    index = new SemanticIndex(
-      passages,
-      unpackVectors(stored.vectors.buffer, stored.dims),
-      queryAdapterFor(embedder.model),
-    );
+  let vectors: Vector[];
+  if (stored && stored.count === texts.length) {
+    vectors = unpackVectors(stored.vectors.buffer, stored.dims);
   } else {
     const started = performance.now();
-    const vectors = await embedder.embedPassages(passages.map((p) => p.text));
+    vectors = await embedder.embedPassages(texts);
     const dims = vectors[0]?.length ?? 0;
     await PassageVectorsModel.create({
       _id: key,
@@ -57,8 +54,13 @@ export async function semanticIndexOf(
       { slug: content.crisis.slug, passages: passages.length, ms: Math.round(performance.now() - started) },
       'content passages embedded',
     );
-    index = new SemanticIndex(passages, vectors, queryAdapterFor(embedder.model));
   }
+  const index = new SemanticIndex(
+    passages,
+    vectors.slice(0, passages.length),
+    queryAdapterFor(embedder.model),
+    vectors.slice(passages.length),
+  );
   recent.set(key, index);
   return index;
 }

@@ -30,6 +30,13 @@ export interface HybridRule {
 }
 
 export const HYBRID_RULE: HybridRule = fit.rule;
+/**
+ * How much closer to an everyday question than to any entry a question must be for the bot to
+ * offer options instead of answering, however sure the rule is: "is the library open on Monday"
+ * may rank a crisis's schools entry first by a wide lead, and what tells it apart is that it reads
+ * like what a town is asked on any day (knowledge/retrieval-fit/FIT.md, sixteenth session).
+ */
+export const EVERYDAY_MARGIN = 0.03;
 const MAX_OPTIONS = 3;
 const MAX_NEAREST = 4;
 
@@ -111,7 +118,10 @@ export function entryFeatures(
   });
 }
 
-/** Answer, clarify with two or three options, or nothing found. */
+/**
+ * Answer, clarify with two or three options, or nothing found. A question that reads as an
+ * everyday one is offered options at most.
+ */
 export function decideHybrid(
   semantic: SemanticRanking,
   words: Candidate[],
@@ -125,12 +135,18 @@ export function decideHybrid(
   const best = ranked[0]!;
   const options = ranked.slice(0, MAX_OPTIONS);
   const nearest = ranked.slice(0, MAX_NEAREST);
-  if (best.confidence >= rule.answerAt)
+  if (best.confidence >= rule.answerAt && !readsAsEveryday(semantic))
     return { decision: 'answer', best, candidates: options, nearest, ranked };
   // Never a single option: a clarification is a choice.
   if (best.confidence >= rule.offerAt && options.length >= 2)
     return { decision: 'clarify', best, candidates: options, nearest, ranked };
   return { decision: 'none', best, candidates: [], nearest, ranked };
+}
+
+/** Whether the question is closer to an everyday question than to every entry, by EVERYDAY_MARGIN. */
+export function readsAsEveryday({ everyday, entries }: SemanticRanking): boolean {
+  const closest = entries[0]?.similarity;
+  return everyday !== undefined && closest !== undefined && everyday - closest > EVERYDAY_MARGIN;
 }
 
 function round(value: number): number {

@@ -7,6 +7,8 @@ export interface SemanticRanking {
   entries: { faqId: string; similarity: number }[];
   /** The entries of the closest passages, closest first: how many agree is a measure of certainty. */
   closestPassages: string[];
+  /** The question's similarity to the closest everyday question, when the index has them. */
+  everyday?: number;
 }
 
 /**
@@ -19,6 +21,8 @@ export class SemanticIndex {
     private readonly passages: Passage[],
     private readonly vectors: Vector[],
     private readonly adapter?: QueryAdapter,
+    /** Everyday questions no entry answers, embedded as passages (knowledge/everydayQuestions.ts). */
+    private readonly everydayVectors: Vector[] = [],
   ) {
     if (passages.length !== vectors.length)
       throw new Error(`${vectors.length} vectors for ${passages.length} passages`);
@@ -36,6 +40,9 @@ export class SemanticIndex {
     return {
       entries: [...best.entries()].map(([faqId, value]) => ({ faqId, similarity: value })),
       closestPassages: scored.slice(0, closest).map((p) => p.faqId),
+      ...(this.everydayVectors.length > 0 && {
+        everyday: Math.max(...this.everydayVectors.map((v) => similarity(question, v))),
+      }),
     };
   }
 }

@@ -8,7 +8,8 @@
  * model of "the best-ranked entry is the right one" on every answerable and off-topic question,
  * then picks the answer threshold that answers most questions right while answering at most
  * MAX_WRONG of all messages wrongly (an off-topic question answered counts as wrong). The rule
- * offers options from just above the probability it gives the best entry of a flat ranking.
+ * offers options from just above the probability it gives the best entry of a flat ranking. As in
+ * the bot, a question that reads as an everyday one is never answered (knowledge/hybridDecision.ts).
  *
  * First it fits the query adapter (scripts/queryAdapterTraining.ts) on every set and writes it to
  * knowledge/retrieval-fit/query-adapter.json. The rule is fitted on rankings made by adapters that
@@ -20,9 +21,11 @@ import path from 'node:path';
 import pino from 'pino';
 import { projectRoot } from '../bot/paths';
 import { Retriever, validateContent, type Lang } from '../knowledge';
+import { everydayQuestions } from '../knowledge/everydayQuestions';
 import {
   entryFeatures,
   featureVector,
+  readsAsEveryday,
   type EntryFeatures,
   type HybridRule,
 } from '../knowledge/hybridDecision';
@@ -88,11 +91,17 @@ interface Question {
 interface LoadedSet {
   passages: Passage[];
   passageVectors: Vector[];
+  everydayVectors: Vector[];
   training: TrainingCrisis;
   questions: Omit<Question, 'index'>[];
 }
 
-async function loadSet(contentFile: string, questionsFile: string, embedder: Embedder): Promise<LoadedSet> {
+async function loadSet(
+  contentFile: string,
+  questionsFile: string,
+  embedder: Embedder,
+  everydayVectors: Vector[],
+): Promise<LoadedSet> {
   const validated = validateContent(JSON.parse(fs.readFileSync(contentFile, 'utf8')));
   if (!validated.ok) throw new Error(`${contentFile}: ${validated.problems.join('; ')}`);
   const content = validated.content;
@@ -118,6 +127,7 @@ async function loadSet(contentFile: string, questionsFile: string, embedder: Emb
   return {
     passages,
     passageVectors,
+    everydayVectors,
     questions,
     training: {
       passages: passageVectors,
@@ -186,7 +196,7 @@ function fitAdapter(sets: LoadedSet[], model: string) {
 }
 
 function ranked(set: LoadedSet, adapter?: QueryAdapter): Question[] {
-  const index = new SemanticIndex(set.passages, set.passageVectors, adapter);
+  const index = new SemanticIndex(set.passages, set.passageVectors, adapter, set.everydayVectors);
   return set.questions.map((q) => ({ ...q, index }));
 }
 
@@ -207,7 +217,8 @@ function topEntries(questions: Question[], wordWeight: number, closestPerLanguag
     const features = entryFeatures(ranking, q.words.ranked, q.text, rule);
     const top = features[0]!;
     const options = features.slice(0, 3).map((e) => e.faqId);
-    return { q, top, options, x: featureVector(top.features), right: top.faqId === q.expected };
+    const everyday = readsAsEveryday(ranking);
+    return { q, top, options, everyday, x: featureVector(top.features), right: top.faqId === q.expected };
   });
 }
 
@@ -224,7 +235,7 @@ function score(
   let offTopicFoundNothing = 0;
   for (const e of entries) {
     const p = sigmoid(e.x.reduce((sum, v, i) => sum + v * weights[i]!, bias));
-    if (p >= answerAt) {
+    if (p >= answerAt && !e.everyday) {
       if (e.right) right++;
       else wrong++;
     } else if (p >= offerAt && e.q.expected && e.options.includes(e.q.expected)) offered++;
@@ -242,8 +253,10 @@ async function main(): Promise<void> {
   }
   const { embedder, stop } = await scriptEmbedder(pino({ level: 'warn' }));
   try {
+    const everydayVectors = await embedder.embedPassages(everydayQuestions());
     const sets: LoadedSet[] = [];
-    for (let i = 0; i < files.length; i += 2) sets.push(await loadSet(files[i]!, files[i + 1]!, embedder));
+    for (let i = 0; i < files.length; i += 2)
+      sets.push(await loadSet(files[i]!, files[i + 1]!, embedder, everydayVectors));
     const { adapter, epochs, questions, unadapted } = fitAdapter(sets, embedder.model);
 
     let best: { rule: HybridRule; figures: ReturnType<typeof score> } | undefined;

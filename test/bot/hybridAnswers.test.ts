@@ -35,6 +35,18 @@ describe('understanding what citizens mean, over the Bot Framework protocol', ()
     expect(meta?.options?.length).toBeGreaterThanOrEqual(2);
   });
 
+  // Without the check against everyday questions, the rule answers both from the reception centre's entry.
+  it.each([
+    ['en', 'is the town hall open on saturday for a new id card'],
+    ['fr', 'la piscine est ouverte dimanche'],
+  ])(
+    'offers options, never an answer, to a %s everyday question no entry answers: %s',
+    async (lang, text) => {
+      const replies = await bot.channel.conversation().say(text);
+      expect(crisisReplyOf(replies[0]!)).toMatchObject({ kind: 'clarify', lang });
+    },
+  );
+
   // Words of victim inquiries (one's home in the zone, burning eyes), but general questions of this
   // crisis: answered rather than met with the victim-inquiry question.
   it.each([

@@ -4,7 +4,8 @@ import pino from 'pino';
 import { PassageVectorsModel } from '../../models';
 import { Retriever, validateContent, type ContentFile, type Lang } from '../../knowledge';
 import { semanticIndexOf } from '../../knowledge/contentVectors';
-import { decideHybrid } from '../../knowledge/hybridDecision';
+import { everydayQuestions } from '../../knowledge/everydayQuestions';
+import { decideHybrid, EVERYDAY_MARGIN } from '../../knowledge/hybridDecision';
 import type { Embedder } from '../../semantic';
 import { useTestDatabase } from '../helpers/db';
 import { testEmbedder } from '../helpers/embedder';
@@ -131,6 +132,24 @@ describe('the hybrid decision rule', () => {
     expect(outcome.best.faqId).toBe('e0');
   });
 
+  it('offers options instead of answering a question closer to an everyday question than to any entry', () => {
+    const clearLead = {
+      entries: entries(0.9, 0.8, 0.79, 0.78).entries,
+      closestPassages: Array(8).fill('e0') as string[],
+    };
+    const words = [{ faqId: 'e0', confidence: 0.9 }];
+    const question = 'is the library open on monday';
+    const nearlyEveryday = decideHybrid(
+      { ...clearLead, everyday: 0.9 + EVERYDAY_MARGIN - 0.001 },
+      words,
+      question,
+    );
+    expect(nearlyEveryday.decision).toBe('answer');
+    const everyday = decideHybrid({ ...clearLead, everyday: 0.9 + EVERYDAY_MARGIN + 0.001 }, words, question);
+    expect(everyday.decision).toBe('clarify');
+    expect(everyday.candidates.map((c) => c.faqId)).toEqual(['e0', 'e1', 'e2']);
+  });
+
   it('offers a choice of at least two entries when two are as close, never a single option', () => {
     const outcome = decideHybrid(
       entries(0.88, 0.879, 0.82, 0.8),
@@ -162,5 +181,19 @@ describe('the hybrid decision rule', () => {
     );
     expect(long.best.faqId).toBe(short.best.faqId);
     expect(long.best.confidence).toBeGreaterThan(short.best.confidence);
+  });
+});
+
+describe('the everyday questions', () => {
+  it('are read in every language from the shipped file', () => {
+    const shipped = everydayQuestions();
+    expect(shipped.length).toBeGreaterThanOrEqual(4 * 10);
+    expect(new Set(shipped).size).toBe(shipped.length);
+  });
+
+  it('refuse a file of the wrong shape, naming it', () => {
+    expect(() => everydayQuestions({ about: 'x', fr: ['is the library open'], nl: [], de: ['a'] })).toThrow(
+      /everyday-questions\.json: .*(nl|en)/,
+    );
   });
 });
