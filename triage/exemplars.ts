@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ContentFile } from '../knowledge/contentSchema';
 import { contentQuestions } from '../knowledge/passages';
+import { textsByLanguage } from '../knowledge/textsByLanguage';
 import type { CrisisTemplate } from '../knowledge/templates';
 import type { Lang } from '../models';
 import { parseLabelledMessages } from './labelledMessages';
@@ -198,22 +199,15 @@ function onceEach(among: readonly Exemplar[], candidates: readonly Exemplar[]): 
   });
 }
 
-const personRequestSchema = z.strictObject({
-  about: z.string(),
-  ...(Object.fromEntries(LANGS.map((lang) => [lang, texts])) as Record<Lang, typeof texts>),
-});
-
 /**
  * Messages that ask for a person instead of the bot (triage/exemplars/person-requests.json), as
  * D5 exemplars of kind `person-request`: not victim inquiries, and what the person-request
  * classifier learns to tell from every other exemplar. A file of the wrong shape is an error.
  */
 export function personRequestExemplars(data: unknown = personRequests): Exemplar[] {
-  const parsed = personRequestSchema.safeParse(data);
-  if (!parsed.success)
-    throw new Error(`person-requests.json: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+  const byLanguage = textsByLanguage(data, 'person-requests.json');
   return LANGS.flatMap((lang) =>
-    parsed.data[lang].map((text) => ({ lang, label: 'd5' as const, kind: PERSON_REQUEST_KIND, text })),
+    byLanguage[lang].map((text) => ({ lang, label: 'd5' as const, kind: PERSON_REQUEST_KIND, text })),
   );
 }
 
