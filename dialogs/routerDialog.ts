@@ -18,6 +18,7 @@ import { sendAnswer, sendClarify, sendGeneratedAnswer } from './answers';
 import { feedbackOf } from './feedback';
 import { HANDOFF_DIALOG, HandoffDialog, type HandoffOptions, type HandoffResult } from './handoffDialog';
 import { reply } from './replies';
+import { sameWords } from './saidWords';
 import { addModelUsage, getTurn, type Translate } from './turn';
 import {
   VICTIM_INQUIRY_DIALOG,
@@ -88,6 +89,9 @@ export class RouterDialog extends ComponentDialog {
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { text, lang, crisis, data, inquiry, personRequest, queryVector } = getTurn(step.context);
+    // A choice is a reply to the last message only.
+    const clarified = data.clarified;
+    data.clarified = undefined;
     if (inquiry.decision !== 'd5') {
       data.awaitingFeedbackFor = undefined;
       // Kept only until the flow ends, to answer it if the citizen says it is not about a person.
@@ -133,6 +137,16 @@ export class RouterDialog extends ComponentDialog {
         );
         return step.endDialog();
       }
+    }
+    const chosen = clarified?.options.find((id) => {
+      const question = crisis.retriever.getFaq(id, lang)?.question;
+      return question !== undefined && sameWords(question, text);
+    });
+    if (chosen) {
+      if (clarified?.messageId) this.inbox?.noteChoice(crisis.slug, clarified.messageId, chosen);
+      data.clarifyStreak = 0;
+      await sendAnswer(step.context, this.translate, crisis, data, chosen, lang);
+      return step.endDialog();
     }
     // The turn's vector when triage made one; else asked now (the same message is then a cache hit).
     const vector = queryVector ?? (await this.embedder?.embedQuery(text));
@@ -227,9 +241,10 @@ export class RouterDialog extends ComponentDialog {
       data.feedbackQuestion = collectable?.text;
       return step.endDialog();
     }
+    let messageId: string | undefined;
     if (collectable) {
       const closestFaqId = (result.best ?? result.nearest[0] ?? result.ranked[0])?.faqId;
-      this.inbox?.collect({
+      messageId = this.inbox?.collect({
         crisisSlug: crisis.slug,
         text: collectable.text,
         lang,
@@ -249,6 +264,7 @@ export class RouterDialog extends ComponentDialog {
     }
     const options = result.decision === 'none' ? [] : clarifyOptions(result);
     await sendClarify(step.context, this.translate, crisis, options, lang);
+    if (options.length > 0) data.clarified = { options, ...(messageId ? { messageId } : {}) };
     return step.endDialog();
   }
 }

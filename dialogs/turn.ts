@@ -14,6 +14,8 @@ export interface ConversationData {
   feedbackQuestion?: string;
   /** Clarifications in a row: the second hands the citizen to an operator. */
   clarifyStreak?: number;
+  /** The entries the last reply offered to choose from, and the inbox's id of the question asked. */
+  clarified?: { options: string[]; messageId?: string };
   /** The last messages with the bot, handed to the operator with a ticket (stored encrypted). */
   recent?: TranscriptEntry[];
 }

@@ -26,6 +26,7 @@ export interface UnansweredMessage {
   lang: string;
   source: UnansweredSource;
   closestFaqId?: string;
+  chosenFaqId?: string;
   text: string;
   vector?: Vector;
 }
@@ -47,6 +48,8 @@ export interface GroupView {
   lastSeen: string;
   /** The entry the bot most often found closest for these messages. */
   closestFaqId?: string;
+  /** The entries citizens picked after a clarification of these messages, with how often. */
+  chosen: Record<string, number>;
   examples: GroupExample[];
 }
 
@@ -92,6 +95,7 @@ function viewOf(group: Group<UnansweredMessage>): GroupView {
     firstSeen: new Date(Math.min(...times)).toISOString(),
     lastSeen: new Date(Math.max(...times)).toISOString(),
     ...(closest ? { closestFaqId: closest } : {}),
+    chosen: tally(members.flatMap((m) => (m.chosenFaqId ? [m.chosenFaqId] : []))),
     examples: examplesOf(members),
   };
 }
@@ -102,6 +106,9 @@ function viewOf(group: Group<UnansweredMessage>): GroupView {
  * elsewhere does not open); callers decide what may be collected (dialogs/routerDialog.ts).
  */
 export class UnansweredInbox {
+  /** Messages being stored, by id: a choice made before its message is written waits for it. */
+  private readonly pending = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly cipher: IntakeCipher,
     private readonly logger: Logger,
@@ -111,9 +118,8 @@ export class UnansweredInbox {
     return `unanswered:${crisisSlug}/${id}`;
   }
 
-  /** Stores one message; returns its id. */
-  async record(message: Unanswered, at = new Date()): Promise<string> {
-    const id = randomUUID();
+  /** Stores one message under `id`; returns the id. */
+  async record(message: Unanswered, at = new Date(), id: string = randomUUID()): Promise<string> {
     const payload: SealedPayload = {
       text: maskPersonalData(message.text),
       ...(message.vector ? { vector: packVectors([message.vector]).toString('base64') } : {}),
@@ -131,11 +137,37 @@ export class UnansweredInbox {
     return id;
   }
 
-  /** Stores in the background: a citizen's reply never waits for, nor fails with, the inbox. */
-  collect(message: Unanswered): void {
-    this.record(message).catch((error: unknown) =>
-      this.logger.warn({ err: error, crisis: message.crisisSlug }, 'unanswered message not collected'),
-    );
+  /**
+   * Stores in the background: a citizen's reply never waits for, nor fails with, the inbox.
+   * Returns the id the message will have, for the citizen's choice among the options offered.
+   */
+  collect(message: Unanswered): string {
+    const id = randomUUID();
+    const stored = this.record(message, new Date(), id)
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, crisis: message.crisisSlug }, 'unanswered message not collected'),
+      )
+      .finally(() => this.pending.delete(id));
+    this.pending.set(id, stored);
+    return id;
+  }
+
+  /**
+   * Notes the entry a citizen picked among the options a clarification of a collected message
+   * offered: what citizens chose tells the communicators which entry the phrasing belongs to.
+   * In the background too, after the message itself is stored.
+   */
+  noteChoice(crisisSlug: string, id: string, faqId: string): void {
+    void Promise.resolve(this.pending.get(id))
+      .then(() =>
+        UnansweredMessageModel.updateOne(
+          { _id: id, crisisSlug, state: 'open' },
+          { $set: { chosenFaqId: faqId } },
+        ),
+      )
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, crisis: crisisSlug }, 'choice after a clarification not noted'),
+      );
   }
 
   /** The open messages of a crisis, opened. One sealed with another key is skipped (and logged). */
@@ -155,6 +187,7 @@ export class UnansweredInbox {
           lang: doc.lang,
           source: doc.source,
           ...(doc.closestFaqId ? { closestFaqId: doc.closestFaqId } : {}),
+          ...(doc.chosenFaqId ? { chosenFaqId: doc.chosenFaqId } : {}),
           text: payload.text,
           ...(vector ? { vector: unpackVectors(vector, vector.byteLength / 4)[0]! } : {}),
         });

@@ -19,6 +19,8 @@ const unansweredMessageSchema = new Schema(
     source: { type: String, enum: UNANSWERED_SOURCES, required: true },
     /** The entry the bot found closest when it failed (or the operator used), if any. */
     closestFaqId: { type: String },
+    /** For a clarification: the entry the citizen then picked among the options, if any. */
+    chosenFaqId: { type: String },
     state: { type: String, enum: UNANSWERED_STATES, required: true, default: 'open' },
     sealed: {
       iv: { type: String, required: true },

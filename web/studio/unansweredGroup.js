@@ -24,10 +24,17 @@ export function questionOf(entry, lang) {
 }
 
 export function GroupCard({ group, entries, languages, busy, act }) {
+  // The entries citizens picked after the bot's clarifications of these messages, most often first.
+  const choices = Object.entries(group.chosen ?? {}).sort((a, b) => b[1] - a[1]);
   const [chosen, setChosen] = useState(() => new Set(group.examples.map((e) => e.id)));
-  const [faqId, setFaqId] = useState(group.closestFaqId ?? entries[0]?.id ?? '');
+  // What citizens chose is a person's reading of the phrasing; the closest entry only the bot's.
+  const [faqId, setFaqId] = useState(choices[0]?.[0] ?? group.closestFaqId ?? entries[0]?.id ?? '');
   const [writing, setWriting] = useState(false);
   const closest = entries.find((e) => e.id === group.closestFaqId);
+  const entryNamed = (id) => {
+    const entry = entries.find((e) => e.id === id);
+    return entry ? `“${questionOf(entry, group.examples[0]?.lang)}” (${id})` : id;
+  };
   const toggle = (id) => {
     const next = new Set(chosen);
     if (next.has(id)) next.delete(id);
@@ -44,10 +51,13 @@ export function GroupCard({ group, entries, languages, busy, act }) {
         <span class="hint">first ${when(group.firstSeen)} · last ${when(group.lastSeen)}</span>
       </div>
       <p class="hint">${split(group.sources, SOURCES)}</p>
-      <p class="hint">
-        Closest entry:
-        ${closest ? `“${questionOf(closest, group.examples[0]?.lang)}” (${closest.id})` : 'none'}
-      </p>
+      <p class="hint">Closest entry: ${closest ? entryNamed(closest.id) : 'none'}</p>
+      ${
+        choices.length > 0 &&
+        html`<p class="hint inbox-chosen">
+          Citizens then chose: ${choices.map(([id, n]) => `${entryNamed(id)} ${n}×`).join(' · ')}
+        </p>`
+      }
       <fieldset class="inbox-examples" disabled=${busy}>
         <legend>Phrasings</legend>
         ${group.examples.map(
