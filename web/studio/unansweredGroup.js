@@ -27,8 +27,10 @@ export function GroupCard({ group, entries, languages, busy, act }) {
   // The entries citizens picked after the bot's clarifications of these messages, most often first.
   const choices = Object.entries(group.chosen ?? {}).sort((a, b) => b[1] - a[1]);
   const [chosen, setChosen] = useState(() => new Set(group.examples.map((e) => e.id)));
-  // What citizens chose is a person's reading of the phrasing; the closest entry only the bot's.
-  const [faqId, setFaqId] = useState(choices[0]?.[0] ?? group.closestFaqId ?? entries[0]?.id ?? '');
+  // Proposed until the communicator picks one, and updated with each read meanwhile: what
+  // citizens chose is a person's reading of the phrasing, the closest entry only the bot's.
+  const [pickedFaqId, setFaqId] = useState(undefined);
+  const faqId = pickedFaqId ?? choices[0]?.[0] ?? group.closestFaqId ?? entries[0]?.id ?? '';
   const [writing, setWriting] = useState(false);
   const closest = entries.find((e) => e.id === group.closestFaqId);
   const entryNamed = (id) => {
