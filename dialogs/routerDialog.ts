@@ -144,9 +144,7 @@ export class RouterDialog extends ComponentDialog {
     });
     if (chosen) {
       if (clarified?.messageId) this.inbox?.noteChoice(crisis.slug, clarified.messageId, chosen);
-      data.clarifyStreak = 0;
-      await sendAnswer(step.context, this.translate, crisis, data, chosen, lang);
-      return step.endDialog();
+      return this.answerChosen(step, chosen);
     }
     // The turn's vector when triage made one; else asked now (the same message is then a cache hit).
     const vector = queryVector ?? (await this.embedder?.embedQuery(text));
@@ -157,7 +155,7 @@ export class RouterDialog extends ComponentDialog {
   /** What follows a flow: a D2 ticket waits for the specialists; a message meant for the bot is answered. */
   private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as VictimInquiryResult | HandoffResult | undefined;
-    const { lang, crisis, data } = getTurn(step.context);
+    const { lang, crisis } = getTurn(step.context);
     if (result && 'outcome' in result) {
       if (result.outcome === 'done' && result.ticketId) {
         return step.beginDialog(HANDOFF_DIALOG, { lang, ticketId: result.ticketId } satisfies HandoffOptions);
@@ -165,11 +163,8 @@ export class RouterDialog extends ComponentDialog {
       if (result.outcome === 'notD2') {
         if (result.anotherMessage) return step.replaceDialog(ROUTE);
         const { question, personRequest } = step.values as RouteValues;
-        if (result.chosen && crisis.retriever.getFaq(result.chosen, lang)) {
-          data.clarifyStreak = 0;
-          await sendAnswer(step.context, this.translate, crisis, data, result.chosen, lang);
-          return step.endDialog();
-        }
+        if (result.chosen && crisis.retriever.getFaq(result.chosen, lang))
+          return this.answerChosen(step, result.chosen);
         if (personRequest) return step.beginDialog(HANDOFF_DIALOG, personHandoff(lang));
         // The citizen said the message is not about a person: it is a general question after all.
         const vector = await this.embedder?.embedQuery(question);
@@ -177,6 +172,14 @@ export class RouterDialog extends ComponentDialog {
       }
     }
     if (result && 'reroute' in result && result.reroute) return step.replaceDialog(ROUTE);
+    return step.endDialog();
+  }
+
+  /** Answers the entry the citizen picked among those offered: a choice ends a run of clarifications. */
+  private async answerChosen(step: WaterfallStepContext, faqId: string): Promise<DialogTurnResult> {
+    const { lang, crisis, data } = getTurn(step.context);
+    data.clarifyStreak = 0;
+    await sendAnswer(step.context, this.translate, crisis, data, faqId, lang);
     return step.endDialog();
   }
 
