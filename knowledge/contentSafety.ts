@@ -56,7 +56,12 @@ export function unsafeTextProblems(text: string): string[] {
     if (!isHttpsUrl(bare)) badTargets.push(bare);
   }
   if (badTargets.length > 0) {
-    problems.push(`links must point to an https: address (found ${shown(badTargets[0]!)})`);
+    const found = badTargets[0]!;
+    // Communicators write "www.town.be" as on a poster; say how to write it, not only that it is refused.
+    const bareWww = /^www\./i.test(found)
+      ? `: write it ${shown(`https://${found.replace(/[.,;:!?]+$/, '')}`)}`
+      : '';
+    problems.push(`links must point to an https: address (found ${shown(found)}${bareWww})`);
   }
   return problems;
 }

@@ -74,14 +74,18 @@ describe('validateContent', () => {
   });
 
   it.each([
-    ['a bare http: address', 'The map is at http://evil.example/map.', 'http://evil.example/map.'],
-    ['a bare www. address', 'The map is at www.evil.example/map', 'www.evil.example/map'],
-    ['a bare address of another scheme', 'Download ftp://evil.example/x', 'ftp://evil.example/x'],
+    ['a bare http: address', 'The map is at http://evil.example/map.', '"http://evil.example/map."'],
+    [
+      'a bare www. address',
+      'The map is at www.town.example/map.',
+      '"www.town.example/map.": write it "https://www.town.example/map"',
+    ],
+    ['a bare address of another scheme', 'Download ftp://evil.example/x', '"ftp://evil.example/x"'],
   ])('refuses %s in a text, which Web Chat would show as a link', (_name, text, found) => {
     const raw = demo();
     raw.faqs[1].answer.en = text;
     expect(problemsOf(raw)).toEqual([
-      `faqs[1].answer.en: links must point to an https: address (found ${JSON.stringify(found)})`,
+      `faqs[1].answer.en: links must point to an https: address (found ${found})`,
     ]);
   });
 
