@@ -30,6 +30,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { untilUnderstanding } from './botReadiness';
 import { freePort } from './freePort';
 import { fillConversations, percentile, webChatRound } from './benchFill';
 
@@ -335,6 +336,7 @@ async function main(): Promise<void> {
           true,
         );
     if ('child' in bot) children.push(bot.child);
+    await untilUnderstanding(bot.url, 'child' in bot ? bot.child : undefined);
     // Only for a bot the bench started: a running one (BENCH_TARGET) keeps its logs.
     const printWarnings = (when: string) => {
       const lines = 'warnings' in bot ? bot.warnings?.take() : undefined;

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../bot/paths';
+import { untilUnderstanding } from './botReadiness';
 import { freePort } from './freePort';
 import { ReplyChannel, type CrisisReply } from './replyChannel';
 
@@ -26,12 +27,6 @@ const BOT_ENTRY =
     : [path.join(ROOT, 'dist', 'bot', 'main.js')];
 const CONCURRENCY = Number(process.env.EVAL_CONCURRENCY ?? 4);
 const REPLY_TIMEOUT_MS = 60_000;
-const START_TIMEOUT_MS = 300_000;
-/**
- * A first run on a machine fits the D2 classifier once (about 7,000 exemplar vectors through the
- * model: ten minutes or more on two busy cores); that is progress, not a bot stuck at start.
- */
-const FIRST_FIT_TIMEOUT_MS = 45 * 60_000;
 
 const questionsSchema = z.object({
   crisis: z.string().optional(),
@@ -160,36 +155,10 @@ async function startBot(contentFile: string) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  let deadline = Date.now() + START_TIMEOUT_MS;
-  let fitting = false;
+  const health = await untilUnderstanding(url, child);
+  console.log(`bot ready: ${JSON.stringify(health)}`);
   // Start-up's own requests (health probes, content vectors) are not the questions'.
-  let unansweredAtStart = 0;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}`);
-    const health = await fetch(`${url}/healthz`).then(
-      async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : undefined),
-      () => undefined,
-    );
-    // A first start fits the D2 classifier in the background: measuring meanwhile would measure
-    // the lexicon alone, and the fit's model requests would slow the questions' ones. Likewise
-    // until the crisis's content vectors are loaded. Neither comes without a model (off, or down:
-    // then the warning below says that word search answered).
-    const ready =
-      health?.understanding !== 'hybrid' ||
-      (health.secondOpinion !== 'fitting' && health.crisesByMeaning === health.crises);
-    if (health && ready) {
-      console.log(`bot ready: ${JSON.stringify(health)}`);
-      unansweredAtStart = unansweredOf(health);
-      break;
-    }
-    if (health?.secondOpinion === 'fitting' && !fitting) {
-      fitting = true;
-      deadline = Date.now() + FIRST_FIT_TIMEOUT_MS;
-      console.log('fitting the D2 classifier once on this machine (cached in .cache/ for later runs)');
-    }
-    if (Date.now() > deadline) throw new Error('the bot did not become healthy in time');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  const unansweredAtStart = unansweredOf(health);
   /** How many query vectors the model did not give since start-up (timed out, failed, circuit open). */
   const withoutModel = async (): Promise<number> =>
     unansweredOf((await (await fetch(`${url}/healthz`)).json()) as Record<string, unknown>) -
