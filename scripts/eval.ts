@@ -155,7 +155,19 @@ async function startBot(contentFile: string) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const health = await untilUnderstanding(url, child);
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  // A bot that never got ready is stopped too: left running, it would go on fitting and slow the machine.
+  const health = await untilUnderstanding(url, child).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
   console.log(`bot ready: ${JSON.stringify(health)}`);
   // Start-up's own requests (health probes, content vectors) are not the questions'.
   const unansweredAtStart = unansweredOf(health);
@@ -163,12 +175,6 @@ async function startBot(contentFile: string) {
   const withoutModel = async (): Promise<number> =>
     unansweredOf((await (await fetch(`${url}/healthz`)).json()) as Record<string, unknown>) -
     unansweredAtStart;
-  const stop = async () => {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
   return { url, stop, withoutModel };
 }
 
