@@ -62,7 +62,7 @@ import { connectDatabase, disconnectDatabase, startEmbeddedDb } from '../embedde
 import { UnansweredInbox } from '../inbox';
 import type { Embedder } from '../semantic';
 import { startEmbeddings } from './embeddings';
-import { languageModelEnabled, whatsAppSettings, type Config } from './config';
+import { embeddedModelPorts, languageModelEnabled, whatsAppSettings, type Config } from './config';
 import { ConversationQueue } from './conversationQueue';
 import { CrisisBot } from './crisisBot';
 import { ExerciseMarking } from './exerciseMarking';
@@ -387,7 +387,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     publicOrigin: config.PUBLIC_URL && new URL(config.PUBLIC_URL).origin,
     refusedServiceUrlPorts: [
       config.EMBEDDED_DB_PORT,
-      config.EMBEDDED_MODEL_PORT,
+      ...embeddedModelPorts(config),
       ...config.REFUSED_SERVICE_URL_PORTS,
     ],
     // Azure's Direct Line (authenticated; Azure picks its conversation ids) posts as 'directline' too.

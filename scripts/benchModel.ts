@@ -34,7 +34,7 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
 
 function clientOf(model: EmbeddedModel, maxBatch = 16): EmbeddingsClient {
   return new EmbeddingsClient({
-    url: model.url,
+    urls: [model.url],
     model: model.model,
     inputType: 'field',
     queryTimeoutMs: 30_000,

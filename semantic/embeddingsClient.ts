@@ -17,8 +17,11 @@ export type EmbeddingKind = 'query' | 'passage';
 export type InputTypeMode = 'field' | 'prefix' | 'none';
 
 export interface EmbeddingsClientOptions {
-  /** Base URL of an OpenAI-compatible API, ending in /v1. */
-  url: string;
+  /**
+   * Base URLs of OpenAI-compatible APIs serving the same model, each ending in /v1: one request is
+   * under way to each at a time (the embedded model runs several servers, one inference each).
+   */
+  urls: readonly string[];
   model: string;
   /** Unset for a server that needs no key. */
   apiKey?: string;
@@ -93,22 +96,25 @@ interface PendingQuery {
 }
 
 /**
- * Any OpenAI-compatible embeddings endpoint, asked through the `openai` package. Citizens' messages
- * are cached by normalised text and micro-batched: while one request is under way, the messages
- * that arrive wait and go together in the next one, so a burst costs one model call instead of
- * many. Each message waits at most `queryTimeoutMs`; a circuit breaker stops asking a model that
- * keeps failing. Either way the caller gets undefined and answers with word search alone.
+ * Any OpenAI-compatible embeddings endpoint (or several serving the same model), asked through the
+ * `openai` package. Citizens' messages are cached by normalised text and micro-batched: while a
+ * request is under way to every URL, the messages that arrive wait and go together in the next
+ * one, so a burst costs a few model calls instead of many. Each message waits at most
+ * `queryTimeoutMs`; a circuit breaker, shared by the URLs, stops asking a model that keeps failing.
+ * Either way the caller gets undefined and answers with word search alone.
  */
 export class EmbeddingsClient implements Embedder {
   readonly model: string;
-  private readonly client: OpenAI;
+  /** One per URL; passages and probes go to the first. */
+  private readonly clients: OpenAI[];
+  /** Whether a query request is under way to each client. */
+  private readonly querying: boolean[];
   private readonly breaker: CircuitBreakerPolicy;
   private readonly cache: LRUCache<string, Vector>;
   private readonly passageFiles: PassageFiles | undefined;
   /** Messages whose vector is already being made: a second asker waits for the same one. */
   private readonly inFlight = new Map<string, Promise<Vector | undefined>>();
   private queue: PendingQuery[] = [];
-  private sending = false;
   /** Passage requests waiting for the queries to be sent. */
   private passageTurns: (() => void)[] = [];
   private probing = false;
@@ -127,14 +133,19 @@ export class EmbeddingsClient implements Embedder {
 
   constructor(private readonly options: EmbeddingsClientOptions) {
     this.model = options.model;
-    this.client = new OpenAI({
-      apiKey: options.apiKey ?? NO_KEY,
-      baseURL: options.url,
-      // A retry would only hide a failing model from the breaker; the caller has its own deadline.
-      maxRetries: 0,
-      organization: null,
-      project: null,
-    });
+    if (options.urls.length === 0) throw new Error('an embeddings client needs at least one URL');
+    this.clients = options.urls.map(
+      (url) =>
+        new OpenAI({
+          apiKey: options.apiKey ?? NO_KEY,
+          baseURL: url,
+          // A retry would only hide a failing model from the breaker; the caller has its own deadline.
+          maxRetries: 0,
+          organization: null,
+          project: null,
+        }),
+    );
+    this.querying = this.clients.map(() => false);
     this.cache = new LRUCache({ max: options.cacheSize });
     this.passageFiles =
       options.passageDir === undefined
@@ -230,7 +241,7 @@ export class EmbeddingsClient implements Embedder {
 
   /** Resolves once no query is queued or under way. */
   private queriesSent(): Promise<void> {
-    if (!this.sending && this.queue.length === 0) return Promise.resolve();
+    if (!this.querying.includes(true) && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.passageTurns.push(resolve));
   }
 
@@ -253,37 +264,49 @@ export class EmbeddingsClient implements Embedder {
     });
   }
 
-  /** One request at a time: what queued meanwhile goes together in the next. */
+  /**
+   * One request at a time to each URL: a message is sent at once to an idle one, and what queues
+   * while all are busy goes together in the next request the first to finish sends.
+   */
   private sendQueued(): void {
-    if (this.sending || this.queue.length === 0) return;
-    this.sending = true;
-    const batch = this.queue.splice(0, this.options.maxBatch);
-    const started = performance.now();
-    this.counters.batches++;
-    this.counters.batchedQueries += batch.length;
-    // A request may outlive the citizen's wait, but not by much: its results only fill the cache.
-    this.request(
-      batch.map((q) => q.text),
-      'query',
-      this.options.queryTimeoutMs * 4,
-    )
-      .then(
-        (vectors) =>
-          batch.forEach((q, i) => {
-            this.cache.set(q.text, vectors[i]!);
-            q.resolve(vectors[i]);
-          }),
-        () => batch.forEach((q) => q.resolve(undefined)),
+    for (;;) {
+      const idle = this.querying.indexOf(false);
+      if (idle < 0 || this.queue.length === 0) return;
+      this.querying[idle] = true;
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      const started = performance.now();
+      this.counters.batches++;
+      this.counters.batchedQueries += batch.length;
+      // A request may outlive the citizen's wait, but not by much: its results only fill the cache.
+      this.request(
+        batch.map((q) => q.text),
+        'query',
+        this.options.queryTimeoutMs * 4,
+        this.clients[idle],
       )
-      .finally(() => {
-        this.counters.requestMs += performance.now() - started;
-        this.sending = false;
-        this.sendQueued();
-        if (!this.sending) this.passageTurns.splice(0).forEach((resume) => resume());
-      });
+        .then(
+          (vectors) =>
+            batch.forEach((q, i) => {
+              this.cache.set(q.text, vectors[i]!);
+              q.resolve(vectors[i]);
+            }),
+          () => batch.forEach((q) => q.resolve(undefined)),
+        )
+        .finally(() => {
+          this.counters.requestMs += performance.now() - started;
+          this.querying[idle] = false;
+          this.sendQueued();
+          if (!this.querying.includes(true)) this.passageTurns.splice(0).forEach((resume) => resume());
+        });
+    }
   }
 
-  private async request(texts: string[], kind: EmbeddingKind, timeoutMs: number): Promise<Vector[]> {
+  private async request(
+    texts: string[],
+    kind: EmbeddingKind,
+    timeoutMs: number,
+    client = this.clients[0]!,
+  ): Promise<Vector[]> {
     const { inputType } = this.options;
     const input = inputType === 'prefix' ? texts.map((t) => E5_PREFIX[kind] + t) : texts;
     // `input_type` is not in OpenAI's own parameters; the SDK sends extra fields as they are.
@@ -294,7 +317,7 @@ export class EmbeddingsClient implements Embedder {
         timeoutMs,
         this.options.observeRequest,
         async (signal) => {
-          const response = await this.client.embeddings.create(
+          const response = await client.embeddings.create(
             { model: this.model, input, encoding_format: 'float', ...extra },
             { signal },
           );

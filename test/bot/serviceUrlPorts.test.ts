@@ -43,6 +43,10 @@ describe('with authentication off, /api/messages and the ports of the bot itself
     ['its own HTTP port', () => `http://127.0.0.1:${own()}`],
     ['the embedded database (EMBEDDED_DB_PORT)', () => 'http://localhost:27018'],
     ['the embedded model (EMBEDDED_MODEL_PORT)', () => `http://[::1]:${MODEL_PORT}/v1`],
+    [
+      "the embedded model's next server (EMBEDDED_MODEL_PORT + 1)",
+      () => `http://127.0.0.1:${MODEL_PORT + 1}/v1`,
+    ],
     ['a port listed in REFUSED_SERVICE_URL_PORTS', () => `http://127.0.0.1:${LISTED_PORT}`],
   ])('refuses a serviceUrl on %s (403), logs it and answers nothing', async (_name, serviceUrl) => {
     const conversation = channel.conversation();

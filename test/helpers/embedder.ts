@@ -6,7 +6,7 @@ import { testModelPort } from './db';
 /** A client of the run's embedded model, with deadlines that a busy test machine cannot miss. */
 export function testEmbedder(model = EMBEDDED_MODEL_NAME): EmbeddingsClient {
   return new EmbeddingsClient({
-    url: `http://127.0.0.1:${testModelPort()}/v1`,
+    urls: [`http://127.0.0.1:${testModelPort()}/v1`],
     model,
     inputType: 'field',
     queryTimeoutMs: 10_000,

@@ -6,9 +6,9 @@ import { EmbeddingsClient, similarity, type EmbeddingsClientOptions, type Vector
 import { silentLogger, testModelPort, waitFor } from '../helpers/db';
 import { StandInEmbeddings } from '../helpers/standInEmbeddings';
 
-function clientOf(url: string, options: Partial<EmbeddingsClientOptions> = {}): EmbeddingsClient {
+function clientOf(url: string | string[], options: Partial<EmbeddingsClientOptions> = {}): EmbeddingsClient {
   return new EmbeddingsClient({
-    url,
+    urls: typeof url === 'string' ? [url] : url,
     model: EMBEDDED_MODEL_NAME,
     inputType: 'field',
     // Generous: the run's one model serves every test worker on a busy machine.
@@ -72,6 +72,24 @@ describe('the embeddings client against the embedded model', () => {
     expect(vectors.every((vector) => vector?.length === 384)).toBe(true);
     // The first goes alone at once; the seven that arrive while it is under way go together.
     expect(client.stats()).toMatchObject({ queries: 8, batches: 2, batchedQueries: 8, unanswered: 0 });
+  });
+
+  it('sends a message to another server of the model while one is busy, not after it', async () => {
+    const busy = new StandInEmbeddings();
+    await busy.start();
+    busy.behaviour = 'hang';
+    try {
+      const client = clientOf([busy.url, modelUrl()]);
+      const first = client.embedQuery('Moet ik binnen blijven?');
+      await waitFor(() => busy.requests.length === 1, 'the first message sent to the first server');
+      // The first server still has not answered: the second message goes to the other one.
+      expect(await client.embedQuery('Can I drink tap water?')).toHaveLength(384);
+      expect(busy.requests).toHaveLength(1);
+      await busy.stop();
+      expect(await first).toBeUndefined();
+    } finally {
+      await busy.stop();
+    }
   });
 
   it('keeps the circuit closed for messages that arrive while content passages are embedded', async () => {

@@ -18,7 +18,7 @@ export function testEmbeddingsUrl(): string {
 /** A client for measuring, not serving: it waits for every vector. */
 export function testEmbedder(url = testEmbeddingsUrl(), model = TEST_MODEL): EmbeddingsClient {
   return new EmbeddingsClient({
-    url,
+    urls: [url],
     model,
     inputType: 'field',
     queryTimeoutMs: 60_000,
