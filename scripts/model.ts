@@ -1,7 +1,7 @@
 /**
  * `npm run model`: runs the embedded embeddings model in the foreground (EMBEDDED_MODEL_PORT,
- * EMBEDDED_MODEL_PROCESSES, EMBEDDED_MODEL_THREADS as for the bot), for developers who want to try it with curl or share one
- * model between several `npm start`s. `npm run model -- --setup` only makes its virtualenv (CI).
+ * EMBEDDED_MODEL_PROCESSES, EMBEDDED_MODEL_THREADS as for the bot), for developers who want to try
+ * it with curl or share one model between several `npm start`s. `npm run model -- --setup` only makes its virtualenv (CI).
  */
 import 'dotenv/config';
 import { loadConfig } from '../bot/config';
