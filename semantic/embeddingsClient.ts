@@ -105,10 +105,15 @@ interface PendingQuery {
  */
 export class EmbeddingsClient implements Embedder {
   readonly model: string;
-  /** One per URL; passages and probes go to the first. */
+  /** One per URL. */
   private readonly clients: OpenAI[];
   /** Whether a query request is under way to each client. */
   private readonly querying: boolean[];
+  /**
+   * Until when (performance.now()) each client is passed over after a failed request, while
+   * another can be asked: one server of several that died must not fail every other message.
+   */
+  private readonly restingUntil: number[];
   private readonly breaker: CircuitBreakerPolicy;
   private readonly cache: LRUCache<string, Vector>;
   private readonly passageFiles: PassageFiles | undefined;
@@ -146,6 +151,7 @@ export class EmbeddingsClient implements Embedder {
         }),
     );
     this.querying = this.clients.map(() => false);
+    this.restingUntil = this.clients.map(() => 0);
     this.cache = new LRUCache({ max: options.cacheSize });
     this.passageFiles =
       options.passageDir === undefined
@@ -270,8 +276,8 @@ export class EmbeddingsClient implements Embedder {
    */
   private sendQueued(): void {
     for (;;) {
-      const idle = this.querying.indexOf(false);
-      if (idle < 0 || this.queue.length === 0) return;
+      const idle = this.awakeClients().find((i) => !this.querying[i]);
+      if (idle === undefined || this.queue.length === 0) return;
       this.querying[idle] = true;
       const batch = this.queue.splice(0, this.options.maxBatch);
       const started = performance.now();
@@ -282,7 +288,7 @@ export class EmbeddingsClient implements Embedder {
         batch.map((q) => q.text),
         'query',
         this.options.queryTimeoutMs * 4,
-        this.clients[idle],
+        idle,
       )
         .then(
           (vectors) =>
@@ -301,11 +307,20 @@ export class EmbeddingsClient implements Embedder {
     }
   }
 
+  /** The clients not resting; all of them when every one is, so that the breaker decides. */
+  private awakeClients(): number[] {
+    const now = performance.now();
+    const all = [...this.clients.keys()];
+    const awake = all.filter((i) => this.restingUntil[i]! <= now);
+    return awake.length > 0 ? awake : all;
+  }
+
+  /** Passages and probes go to the first client not resting. */
   private async request(
     texts: string[],
     kind: EmbeddingKind,
     timeoutMs: number,
-    client = this.clients[0]!,
+    index = this.awakeClients()[0]!,
   ): Promise<Vector[]> {
     const { inputType } = this.options;
     const input = inputType === 'prefix' ? texts.map((t) => E5_PREFIX[kind] + t) : texts;
@@ -317,7 +332,7 @@ export class EmbeddingsClient implements Embedder {
         timeoutMs,
         this.options.observeRequest,
         async (signal) => {
-          const response = await client.embeddings.create(
+          const response = await this.clients[index]!.embeddings.create(
             { model: this.model, input, encoding_format: 'float', ...extra },
             { signal },
           );
@@ -328,8 +343,10 @@ export class EmbeddingsClient implements Embedder {
         },
       );
       this.lastSuccess = performance.now();
+      this.restingUntil[index] = 0;
       return vectors;
     } catch (error) {
+      if (this.clients.length > 1) this.restingUntil[index] = performance.now() + this.options.breakerResetMs;
       if (this.breaker.state !== CircuitState.Open)
         this.options.logger.warn({ err: error, kind, texts: texts.length }, 'embeddings request failed');
       throw error;

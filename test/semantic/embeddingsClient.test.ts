@@ -129,6 +129,23 @@ describe('the embeddings client when the model fails', () => {
     model.timeline.length = 0;
   });
 
+  it('passes over a server of several whose request failed, and asks it again after a rest', async () => {
+    model.behaviour = 'fail';
+    const client = clientOf([model.url, `http://127.0.0.1:${testModelPort()}/v1`], { breakerResetMs: 500 });
+    expect(await client.embedQuery('Is het kraanwater drinkbaar?')).toBeUndefined();
+    for (const text of ['Moet ik binnen blijven?', 'Can I drink tap water?', 'Sind die Schulen zu?'])
+      expect(await client.embedQuery(text)).toHaveLength(384);
+    expect(model.requests).toHaveLength(1);
+    expect(client.status().circuit).toBe('closed');
+
+    model.behaviour = 'ok';
+    let asked = 0;
+    await waitFor(async () => {
+      await client.embedQuery(`Wann fährt der Bus wieder? ${asked++}`);
+      return model.requests.length === 2;
+    }, 'the first server asked again');
+  });
+
   it('tells queries from passages in the way the endpoint understands', async () => {
     for (const inputType of ['field', 'prefix', 'none'] as const) {
       const client = clientOf(model.url, { inputType, model: 'e5' });
