@@ -63,15 +63,20 @@ const QUESTIONS = [
 /** How many servers of the embedded model a bot runs by default. */
 const MODEL_PROCESSES = loadConfig({}).EMBEDDED_MODEL_PROCESSES;
 
-/** The pids of the embedded models the bot process logged it started. */
-function modelPids(bot: BotProcess): number[] {
+/** The servers of the embedded model the bot process logged it started, in order. */
+function modelStarts(bot: BotProcess): { port: number; pid: number }[] {
   return bot
     .output()
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { msg?: string; modelPid?: number })
+    .map((line) => JSON.parse(line) as { msg?: string; port?: number; modelPid?: number })
     .filter((entry) => entry.msg === 'embedded model started')
-    .map((entry) => entry.modelPid!);
+    .map((entry) => ({ port: entry.port!, pid: entry.modelPid! }));
+}
+
+/** The server running on each port: the last one started there. */
+function runningModels(bot: BotProcess): number[] {
+  return [...new Map(modelStarts(bot).map(({ port, pid }) => [port, pid])).values()];
 }
 
 describe('a bot process whose embedded model is killed during a load', () => {
@@ -93,13 +98,12 @@ describe('a bot process whose embedded model is killed during a load', () => {
     await mongoose.disconnect();
   });
 
-  it('answers every message, says word search only meanwhile, starts the model again and is hybrid again', async () => {
+  it('answers every message when servers of its model die: hybrid while one is left, word search only while none is, hybrid again', async () => {
     // Its own model, not the run's: this one is killed, every server of it.
     const modelPort = await freePort(MODEL_PROCESSES);
     const modelPorts = Array.from({ length: MODEL_PROCESSES }, (_, i) => modelPort + i);
     bot = await spawnBot({ ...env, EMBEDDED_MODEL_PORT: String(modelPort) }, 120_000);
-    const killed = modelPids(bot);
-    expect(killed).toEqual(modelPorts.map(() => expect.any(Number)));
+    expect(modelStarts(bot).map(({ port }) => port)).toEqual(modelPorts);
     expect(await health(bot.url)).toMatchObject({ status: 200, understanding: 'hybrid' });
 
     channel = new TestChannel(bot.url);
@@ -119,7 +123,17 @@ describe('a bot process whose embedded model is killed during a load', () => {
 
     try {
       await waitFor(answeredSoFar(3), 'messages before the outage', 20_000);
-      for (const pid of killed) process.kill(pid, 'SIGKILL');
+      // One server dies: the others embed the messages, and it is started again.
+      process.kill(runningModels(bot)[0]!, 'SIGKILL');
+      await waitFor(answeredSoFar(6), 'messages while one server is down', 20_000);
+      expect((await health(bot.url)).understanding).toBe('hybrid');
+      await waitFor(
+        () => modelStarts(bot!).length === MODEL_PROCESSES + 1,
+        'the dead server started again',
+        20_000,
+      );
+      // Every server dies.
+      for (const pid of runningModels(bot)) process.kill(pid, 'SIGKILL');
       await waitFor(
         async () => (await health(bot!.url)).understanding === 'word search only: model unavailable',
         '/healthz to say word search only',
@@ -138,8 +152,10 @@ describe('a bot process whose embedded model is killed during a load', () => {
       await load;
     }
 
-    // Each started again once, on its own port.
-    expect(modelPids(bot)).toEqual([...killed, ...killed.map(() => expect.any(Number))]);
+    // Each started again after each death, on its own port (those that died together in any order).
+    const ports = modelStarts(bot).map(({ port }) => port);
+    expect(ports.slice(0, MODEL_PROCESSES + 1)).toEqual([...modelPorts, modelPorts[0]]);
+    expect(ports.slice(MODEL_PROCESSES + 1).sort((a, b) => a - b)).toEqual(modelPorts);
     for (const port of modelPorts) expect(await answersHealth(port)).toBe(true);
     const kinds = replies.map((reply) => reply[0] && crisisReplyOf(reply[0])?.kind);
     // Answered from the FAQ or with options: never the apology of a failed turn, never silence.
