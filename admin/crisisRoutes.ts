@@ -157,7 +157,7 @@ export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): voi
         createdBy: caller.user.username,
         exercise: body.exercise ?? false,
       });
-      await live.refreshNow();
+      await live.refreshAfterWrite();
       await audit(actor(caller), 'crisis.activate', `crisis:${content.crisis.slug}`, 'allowed', {
         authorityNis: nis,
         version,
@@ -197,7 +197,7 @@ export function registerCrisisRoutes(server: Server, deps: CrisisRouteDeps): voi
           infoNumber: ended?.infoNumber ?? '',
         },
       }));
-      await live.refreshNow();
+      await live.refreshAfterWrite();
       await audit(actor(caller), 'crisis.deactivate', `crisis:${crisis.slug}`, 'allowed', {
         ticketsClosed: closed,
       });

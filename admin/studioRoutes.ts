@@ -218,15 +218,6 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
     };
   };
 
-  /**
-   * This process serves a new version at once (the others within their refresh period). A refresh
-   * already under way may have read the crisis before the publish: then one more.
-   */
-  const serveNow = async (slug: string, version: number) => {
-    await live.refreshNow();
-    if ((live.get(slug)?.version ?? 0) < version) await live.refreshNow();
-  };
-
   const refuseEnded = (crisis: CrisisRef) => {
     if (crisis.status !== 'active') {
       throw new HttpError(409, 'this crisis service has ended: nothing can be published for it');
@@ -483,7 +474,8 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
         note: body.note,
         createdBy: caller.user.username,
       });
-      await serveNow(crisis.slug, version);
+      // This process serves the new version at once (the others within their refresh period).
+      await live.refreshAfterWrite();
       await audit(actor(caller), 'content.publish', crisisTarget(crisis.slug), 'allowed', {
         version,
         note: body.note,
@@ -546,7 +538,8 @@ export function registerStudioRoutes(server: Server, deps: StudioRouteDeps): voi
         note: rollbackNote,
         createdBy: caller.user.username,
       });
-      await serveNow(crisis.slug, version);
+      // This process serves the new version at once (the others within their refresh period).
+      await live.refreshAfterWrite();
       await drafts.replace(crisis.slug, result.content, caller.user.username);
       await audit(actor(caller), 'content.rollback', crisisTarget(crisis.slug), 'allowed', {
         version,

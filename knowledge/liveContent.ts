@@ -130,6 +130,16 @@ export class LiveContent {
     return this.refreshing;
   }
 
+  /**
+   * A refresh that reads the database after this call, so that what was just written (a crisis
+   * activated, ended or published) is served when it resolves. A refresh already under way may
+   * have read before the write: it is waited for, then another one runs.
+   */
+  async refreshAfterWrite(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+    await this.refreshNow();
+  }
+
   /** The next poll is scheduled when the previous one ends, so polls never overlap. */
   private schedule(): void {
     this.timer = setTimeout(() => {
