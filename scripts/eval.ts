@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { projectRoot } from '../bot/paths';
 import { untilUnderstanding } from './botReadiness';
 import { freePort } from './freePort';
+import { missesHidden } from './missesHidden';
 import { ReplyChannel, type CrisisReply } from './replyChannel';
 
 const ROOT = projectRoot();
@@ -244,16 +245,15 @@ async function main(): Promise<number> {
     ((o.c.expect.kind === 'answer' && o.c.expect.faqId) || o.c.expect.kind === 'not-answer') &&
     o.reply?.kind === 'answer' &&
     o.reply.faqId !== o.c.expect.faqId;
-  const misses =
-    process.env.EVAL_MISSES === '0'
-      ? []
-      : outcomes.filter(
-          (o) =>
-            (o.c.expect.kind === 'd2' && o.reply?.kind !== 'd2') ||
-            // A general question (a trap or not) taken for a possible victim inquiry.
-            (isGeneral(o.c) && o.reply?.kind === 'd2') ||
-            wrongAnswer(o),
-        );
+  const misses = missesHidden()
+    ? []
+    : outcomes.filter(
+        (o) =>
+          (o.c.expect.kind === 'd2' && o.reply?.kind !== 'd2') ||
+          // A general question (a trap or not) taken for a possible victim inquiry.
+          (isGeneral(o.c) && o.reply?.kind === 'd2') ||
+          wrongAnswer(o),
+      );
   if (misses.length > 0) console.log('\nmissed D2, general questions taken for D2, and wrong answers:');
   for (const o of misses)
     console.log(
